@@ -1,1 +1,24 @@
-export {};
+import type { LintReport } from './core-types';
+
+export interface FormatOptions {
+  /** The folder paths are shown relative to (and, for SARIF, the %SRCROOT% of the log). */
+  cwd: string;
+  color: boolean;
+  /** SARIF `automationDetails.id`; GitHub reads the part before the last `/` as the category. */
+  sarifCategory?: string;
+  toolVersion: string;
+  /** SARIF only: the most results to keep (default 25,000, GitHub's limit per run). */
+  maxResults?: number;
+}
+
+export type Formatter = (report: LintReport, options: FormatOptions) => string;
+
+export const formatterNames: string[] = ['stylish', 'json', 'sarif', 'xcode', 'github'];
+
+/** Loads one formatter module on demand, so a run pays only for the format it prints. */
+export function loadFormatter(name: string): Formatter | undefined {
+  if (!formatterNames.includes(name)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(`./${name}`) as { format: Formatter };
+  return loaded.format;
+}

@@ -1,0 +1,194 @@
+/**
+ * Lints one file's text: prefilter, parse once, walk the syntax view once for every enabled rule,
+ * then apply inline suppressions and fingerprints. Reads no files: callers pass text and facts.
+ */
+import type { CallExpr, Language, Span, SyntaxNode } from '../syntax/ir';
+import type { Finding, FileResult, Notice, Severity } from '../types';
+import { childrenOf } from '../syntax/children';
+import { parseSwiftName } from '../syntax/api-names';
+import { matchesSignature } from '../syntax/query';
+import { parseSource } from '../source/parse';
+import { ProjectIndex } from '../facts/lexical-index';
+import { applyDirectives, lineAt, lineStartOffsets, parseDirectives } from './suppressions';
+import { assignFingerprints } from './fingerprint';
+import type { Rule, RuleContext, RuleListener, TargetSettings } from './rule';
+
+export interface EnabledRule {
+  rule: Rule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export interface LintInput {
+  file: string;
+  text: string;
+  language: Language;
+  rules: EnabledRule[];
+  index?: ProjectIndex;
+  target?: TargetSettings;
+  /** Report directives that suppress nothing (`--report-unused-disable-directives`). */
+  reportUnusedDirectives?: boolean;
+  /** Skip the prefilter (used by the test that proves the prefilter loses nothing). */
+  noPrefilter?: boolean;
+}
+
+export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
+  return rules.some((r) => r.rule.meta.triggers.some((t) => text.includes(t)));
+}
+
+export function lintSource(input: LintInput): FileResult {
+  const { file, text, language } = input;
+  if (!input.noPrefilter && !passesPrefilter(text, input.rules)) return { file, findings: [], notices: [], skipped: true };
+  const parsed = parseSource(text, language);
+  if (!parsed.ok) {
+    return { file, findings: [], notices: [{ kind: 'timeout', severity: 'warning', file, message: `${file}: parsing took longer than the time limit; the file was not analyzed.` }], skipped: false };
+  }
+  const notices: Notice[] = parsed.file.unreadable.map((span) => ({
+    kind: 'parse-error',
+    severity: 'note',
+    file,
+    range: { start: { line: span.startLine, column: 1 }, end: { line: span.endLine, column: 1 } },
+    message: span.startLine === span.endLine
+      ? `could not parse line ${span.startLine}; findings there may be missing`
+      : `could not parse lines ${span.startLine}–${span.endLine}; findings there may be missing`,
+  }));
+  if (parsed.file.tooDeepAtLine) {
+    notices.push({ kind: 'too-deep', severity: 'note', file, message: `code nested too deeply to analyze from line ${parsed.file.tooDeepAtLine}`, range: lineRange(parsed.file.tooDeepAtLine) });
+  }
+  const lineStarts = lineStartOffsets(text);
+  const findings: Finding[] = [];
+  const active = input.rules.flatMap((enabled) => {
+    const context = makeContext(input, enabled, lineStarts, findings);
+    try {
+      return [{ enabled, listener: enabled.rule.create(context) }];
+    } catch (error) {
+      notices.push(crashNotice(file, enabled.rule.meta.id, error));
+      return [];
+    }
+  });
+  walk(parsed.file.syntax, active, (ruleId, error) => notices.push(crashNotice(file, ruleId, error)));
+
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
+  const directives = parseDirectives(text);
+  applyDirectives(findings, directives);
+  if (input.reportUnusedDirectives) {
+    for (const d of directives.filter((x) => !x.used && x.kind !== 'enable')) {
+      notices.push({ kind: 'unused-directive', severity: 'warning', file, range: lineRange(d.line), message: `unused bglint-${d.kind} directive (no ${d.ruleIds.join(', ') || 'finding'} reported here)` });
+    }
+  }
+  assignFingerprints(findings, text.split('\n'));
+  return { file, findings, notices, skipped: false, source: text };
+}
+
+function lineRange(line: number) {
+  return { start: { line, column: 1 }, end: { line, column: 1 } };
+}
+
+function crashNotice(file: string, ruleId: string, error: unknown): Notice {
+  const detail = error instanceof Error ? error.stack?.split('\n').slice(0, 3).join(' | ') ?? error.message : String(error);
+  return { kind: 'rule-crash', severity: 'warning', file, ruleId, message: `rule ${ruleId} crashed on ${file} and was skipped for it: ${detail}` };
+}
+
+function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[], sink: Finding[]): RuleContext {
+  const { meta } = enabled.rule;
+  const position = (index: number) => {
+    const line = lineAt(lineStarts, index);
+    return { line, column: index - lineStarts[line - 1]! + 1 };
+  };
+  return {
+    file: input.file,
+    language: input.language,
+    text: input.text,
+    options: { ...defaults(enabled.rule), ...enabled.options },
+    index: input.index ?? new ProjectIndex(),
+    target: input.target ?? {},
+    report(r) {
+      const template = meta.messages[r.messageId];
+      if (template === undefined) throw new Error(`rule ${meta.id} has no message '${r.messageId}'`);
+      sink.push({
+        ruleId: meta.id,
+        severity: r.severity && enabled.severity !== 'note' ? r.severity : enabled.severity,
+        message: fill(template, r.data ?? {}),
+        file: input.file,
+        range: r.at.range,
+        related: (r.related ?? []).map((rel) => ({ file: input.file, range: rel.at.range, message: rel.message })),
+        fix: r.fix,
+        suggestions: r.suggest ?? [],
+        fingerprint: '',
+      });
+    },
+    replace: (at: Span, text: string) => ({ range: at.range, startIndex: at.startIndex, endIndex: at.endIndex, text }),
+    insertAt: (index: number, text: string) => {
+      const p = position(index);
+      return { range: { start: p, end: p }, startIndex: index, endIndex: index, text };
+    },
+    lineOf: (index: number) => lineAt(lineStarts, index),
+  };
+}
+
+function defaults(rule: Rule): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(rule.meta.options ?? {}).map(([k, spec]) => [k, spec.default]));
+}
+
+/** `{{name}}` placeholders filled from data. */
+export function fill(template: string, data: Record<string, string | number>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => String(data[key] ?? `{{${key}}}`));
+}
+
+interface ActiveRule {
+  enabled: EnabledRule;
+  listener: RuleListener;
+}
+
+type Dispatch = { ruleId: string; run: (node: SyntaxNode) => void; crashed: { value: boolean } };
+
+/** One iterative walk of the file for all rules; a rule that throws is dropped for this file only. */
+function walk(root: SyntaxNode, active: ActiveRule[], onCrash: (ruleId: string, error: unknown) => void): void {
+  const enter = new Map<string, Dispatch[]>();
+  const exit = new Map<string, Dispatch[]>();
+  const callsByBase = new Map<string, { signature: string; dispatch: Dispatch }[]>();
+  const endHandlers: Dispatch[] = [];
+  for (const { enabled, listener } of active) {
+    const crashed = { value: false };
+    const ruleId = enabled.rule.meta.id;
+    for (const [key, handler] of Object.entries(listener)) {
+      if (!handler) continue;
+      const dispatch: Dispatch = { ruleId, run: handler as (node: SyntaxNode) => void, crashed };
+      if (key === 'file:end') endHandlers.push(dispatch);
+      else if (key.startsWith('call:')) {
+        const signature = key.slice(5);
+        const base = parseSwiftName(signature).base;
+        callsByBase.set(base, [...(callsByBase.get(base) ?? []), { signature, dispatch }]);
+      } else if (key.endsWith(':exit')) exit.set(key.slice(0, -5), [...(exit.get(key.slice(0, -5)) ?? []), dispatch]);
+      else enter.set(key, [...(enter.get(key) ?? []), dispatch]);
+    }
+  }
+  const run = (list: Dispatch[] | undefined, node: SyntaxNode) => {
+    for (const d of list ?? []) {
+      if (d.crashed.value) continue;
+      try {
+        d.run(node);
+      } catch (error) {
+        d.crashed.value = true;
+        onCrash(d.ruleId, error);
+      }
+    }
+  };
+  const stack: { node: SyntaxNode; exiting: boolean }[] = [{ node: root, exiting: false }];
+  while (stack.length > 0) {
+    const { node, exiting } = stack.pop()!;
+    if (exiting) {
+      run(exit.get(node.kind), node);
+      continue;
+    }
+    run(enter.get(node.kind), node);
+    if (node.kind === 'call') {
+      const subscribers = callsByBase.get(node.baseName);
+      if (subscribers) run(subscribers.filter((s) => matchesSignature(node as CallExpr, s.signature)).map((s) => s.dispatch), node);
+    }
+    stack.push({ node, exiting: true });
+    const kids = childrenOf(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, exiting: false });
+  }
+  for (const d of endHandlers) run([d], root);
+}

@@ -1,0 +1,91 @@
+/** What both lowerings share: spans, a depth limit, and the parent links set after lowering. */
+import type Parser from 'tree-sitter';
+type TSNode = Parser.SyntaxNode;
+import type { Block, Expr, OtherExpr, Span, SyntaxNode } from './ir';
+import { childrenOf } from './children';
+
+/**
+ * Deeper syntax than this is kept as one opaque node and reported, so neither the lowering nor any
+ * analysis over the view can overflow the stack (tree-sitter itself parses any depth).
+ */
+export const MAX_SYNTAX_DEPTH = 300;
+
+export class LoweringState {
+  depth = 0;
+  tooDeepAt: Span | undefined;
+}
+
+export function spanOf(node: TSNode): Span {
+  return {
+    startIndex: node.startIndex,
+    endIndex: node.endIndex,
+    range: {
+      start: { line: node.startPosition.row + 1, column: node.startPosition.column + 1 },
+      end: { line: node.endPosition.row + 1, column: node.endPosition.column + 1 },
+    },
+  };
+}
+
+export function spanBetween(first: Span, last: Span): Span {
+  return {
+    startIndex: first.startIndex,
+    endIndex: last.endIndex,
+    range: { start: first.range.start, end: last.range.end },
+  };
+}
+
+export function emptyBlock(at: TSNode): Block {
+  return { kind: 'block', body: [], ...spanOf(at) };
+}
+
+export function opaque(node: TSNode, children: SyntaxNode[] = []): OtherExpr {
+  return { kind: 'other', text: node.type, children, ...spanOf(node) };
+}
+
+/** Wraps a lone statement (ObjC `if (x) return;`) so every branch is a block. */
+export function asBlock(node: SyntaxNode | undefined, at: TSNode): Block {
+  if (!node) return emptyBlock(at);
+  if (node.kind === 'block') return node;
+  return { kind: 'block', body: [node], startIndex: node.startIndex, endIndex: node.endIndex, range: node.range };
+}
+
+export function isExpr(node: SyntaxNode | undefined): node is Expr {
+  if (!node) return false;
+  switch (node.kind) {
+    case 'call': case 'closure': case 'assign': case 'member': case 'ident': case 'self': case 'literal':
+    case 'binary': case 'unary': case 'ternary': case 'binding': case 'cast': case 'other':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Sets `parent` on every node, iteratively. */
+export function linkParents(root: SyntaxNode): void {
+  const stack: SyntaxNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const child of childrenOf(node)) {
+      child.parent = node;
+      stack.push(child);
+    }
+  }
+}
+
+/** Runs `lower` one level deeper, or returns an opaque node past the depth limit. */
+export function deeper<T extends SyntaxNode | undefined>(
+  state: LoweringState,
+  node: TSNode,
+  lower: () => T,
+): T | OtherExpr {
+  if (state.depth >= MAX_SYNTAX_DEPTH) {
+    state.tooDeepAt ??= spanOf(node);
+    return opaque(node);
+  }
+  state.depth++;
+  try {
+    return lower();
+  } finally {
+    state.depth--;
+  }
+}

@@ -1,0 +1,442 @@
+/** Lowers a tree-sitter-swift tree into the syntax view. */
+import type Parser from 'tree-sitter';
+type TSNode = Parser.SyntaxNode;
+import type {
+  Argument, Block, CallExpr, ClosureExpr, Expr, FileNode, FunctionDecl, IfStmt, SyntaxNode, TypeDecl, TypeKind, VarDecl,
+} from './ir';
+import { swiftName } from './api-names';
+import { asBlock, deeper, emptyBlock, isExpr, LoweringState, opaque, spanOf } from './lower-common';
+
+const BINARY_KINDS = new Set([
+  'conjunction_expression', 'disjunction_expression', 'equality_expression', 'comparison_expression',
+  'additive_expression', 'multiplicative_expression', 'nil_coalescing_expression', 'infix_expression',
+  'bitwise_operation', 'range_expression',
+]);
+const TRANSPARENT_KINDS = new Set(['try_expression', 'await_expression', 'postfix_expression', 'directly_assignable_expression']);
+const SKIPPED_KINDS = new Set(['comment', 'multiline_comment', 'import_declaration', 'directive', 'typealias_declaration', 'diagnostic', 'shebang_line']);
+const STRING_KINDS = new Set(['line_string_literal', 'multi_line_string_literal', 'raw_string_literal']);
+const NUMBER_KINDS = new Set(['integer_literal', 'real_literal', 'hex_literal', 'oct_literal', 'bin_literal']);
+
+export function lowerSwift(root: TSNode, state = new LoweringState()): FileNode {
+  const lowering = new SwiftLowering(state);
+  return { kind: 'file', language: 'swift', body: lowering.list(root.namedChildren), ...spanOf(root) };
+}
+
+class SwiftLowering {
+  constructor(private readonly state: LoweringState) {}
+
+  list(nodes: TSNode[]): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (const node of nodes) {
+      const lowered = this.node(node);
+      if (lowered) out.push(lowered);
+    }
+    return out;
+  }
+
+  node(node: TSNode): SyntaxNode | undefined {
+    if (SKIPPED_KINDS.has(node.type)) return undefined;
+    return deeper(this.state, node, () => this.dispatch(node));
+  }
+
+  expr(node: TSNode | null | undefined): Expr | undefined {
+    if (!node) return undefined;
+    if (!node.isNamed) return this.token(node);
+    const lowered = this.node(node);
+    return isExpr(lowered) ? lowered : lowered ? { ...opaque(node), children: [lowered] } : undefined;
+  }
+
+  private token(node: TSNode): Expr | undefined {
+    if (node.type === 'nil') return { kind: 'literal', type: 'nil', elements: [], ...spanOf(node) };
+    return undefined;
+  }
+
+  private dispatch(node: TSNode): SyntaxNode | undefined {
+    const t = node.type;
+    switch (t) {
+      case 'statements': return this.block(node);
+      case 'class_declaration': case 'protocol_declaration': return this.typeDecl(node);
+      case 'function_declaration': case 'init_declaration': case 'deinit_declaration':
+      case 'protocol_function_declaration':
+        return this.functionDecl(node);
+      case 'property_declaration': case 'protocol_property_declaration': return this.varDecl(node);
+      case 'if_statement': return this.ifStmt(node);
+      case 'guard_statement': return this.guardStmt(node);
+      case 'switch_statement': return this.switchStmt(node);
+      case 'for_statement': case 'while_statement': case 'repeat_while_statement': return this.loop(node);
+      case 'do_statement': return this.doStmt(node);
+      case 'control_transfer_statement': return this.jump(node);
+      case 'call_expression': return this.call(node);
+      case 'constructor_expression': return this.constructorCall(node);
+      case 'lambda_literal': return this.closure(node);
+      case 'assignment': return this.assign(node);
+      case 'navigation_expression': return this.member(node);
+      case 'simple_identifier': return { kind: 'ident', name: node.text, implicitMember: false, ...spanOf(node) };
+      case 'self_expression': return { kind: 'self', super: false, ...spanOf(node) };
+      case 'super_expression': return { kind: 'self', super: true, ...spanOf(node) };
+      case 'prefix_expression': return this.prefix(node);
+      case 'boolean_literal': return { kind: 'literal', type: 'bool', value: node.text, elements: [], ...spanOf(node) };
+      case 'array_literal': return this.collection(node, 'array');
+      case 'dictionary_literal': return this.collection(node, 'dictionary');
+      case 'ternary_expression': return this.ternary(node);
+      case 'as_expression': return this.cast(node);
+      case 'tuple_expression': return this.tuple(node);
+      case 'class_body': case 'enum_class_body': case 'protocol_body': case 'function_body':
+        return this.block(node.namedChildren.find((c) => c.type === 'statements') ?? node);
+    }
+    if (STRING_KINDS.has(t)) return this.string(node);
+    if (NUMBER_KINDS.has(t)) return { kind: 'literal', type: 'number', value: node.text, elements: [], ...spanOf(node) };
+    if (BINARY_KINDS.has(t)) return this.binary(node);
+    if (TRANSPARENT_KINDS.has(t)) return this.expr(node.childForFieldName('expr') ?? node.namedChildren[node.namedChildren.length - 1]);
+    return opaque(node, this.list(node.namedChildren));
+  }
+
+  private block(node: TSNode): Block {
+    return { kind: 'block', body: this.list(node.namedChildren), ...spanOf(node) };
+  }
+
+  /** The block in braces among a node's children (absent when the braces are empty). */
+  private bodyOf(node: TSNode, from = 0): Block {
+    for (let i = from; i < node.childCount; i++) {
+      const child = node.child(i)!;
+      if (child.type === 'statements') return this.block(child);
+      if (child.type === '}') break;
+    }
+    return emptyBlock(node);
+  }
+
+  private typeDecl(node: TSNode): TypeDecl {
+    const kindText = node.childForFieldName('declaration_kind')?.text ?? 'protocol';
+    const body = node.childForFieldName('body');
+    const { attributes, modifiers } = this.modifiers(node);
+    return {
+      kind: 'type',
+      typeKind: (kindText === 'protocol' ? 'protocol' : kindText) as TypeKind,
+      name: stripGenerics(node.childForFieldName('name')?.text ?? ''),
+      inherits: node.namedChildren
+        .filter((c) => c.type === 'inheritance_specifier')
+        .map((c) => stripGenerics(c.childForFieldName('inherits_from')?.text ?? c.text)),
+      attributes,
+      modifiers,
+      members: body ? this.list(body.namedChildren) : [],
+      ...spanOf(node),
+    };
+  }
+
+  private modifiers(node: TSNode): { attributes: string[]; modifiers: string[] } {
+    const attributes: string[] = [];
+    const modifiers: string[] = [];
+    const holder = node.namedChildren.find((c) => c.type === 'modifiers');
+    for (const child of holder?.namedChildren ?? []) {
+      if (child.type === 'attribute') attributes.push(attributeName(child));
+      else modifiers.push(child.text);
+    }
+    return { attributes, modifiers };
+  }
+
+  private functionDecl(node: TSNode): FunctionDecl {
+    const nameNode = node.childForFieldName('name');
+    const baseName = node.type === 'init_declaration' ? 'init' : node.type === 'deinit_declaration' ? 'deinit' : nameNode?.text ?? '';
+    const params = node.namedChildren.filter((c) => c.type === 'parameter');
+    const labels = params.map((p) => (p.childForFieldName('external_name') ?? p.childForFieldName('name'))?.text ?? '_');
+    const { attributes, modifiers } = this.modifiers(node);
+    const isAsync = node.children.some((c) => c.type === 'async');
+    const body = node.childForFieldName('body');
+    return {
+      kind: 'function',
+      name: swiftName(baseName, labels),
+      baseName,
+      params: params.map((p) => p.childForFieldName('name')?.text ?? '_'),
+      attributes,
+      modifiers: isAsync ? [...modifiers, 'async'] : modifiers,
+      isAsync,
+      body: body ? this.bodyOf(body) : undefined,
+      nameSpan: spanOf(nameNode ?? node),
+      ...spanOf(node),
+    };
+  }
+
+  private varDecl(node: TSNode): VarDecl {
+    const pattern = node.childForFieldName('name');
+    const name = pattern?.childForFieldName('bound_identifier')?.text ?? pattern?.text ?? '';
+    const { attributes, modifiers } = this.modifiers(node);
+    const computed = node.childForFieldName('computed_value');
+    const typeNode = node.namedChildren.find((c) => c.type === 'type_annotation');
+    return {
+      kind: 'var',
+      name,
+      isProperty: isTypeMember(node),
+      attributes,
+      modifiers,
+      typeName: typeNode?.childForFieldName('name')?.text,
+      value: this.expr(node.childForFieldName('value')),
+      getter: computed ? this.bodyOf(computed) : undefined,
+      ...spanOf(node),
+    };
+  }
+
+  /**
+   * `if`/`guard` conditions arrive flattened (`let`, name, `=`, value, `,` …); regroup them into
+   * bindings and boolean expressions, stopping at the opening brace.
+   */
+  private conditions(node: TSNode): { conditions: Expr[]; braceAt: number } {
+    const conditions: Expr[] = [];
+    let binding: { name?: string; start: TSNode } | undefined;
+    let i = 0;
+    for (; i < node.childCount; i++) {
+      const child = node.child(i)!;
+      if (child.type === '{' || child.type === 'else') break;
+      const field = node.fieldNameForChild(i);
+      if (child.type === 'value_binding_pattern') binding = { start: child };
+      else if (field === 'bound_identifier' && binding) binding.name = child.text;
+      else if (child.type === '=' || child.type === ',' || !child.isNamed && child.type !== 'nil') continue;
+      else if (binding) {
+        const value = this.expr(child);
+        conditions.push({
+          kind: 'binding', name: binding.name ?? '', value,
+          ...spanOf(binding.start), endIndex: child.endIndex,
+          range: { start: spanOf(binding.start).range.start, end: spanOf(child).range.end },
+        });
+        binding = undefined;
+      } else if (field === 'condition' || child.isNamed) {
+        const value = this.expr(child);
+        if (value) conditions.push(value);
+      }
+    }
+    if (binding) {
+      // `if let x {` shorthand: binds x to itself.
+      conditions.push({ kind: 'binding', name: binding.name ?? '', ...spanOf(binding.start) });
+    }
+    return { conditions, braceAt: i };
+  }
+
+  private ifStmt(node: TSNode): IfStmt {
+    const { conditions, braceAt } = this.conditions(node);
+    const then = this.bodyOf(node, braceAt);
+    let elseBranch: Block | IfStmt | undefined;
+    const elseAt = node.children.findIndex((c) => c.type === 'else');
+    if (elseAt >= 0) {
+      const next = node.child(elseAt + 1);
+      elseBranch = next?.type === 'if_statement' ? this.ifStmt(next) : this.bodyOf(node, elseAt + 1);
+    }
+    return { kind: 'if', conditions, then, else: elseBranch, ...spanOf(node) };
+  }
+
+  private guardStmt(node: TSNode): SyntaxNode {
+    const { conditions } = this.conditions(node);
+    const elseAt = node.children.findIndex((c) => c.type === 'else');
+    return { kind: 'guard', conditions, else: this.bodyOf(node, elseAt + 1), ...spanOf(node) };
+  }
+
+  private switchStmt(node: TSNode): SyntaxNode {
+    const entries = node.namedChildren.filter((c) => c.type === 'switch_entry');
+    return {
+      kind: 'switch',
+      subject: this.expr(node.childForFieldName('expr')),
+      cases: entries.map((e) => this.bodyOfEntry(e)),
+      hasDefault: entries.some((e) => e.namedChildren.some((c) => c.type === 'default_keyword')),
+      ...spanOf(node),
+    };
+  }
+
+  private bodyOfEntry(entry: TSNode): Block {
+    const statements = entry.namedChildren.find((c) => c.type === 'statements');
+    return statements ? this.block(statements) : emptyBlock(entry);
+  }
+
+  private loop(node: TSNode): SyntaxNode {
+    const conditions = ['collection', 'condition']
+      .flatMap((f) => node.childrenForFieldName(f))
+      .map((c) => this.expr(c))
+      .filter((e): e is Expr => e !== undefined);
+    const statements = node.namedChildren.find((c) => c.type === 'statements');
+    return { kind: 'loop', conditions, body: statements ? this.block(statements) : emptyBlock(node), ...spanOf(node) };
+  }
+
+  private doStmt(node: TSNode): SyntaxNode {
+    const catches = node.namedChildren.filter((c) => c.type === 'catch_block').map((c) => this.bodyOf(c));
+    const body = this.bodyOf(node);
+    if (catches.length === 0) return body;
+    return { kind: 'try', body, catches, ...spanOf(node) };
+  }
+
+  private jump(node: TSNode): SyntaxNode {
+    const keyword = node.child(0)?.text ?? 'return';
+    const jump = keyword === 'throw' ? 'throw' : keyword === 'break' ? 'break' : keyword === 'continue' ? 'continue' : 'return';
+    const valueNode = node.childForFieldName('result') ?? node.namedChildren.find((c) => c.type !== 'throw_keyword');
+    return { kind: 'jump', jump, value: this.expr(valueNode), ...spanOf(node) };
+  }
+
+  private call(node: TSNode): SyntaxNode {
+    const callee = node.namedChild(0)!;
+    const suffix = node.namedChildren.find((c) => c.type === 'call_suffix');
+    const args = suffix ? this.arguments(suffix) : [];
+    if (callee.type === 'simple_identifier' && callee.text === 'defer' && args.length === 1 && args[0]!.value.kind === 'closure') {
+      return { kind: 'defer', body: args[0]!.value.body, ...spanOf(node) };
+    }
+    const { receiver, baseName, nameNode } = this.callee(callee);
+    const explicit = args.filter((a) => !a.trailing).map((a) => a.label);
+    const call: CallExpr = {
+      kind: 'call',
+      name: swiftName(baseName, explicit),
+      baseName,
+      receiver: receiver?.kind === 'unary' ? receiver.operand : receiver,
+      args,
+      nameSpan: spanOf(nameNode),
+      ...spanOf(node),
+    };
+    // The grammar binds `!` tighter than a call chain (`!a.b()` reads as `(!a).b()`); undo that.
+    return receiver?.kind === 'unary' && receiver.operator === '!' ? { ...receiver, operand: call, ...spanOf(node) } : call;
+  }
+
+  private callee(callee: TSNode): { receiver?: Expr; baseName: string; nameNode: TSNode } {
+    if (callee.type === 'navigation_expression') {
+      const suffix = callee.childForFieldName('suffix');
+      const nameNode = suffix?.childForFieldName('suffix') ?? suffix ?? callee;
+      return { receiver: this.expr(callee.childForFieldName('target')), baseName: nameNode.text, nameNode };
+    }
+    if (callee.type === 'simple_identifier') return { baseName: callee.text, nameNode: callee };
+    if (callee.type === 'prefix_expression' && callee.child(0)?.type === '.') {
+      const target = callee.childForFieldName('target') ?? callee;
+      return { baseName: target.text, nameNode: target };
+    }
+    if (callee.type === 'user_type' || callee.type === 'type_identifier') return { baseName: stripGenerics(callee.text), nameNode: callee };
+    return { receiver: this.expr(callee), baseName: '', nameNode: callee };
+  }
+
+  private constructorCall(node: TSNode): SyntaxNode {
+    const suffix = node.namedChildren.find((c) => c.type === 'constructor_suffix');
+    const args = suffix ? this.arguments(suffix) : [];
+    const typeNode = node.namedChild(0) ?? node;
+    const baseName = stripGenerics(typeNode.text);
+    return {
+      kind: 'call', name: swiftName(baseName, args.filter((a) => !a.trailing).map((a) => a.label)), baseName, args,
+      nameSpan: spanOf(typeNode), ...spanOf(node),
+    };
+  }
+
+  private arguments(suffix: TSNode): Argument[] {
+    const args: Argument[] = [];
+    let pendingLabel: string | undefined;
+    for (const child of suffix.namedChildren) {
+      if (child.type === 'value_arguments') {
+        for (const arg of child.namedChildren.filter((c) => c.type === 'value_argument')) {
+          const value = this.expr(arg.childForFieldName('value') ?? arg.namedChildren[arg.namedChildren.length - 1]);
+          const label = arg.childForFieldName('name')?.text ?? '_';
+          if (value) args.push({ label, value, trailing: false });
+        }
+      } else if (child.type === 'lambda_literal' || child.type === 'annotated_lambda') {
+        const lambda = child.type === 'lambda_literal' ? child : child.namedChildren.find((c) => c.type === 'lambda_literal');
+        const value = lambda ? this.expr(lambda) : undefined;
+        if (value) args.push({ label: pendingLabel ?? '_', value, trailing: true });
+        pendingLabel = undefined;
+      } else if (child.type === 'simple_identifier') {
+        pendingLabel = child.text;
+      }
+    }
+    return args;
+  }
+
+  private closure(node: TSNode): ClosureExpr {
+    const type = node.childForFieldName('type');
+    const params = (type?.namedChildren.find((c) => c.type === 'lambda_function_type_parameters')?.namedChildren ?? [])
+      .map((p) => p.childForFieldName('name')?.text ?? p.text);
+    const captures = node.childForFieldName('captures')?.namedChildren.map((c) => c.text) ?? [];
+    const statements = node.namedChildren.find((c) => c.type === 'statements');
+    return {
+      kind: 'closure',
+      params,
+      attributes: node.namedChildren.filter((c) => c.type === 'attribute').map(attributeName),
+      captures,
+      body: statements ? this.block(statements) : asBlock(undefined, node),
+      ...spanOf(node),
+    };
+  }
+
+  private assign(node: TSNode): SyntaxNode {
+    const target = this.expr(node.childForFieldName('target'));
+    const value = this.expr(node.childForFieldName('result'));
+    if (!target || !value) return opaque(node, this.list(node.namedChildren));
+    return { kind: 'assign', operator: node.childForFieldName('operator')?.text ?? '=', target, value, ...spanOf(node) };
+  }
+
+  private member(node: TSNode): Expr {
+    const object = this.expr(node.childForFieldName('target'));
+    const suffix = node.childForFieldName('suffix');
+    const name = (suffix?.childForFieldName('suffix') ?? suffix)?.text ?? '';
+    if (!object) return { kind: 'ident', name, implicitMember: true, ...spanOf(node) };
+    if (object.kind === 'unary' && object.operator === '!') {
+      return { ...object, operand: { kind: 'member', object: object.operand, name, ...spanOf(node) }, ...spanOf(node) };
+    }
+    return { kind: 'member', object, name, ...spanOf(node) };
+  }
+
+  private prefix(node: TSNode): Expr {
+    const op = node.childForFieldName('operation') ?? node.child(0);
+    const target = node.childForFieldName('target') ?? node.namedChildren[node.namedChildren.length - 1];
+    if (op?.type === '.') return { kind: 'ident', name: target?.text ?? '', implicitMember: true, ...spanOf(node) };
+    const operand = this.expr(target);
+    if (!operand) return opaque(node);
+    const operator = op?.type === 'bang' ? '!' : op?.text ?? '';
+    return { kind: 'unary', operator, operand, ...spanOf(node) };
+  }
+
+  private string(node: TSNode): Expr {
+    const dynamic = node.namedChildren.some((c) => c.type === 'interpolated_expression' || c.type === 'raw_str_interpolation');
+    const value = node.namedChildren
+      .filter((c) => c.type === 'line_str_text' || c.type === 'multi_line_str_text' || c.type === 'raw_str_part' || c.type === 'str_escaped_char')
+      .map((c) => c.text)
+      .join('');
+    const interpolations = node.namedChildren
+      .filter((c) => c.type === 'interpolated_expression')
+      .flatMap((c) => this.list(c.namedChildren))
+      .filter(isExpr);
+    return { kind: 'literal', type: 'string', value, dynamic, elements: interpolations, ...spanOf(node) };
+  }
+
+  private collection(node: TSNode, type: 'array' | 'dictionary'): Expr {
+    return { kind: 'literal', type, elements: this.list(node.namedChildren).filter(isExpr), ...spanOf(node) };
+  }
+
+  private ternary(node: TSNode): Expr {
+    const [condition, whenTrue, whenFalse] = ['condition', 'if_true', 'if_false'].map((f) => this.expr(node.childForFieldName(f)));
+    if (!condition || !whenTrue || !whenFalse) return opaque(node, this.list(node.namedChildren));
+    return { kind: 'ternary', condition, whenTrue, whenFalse, ...spanOf(node) };
+  }
+
+  private cast(node: TSNode): Expr {
+    const operand = this.expr(node.childForFieldName('expr'));
+    if (!operand) return opaque(node);
+    const op = node.namedChildren.find((c) => c.type === 'as_operator')?.text ?? 'as';
+    return { kind: 'cast', operand, typeName: node.childForFieldName('name')?.text ?? '', conditional: op === 'as?', ...spanOf(node) };
+  }
+
+  private tuple(node: TSNode): Expr {
+    const items = this.list(node.namedChildren).filter(isExpr);
+    if (items.length === 1) return items[0]!;
+    return opaque(node, items);
+  }
+
+  private binary(node: TSNode): Expr {
+    const left = this.expr(node.childForFieldName('lhs') ?? node.namedChild(0));
+    const right = this.expr(node.childForFieldName('rhs') ?? node.namedChild(node.namedChildCount - 1));
+    const operator = node.childForFieldName('op')?.text ?? node.child(1)?.text ?? '';
+    if (!left || !right) return opaque(node, this.list(node.namedChildren));
+    return { kind: 'binary', operator, left, right, ...spanOf(node) };
+  }
+}
+
+function attributeName(node: TSNode): string {
+  const type = node.namedChildren.find((c) => c.type === 'user_type');
+  return (type?.text ?? node.text.replace(/^@/, '')).split('(')[0]!.trim();
+}
+
+function stripGenerics(name: string): string {
+  const lt = name.indexOf('<');
+  return (lt >= 0 ? name.slice(0, lt) : name).trim();
+}
+
+function isTypeMember(node: TSNode): boolean {
+  const parent = node.parent;
+  return parent?.type === 'class_body' || parent?.type === 'protocol_body' || parent?.type === 'enum_class_body';
+}
