@@ -18,3 +18,4 @@ export { parseSource, languageOf, unreadableLines, PARSE_TIME_LIMIT_MS } from '.
 export { normalizeSource } from './source/normalize';
 export { parseConfig, rulesForFile, isIgnored, ConfigError, CONFIG_FILE_NAMES, parseRuleSetting } from './config/config';
 export type { ConfigLayer, RuleSetting, RuleSets } from './config/config';
+export { BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK, BACKGROUND_TASK_TRIGGERS, expirationHandlerOf, isEndCall, deferringCall, deferredBy, TaskEnding } from './apis/background-tasks';

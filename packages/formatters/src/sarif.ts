@@ -269,13 +269,14 @@ function serialize(log: Json): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function tooLarge(text: string): number | undefined {
-  if (Buffer.byteLength(text) <= GITHUB_MAX_GZIP_BYTES) return undefined;
+function tooLarge(text: string, maxGzipBytes: number): number | undefined {
+  if (Buffer.byteLength(text) <= maxGzipBytes) return undefined;
   const compressed = gzipSync(text).length;
-  return compressed > GITHUB_MAX_GZIP_BYTES ? compressed : undefined;
+  return compressed > maxGzipBytes ? compressed : undefined;
 }
 
-export function format(report: LintReport, options: FormatOptions): string {
+/** `format` with GitHub's limits as parameters, so tests can reach them with small reports. */
+export function formatWithin(report: LintReport, options: FormatOptions, maxGzipBytes: number): string {
   const all = report.results.flatMap((result) => result.findings);
   let limit = Math.min(options.maxResults ?? GITHUB_MAX_RESULTS, GITHUB_MAX_RESULTS);
   let why = `GitHub code scanning accepts at most ${limit} per run`;
@@ -283,9 +284,13 @@ export function format(report: LintReport, options: FormatOptions): string {
     const { kept, dropped } = selectResults(all, limit);
     const extra = dropped.length === 0 ? [] : [truncationNotice(all.length, dropped, why)];
     const text = serialize(buildLog(report, options, kept, extra));
-    const compressed = tooLarge(text);
+    const compressed = tooLarge(text, maxGzipBytes);
     if (compressed === undefined || kept.length === 0) return text;
-    limit = Math.floor((kept.length * GITHUB_MAX_GZIP_BYTES * 0.9) / compressed);
-    why = `GitHub code scanning accepts SARIF files of at most 10 MB compressed`;
+    limit = Math.floor((kept.length * maxGzipBytes * 0.9) / compressed);
+    why = `GitHub code scanning accepts SARIF files of at most ${maxGzipBytes / 1e6} MB compressed`;
   }
+}
+
+export function format(report: LintReport, options: FormatOptions): string {
+  return formatWithin(report, options, GITHUB_MAX_GZIP_BYTES);
 }

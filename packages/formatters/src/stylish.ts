@@ -57,18 +57,19 @@ function summaryLines(findings: Finding[], paint: Paint): string[] {
   return lines;
 }
 
-function noticeLine(notice: Notice, report: LintReport, options: FormatOptions): string {
+function noticeLine(notice: Notice, report: LintReport, options: FormatOptions, severityWidth: number): string {
   const where = notice.file === undefined ? '' : displayPath(notice.file, report.root, options.cwd);
   const line = notice.range === undefined ? '' : `:${notice.range.start.line}`;
   const place = where === '' ? '' : `${where}${line}  `;
   const rule = notice.ruleId === undefined ? '' : ` [${notice.ruleId}]`;
-  return `  ${notice.severity}  ${place}${notice.message.replace(/\r?\n/g, ' ')} (${notice.kind})${rule}`;
+  return `  ${padEnd(notice.severity, severityWidth)}  ${place}${notice.message.replace(/\r?\n/g, ' ')} (${notice.kind})${rule}`;
 }
 
 function noticeLines(report: LintReport, options: FormatOptions, paint: Paint): string[] {
   const notices = allNotices(report);
   if (notices.length === 0) return [];
-  const lines = [`${plural(notices.length, 'notice')}:`, ...notices.map((notice) => noticeLine(notice, report, options))];
+  const severityWidth = Math.max(...notices.map((notice) => notice.severity.length));
+  const lines = [`${plural(notices.length, 'notice')}:`, ...notices.map((notice) => noticeLine(notice, report, options, severityWidth))];
   return lines.map((line) => paint(DIM, line));
 }
 

@@ -3,7 +3,8 @@
  * JSON schema shipped with the Multitool, then with Microsoft's SARIF Multitool and its GitHub
  * rules, run as the platform binary (not the npm wrapper, whose shell splits "Gh;Sarif"):
  *
- *   Sarif.Multitool validate --rule-kind "Gh;Sarif" --log ForceOverwrite --output <out.sarif> <file.sarif>
+ *   Sarif.Multitool validate --rule-kind "Gh;Sarif" --level "Error;Warning;Note" --log ForceOverwrite
+ *     --output <out.sarif> <file.sarif>
  *
  * (5.7.0 has no `--force`; `--log ForceOverwrite` replaces it.) The Multitool writes its findings as a
  * SARIF log; each result's text is its rule's message string filled with the result's arguments.
@@ -13,6 +14,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { schemaErrors } from './json-schema-lite';
+
+/**
+ * With notes included the Multitool always has something to say about a file it read (SARIF2003 notes
+ * a run without versionControlProvenance, which bglint never writes). Saying nothing at all means it
+ * dropped the file unread, as it does without a word when the file does not deserialize.
+ */
+const SILENT_SKIP = 'Multitool: reported nothing, not even notes, so it did not read the file (it drops a file that does not deserialize silently)';
 
 export interface SarifValidation {
   errors: string[];
@@ -112,12 +120,13 @@ export function validateSarif(text: string): SarifValidation {
     const input = path.join(folder, 'input.sarif');
     const output = path.join(folder, 'validation.sarif');
     fs.writeFileSync(input, text);
-    const args = ['validate', '--rule-kind', 'Gh;Sarif', '--log', 'ForceOverwrite', '--output', output, input];
+    const args = ['validate', '--rule-kind', 'Gh;Sarif', '--level', 'Error;Warning;Note', '--log', 'ForceOverwrite', '--output', output, input];
     const run = spawnSync(binary, args, { encoding: 'utf8', env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' } });
     if (run.status !== 0 || !fs.existsSync(output)) {
       throw new Error(`Sarif.Multitool failed (${run.status ?? run.signal}): ${run.stdout}${run.stderr}`);
     }
     collect(JSON.parse(fs.readFileSync(output, 'utf8')), outcome);
+    if (outcome.errors.length + outcome.warnings.length + outcome.notes.length === 0) outcome.errors.push(SILENT_SKIP);
     return outcome;
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });

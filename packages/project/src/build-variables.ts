@@ -1,12 +1,13 @@
 /** Build-setting references as Xcode expands them in Info.plist: `$(NAME)`, `${NAME}`, `$(NAME:modifier)`. */
 const VARIABLE = /\$\(([A-Za-z_][A-Za-z0-9_]*)((?::[A-Za-z0-9_=]+)*)\)|\$\{([A-Za-z_][A-Za-z0-9_]*)((?::[A-Za-z0-9_=]+)*)\}/g;
 
+const ANY_VARIABLE = new RegExp(VARIABLE.source);
+
 export type BuildSettings = Record<string, string>;
 
 /** True when the string refers to a build setting, e.g. `$(PRODUCT_BUNDLE_IDENTIFIER).refresh`. */
 export function hasBuildVariable(text: string): boolean {
-  VARIABLE.lastIndex = 0;
-  return VARIABLE.test(text);
+  return ANY_VARIABLE.test(text);
 }
 
 /** Names of the build settings a string refers to, in order of appearance. */
@@ -18,31 +19,32 @@ export function buildVariableNames(text: string): string[] {
 
 /**
  * Expands build-setting references using `settings`, following references inside settings (up to
- * 16 levels). Returns undefined unless every variable is known (and every modifier understood).
+ * 16 levels deep). Returns undefined unless every variable is known (and every modifier understood).
  * `$(inherited)` expands to the empty string when not given.
  */
 export function expandBuildVariables(text: string, settings: BuildSettings): string | undefined {
-  let current = text;
-  for (let depth = 0; depth < 16; depth++) {
-    if (!hasBuildVariable(current)) return current;
-    const next = expandOnce(current, settings);
-    if (next === undefined) return undefined;
-    current = next;
-  }
-  return undefined;
+  return expand(text, settings, 0);
 }
 
-function expandOnce(text: string, settings: BuildSettings): string | undefined {
+const MAX_DEPTH = 16;
+
+function expand(text: string, settings: BuildSettings, depth: number): string | undefined {
+  if (depth > MAX_DEPTH) return undefined;
   let unknown = false;
   const result = text.replace(VARIABLE, (_whole, p1, m1, p2, m2) => {
-    const name: string = p1 ?? p2;
-    const modifiers: string = m1 ?? m2 ?? '';
-    const value = Object.hasOwn(settings, name) ? settings[name] : name === 'inherited' ? '' : undefined;
-    const modified = value === undefined ? undefined : applyModifiers(value, modifiers);
+    const value = lookup(p1 ?? p2, settings, depth);
+    const modified = value === undefined ? undefined : applyModifiers(value, m1 ?? m2 ?? '');
     if (modified === undefined) unknown = true;
     return modified ?? '';
   });
   return unknown ? undefined : result;
+}
+
+/** A setting's value with its own references expanded first, so modifiers apply to the final text. */
+function lookup(name: string, settings: BuildSettings, depth: number): string | undefined {
+  if (!Object.hasOwn(settings, name)) return name === 'inherited' ? '' : undefined;
+  const value = settings[name];
+  return hasBuildVariable(value) ? expand(value, settings, depth + 1) : value;
 }
 
 function applyModifiers(value: string, modifiers: string): string | undefined {

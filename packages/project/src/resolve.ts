@@ -162,7 +162,7 @@ class Resolver {
   private addXcodeProject(file: string): void {
     const text = this.fs.readFile(file);
     if (text === undefined) return;
-    const result = parsePbxproj(text, file);
+    const result = parsePbxproj(text, file, { readFile: (xcconfig) => this.fs.readFile(xcconfig) });
     if (!result.ok) {
       this.errors.push({ file, ...result.error });
       return;
@@ -240,17 +240,22 @@ class Resolver {
 
   private targetsFor(file: string): TargetFacts[] {
     const absolute = path.resolve(this.rootDir, file);
-    const owners = [...(this.members.get(absolute) ?? []), ...ownersByFolder(this.syncFolders, absolute)];
-    if (owners.length > 0) return owners;
+    const owners = new Set([...(this.members.get(absolute) ?? []), ...ownersByFolder(this.syncFolders, absolute)]);
+    if (owners.size > 0) return [...owners];
     const inPackage = ownersByFolder(this.packageFolders, absolute);
     if (inPackage.length > 0) return inPackage.slice(0, 1);
-    const neighbour = this.neighbourTarget(absolute);
+    const inSyncFolder = this.syncFolders.some((owner) => isInside(absolute, owner.folder));
+    const neighbour = inSyncFolder ? undefined : this.neighbourTarget(absolute);
     if (neighbour) return [neighbour];
     const nearest = this.nearestPlists(absolute);
     return nearest ? [nearest] : [];
   }
 
-  /** A file in no build phase (a header, a new file) goes to the target owning most files in its folder or the nearest parent. */
+  /**
+   * A file in no build phase (an app's header, a file not yet added) goes to the target owning most
+   * files in its folder or the nearest parent folder. Not used inside synchronized folders, where
+   * a file outside every target was excluded on purpose.
+   */
   private neighbourTarget(file: string): TargetFacts | undefined {
     for (const dir of ancestors(path.dirname(file), this.rootDir)) {
       const counts = this.memberDirs.get(dir);

@@ -37,13 +37,13 @@ describe('readPlist (XML)', () => {
 
   it('locates the <key> of a top-level entry', () => {
     expect(info.locate('BGTaskSchedulerPermittedIdentifiers')).toMatchObject({ line: 5, column: 2 });
-    expect(info.locate('UIBackgroundModes')).toMatchObject({ line: 26, column: 2, endLine: 26, endColumn: 31 });
+    expect(info.locate('UIBackgroundModes')).toMatchObject({ line: 26, column: 2, endLine: 26, endColumn: 30 });
   });
 
   it('locates array items and nested keys', () => {
     expect(info.locate('BGTaskSchedulerPermittedIdentifiers[2]')).toMatchObject({ line: 9, column: 3 });
     expect(info.locate('UIBackgroundModes[2]')).toMatchObject({ line: 30, column: 3 });
-    expect(info.locate('UIApplicationSceneManifest.UIApplicationSupportsMultipleScenes')).toMatchObject({ line: 21, column: 3 });
+    expect(info.locate('UIApplicationSceneManifest.UIApplicationSupportsMultipleScenes')).toMatchObject({ line: 23, column: 3 });
     expect(info.locate(['UIBackgroundModes', 0])).toMatchObject({ line: 28 });
   });
 

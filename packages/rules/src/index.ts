@@ -1,1 +1,27 @@
-export {};
+/** The rule registry and the rule sets configs extend. */
+import type { Rule, RuleSets } from '@bglint/core';
+import backgroundTaskUnbalanced from './rules/background-task-unbalanced';
+import backgroundTaskDeferredEnd from './rules/background-task-deferred-end';
+import bgtaskHandlerMainActor from './rules/bgtask-handler-main-actor';
+import continuedProcessingGpuUnchecked from './rules/continued-processing-gpu-unchecked';
+import discretionaryBackgroundUpload from './rules/discretionary-background-upload';
+
+export const allRules: Rule[] = [
+  backgroundTaskUnbalanced,
+  backgroundTaskDeferredEnd,
+  bgtaskHandlerMainActor,
+  continuedProcessingGpuUnchecked,
+  discretionaryBackgroundUpload,
+];
+
+/** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
+const OPT_IN = new Set<string>();
+
+export const ruleSets: RuleSets = {
+  all: allRules,
+  recommended: allRules.filter((r) => !OPT_IN.has(r.meta.id)),
+};
+
+export const rulesById = new Map(allRules.map((r) => [r.meta.id, r]));
+
+export { ruleMarkdown, ruleSummary, DOCS_BASE_URL } from './docs';

@@ -37,13 +37,13 @@ export function bindArguments(call: CallExpr, signature: string): Map<string, Ex
   const bound = new Map<string, Expr>();
   let at = 0;
   for (const arg of explicit) {
-    while (at < labels.length && labels[at] !== arg.label) at++;
-    if (at >= labels.length) return undefined;
+    if (labels[at] !== arg.label) return undefined;
     bound.set(labels[at]!, arg.value);
     at++;
   }
   const remaining = labels.slice(at);
-  if (trailing.length > remaining.length) return undefined;
+  // Every label must be bound: a project method `beginBackgroundTask()` is not UIKit's.
+  if (trailing.length !== remaining.length) return undefined;
   // The first trailing closure takes the first of the last `trailing.length` remaining labels.
   const trailingLabels = remaining.slice(remaining.length - trailing.length);
   trailing.forEach((arg, i) => bound.set(arg.label !== '_' ? arg.label : trailingLabels[i]!, arg.value));

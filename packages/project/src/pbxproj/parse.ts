@@ -72,11 +72,18 @@ class PbxTokenizer {
     const text = this.text;
     while (this.pos < text.length) {
       const c = text[this.pos];
-      if (STOP.has(c) || /\s/.test(c) || text.startsWith('/*', this.pos)) break;
-      this.pos++;
+      if (text.startsWith('$(', this.pos)) this.skipVariable();
+      else if (STOP.has(c) || /\s/.test(c) || text.startsWith('/*', this.pos)) break;
+      else this.pos++;
     }
     if (this.pos === start) throw new PbxSyntaxError(`unexpected character "${text[start]}"`, start);
     return text.slice(start, this.pos);
+  }
+
+  /** Lets an unquoted `$(SRCROOT)/x` through: Xcode quotes these, hand-written files may not. */
+  private skipVariable(): void {
+    const close = this.text.indexOf(')', this.pos);
+    this.pos = close < 0 ? this.text.length : close + 1;
   }
 
   private readQuoted(quote: string): string {

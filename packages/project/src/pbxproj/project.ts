@@ -12,6 +12,7 @@ import {
 } from '../settings';
 import { parseOpenStep, type PbxDict, type PbxError, type PbxValue } from './parse';
 import { ObjectGraph } from './objects';
+import { applyXcconfig, type TextReader } from './xcconfig';
 
 /** A folder Xcode 16 keeps in sync with the disk: every file under it belongs to its targets. */
 export interface SynchronizedFolder {
@@ -70,49 +71,75 @@ export type XcodeProjectResult =
   | { ok: true; file: string; project: XcodeProject }
   | { ok: false; file: string; error: PbxError };
 
+export interface PbxprojOptions {
+  /** Reads `.xcconfig` files named by configurations; without it, xcconfig settings are not seen. */
+  readFile?: TextReader;
+}
+
 /** Parses a `project.pbxproj`. `file` is its path; never throws. */
-export function parsePbxproj(text: Buffer | string, file: string): XcodeProjectResult {
+export function parsePbxproj(text: Buffer | string, file: string, options: PbxprojOptions = {}): XcodeProjectResult {
   const parsed = parseOpenStep(text);
   if (!parsed.ok) return { ok: false, file, error: parsed.error };
   try {
-    return { ok: true, file, project: buildProject(parsed.value, file) };
+    return { ok: true, file, project: buildProject(parsed.value, file, options.readFile) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, file, error: { message, line: 1, column: 1 } };
   }
 }
 
-function buildProject(root: PbxValue, file: string): XcodeProject {
+/** What reading a target's configurations needs besides the target itself. */
+interface ProjectContext {
+  graph: ObjectGraph;
+  projectDir: string;
+  projectName: string;
+  projectConfigs: Record<string, BuildSettings>;
+  read?: TextReader;
+}
+
+function buildProject(root: PbxValue, file: string, read: TextReader | undefined): XcodeProject {
   const graph = ObjectGraph.fromRoot(root);
   const projectObject = graph.rootProject();
   const projectDirPath = str(projectObject.projectDirPath) ?? '';
   const xcodeproj = path.dirname(file);
-  const projectName = path.basename(xcodeproj).replace(/\.xcodeproj$/, '');
-  const projectConfigs = readConfigurations(graph, str(projectObject.buildConfigurationList)).settings;
+  const base = path.dirname(xcodeproj);
+  const projectDir = path.isAbsolute(projectDirPath) ? projectDirPath : path.join(base, projectDirPath);
+  const context: ProjectContext = {
+    graph,
+    projectDir,
+    projectName: path.basename(xcodeproj).replace(/\.xcodeproj$/, ''),
+    projectConfigs: {},
+    read,
+  };
+  for (const config of readConfigurations(graph, str(projectObject.buildConfigurationList)).list) {
+    context.projectConfigs[config.name] = layer(context, {}, config);
+  }
   const targets: XcodeTarget[] = [];
   for (const id of list(projectObject.targets)) {
     const object = graph.get(id);
     if (object?.isa !== 'PBXNativeTarget') continue;
-    targets.push(buildTarget(graph, id, object, projectConfigs, projectName));
+    targets.push(buildTarget(context, id, object));
   }
   addSynchronizedExceptions(graph, targets);
-  const base = path.dirname(xcodeproj);
-  const projectDir = path.isAbsolute(projectDirPath) ? projectDirPath : path.join(base, projectDirPath);
-  return { file, projectDir, configurations: projectConfigs, targets };
+  return { file, projectDir, configurations: context.projectConfigs, targets };
 }
 
-function buildTarget(
-  graph: ObjectGraph,
-  id: string,
-  object: PbxDict,
-  projectConfigs: Record<string, BuildSettings>,
-  projectName: string,
-): XcodeTarget {
+/** One level of settings: the configuration's .xcconfig over `base`, then its own settings. */
+function layer(context: ProjectContext, base: BuildSettings, config: Configuration): BuildSettings {
+  const withXcconfig =
+    config.xcconfig !== undefined && context.read
+      ? applyXcconfig(path.resolve(context.projectDir, config.xcconfig), base, context.read)
+      : base;
+  return inherit(withXcconfig, config.settings);
+}
+
+function buildTarget(context: ProjectContext, id: string, object: PbxDict): XcodeTarget {
+  const { graph, projectName } = context;
   const name = str(object.name) ?? str(object.productName) ?? id;
   const own = readConfigurations(graph, str(object.buildConfigurationList));
   const configurations: Record<string, BuildSettings> = {};
-  for (const [configName, settings] of Object.entries(own.settings)) {
-    configurations[configName] = inherit(projectConfigs[configName] ?? {}, settings);
+  for (const config of own.list) {
+    configurations[config.name] = layer(context, context.projectConfigs[config.name] ?? {}, config);
   }
   const names = Object.keys(configurations);
   const defaultConfiguration = own.defaultName && configurations[own.defaultName] ? own.defaultName : names.includes('Release') ? 'Release' : names[names.length - 1] ?? '';
@@ -133,21 +160,38 @@ function buildTarget(
   };
 }
 
+interface Configuration {
+  name: string;
+  settings: BuildSettings;
+  /** The base .xcconfig, relative to the project directory. */
+  xcconfig?: string;
+}
+
 interface Configurations {
-  settings: Record<string, BuildSettings>;
+  list: Configuration[];
   defaultName?: string;
 }
 
 function readConfigurations(graph: ObjectGraph, listId: string | undefined): Configurations {
   const configList = listId ? graph.get(listId) : undefined;
-  const settings: Record<string, BuildSettings> = {};
+  const configs: Configuration[] = [];
   for (const configId of list(configList?.buildConfigurations)) {
     const config = graph.get(configId);
     const name = str(config?.name);
     if (name === undefined || !config) continue;
-    settings[name] = flattenSettings(config.buildSettings);
+    configs.push({ name, settings: flattenSettings(config.buildSettings), xcconfig: xcconfigPath(graph, config) });
   }
-  return { settings, defaultName: str(configList?.defaultConfigurationName) };
+  return { list: configs, defaultName: str(configList?.defaultConfigurationName) };
+}
+
+/** `baseConfigurationReference`, or Xcode 16's anchor folder plus relative path. */
+function xcconfigPath(graph: ObjectGraph, config: PbxDict): string | undefined {
+  const reference = str(config.baseConfigurationReference);
+  if (reference) return graph.pathOf(reference);
+  const anchor = str(config.baseConfigurationReferenceAnchor);
+  const relative = str(config.baseConfigurationReferenceRelativePath);
+  const folder = anchor ? graph.pathOf(anchor) : undefined;
+  return folder !== undefined && relative ? path.posix.join(folder, relative) : undefined;
 }
 
 /** Array-valued settings become space-separated strings, as Xcode treats them. */

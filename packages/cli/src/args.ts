@@ -1,0 +1,97 @@
+/** Command-line arguments, in ESLint's spelling where ESLint has the option. */
+
+export interface CliOptions {
+  paths: string[];
+  format: string;
+  outputFile?: string;
+  maxWarnings?: number;
+  quiet: boolean;
+  rules: string[];
+  stdin: boolean;
+  stdinFilename?: string;
+  listRules: boolean;
+  version: boolean;
+  help: boolean;
+  config?: string;
+  noConfig: boolean;
+  printConfig?: string;
+  reportUnusedDisableDirectives: boolean;
+  sarifCategory?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  color?: boolean;
+  cache: boolean;
+}
+
+export class UsageError extends Error {}
+
+const VALUE_FLAGS: Record<string, keyof CliOptions> = {
+  '--format': 'format', '-f': 'format', '--output-file': 'outputFile', '-o': 'outputFile',
+  '--max-warnings': 'maxWarnings', '--rule': 'rules', '--stdin-filename': 'stdinFilename', '--config': 'config',
+  '-c': 'config', '--print-config': 'printConfig', '--sarif-category': 'sarifCategory', '--baseline': 'baseline',
+  '--write-baseline': 'writeBaseline',
+};
+
+const BOOLEAN_FLAGS: Record<string, [keyof CliOptions, boolean]> = {
+  '--quiet': ['quiet', true], '--stdin': ['stdin', true], '--list-rules': ['listRules', true], '--version': ['version', true],
+  '-v': ['version', true], '--help': ['help', true], '-h': ['help', true], '--no-config': ['noConfig', true],
+  '--report-unused-disable-directives': ['reportUnusedDisableDirectives', true], '--color': ['color', true],
+  '--no-color': ['color', false], '--cache': ['cache', true],
+};
+
+export function parseArgs(argv: string[]): CliOptions {
+  const options: CliOptions = {
+    paths: [], format: 'stylish', quiet: false, rules: [], stdin: false, listRules: false, version: false, help: false,
+    noConfig: false, reportUnusedDisableDirectives: false, cache: false,
+  };
+  const record = options as unknown as Record<string, unknown>;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag in BOOLEAN_FLAGS) {
+      const [key, value] = BOOLEAN_FLAGS[flag]!;
+      record[key] = value;
+    } else if (flag in VALUE_FLAGS) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      const key = VALUE_FLAGS[flag]!;
+      if (key === 'rules') options.rules.push(value);
+      else if (key === 'maxWarnings') {
+        if (!/^-?\d+$/.test(value)) throw new UsageError(`--max-warnings expects a number, got ${JSON.stringify(value)}`);
+        options.maxWarnings = Number(value);
+      } else record[key] = value;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${arg} (see bglint --help)`);
+    } else {
+      options.paths.push(arg);
+    }
+  }
+  if (options.stdin && !options.stdinFilename) options.stdinFilename = 'stdin.swift';
+  return options;
+}
+
+export const HELP = `bglint [options] [paths...]
+
+Lints Swift and Objective-C sources (folders expand to .swift, .m, .mm, .h) for background-execution mistakes.
+
+Options:
+  -f, --format NAME                stylish (default), json, sarif, xcode, github
+  -o, --output-file FILE           write the report to FILE
+  --max-warnings N                 exit 1 when there are more than N warnings
+  --quiet                          report errors only
+  --rule 'id: severity'            set a rule's severity (off, note, warn, error); repeatable
+  --stdin                          lint text from standard input
+  --stdin-filename FILE            the name (and language) of the stdin text
+  -c, --config FILE                use this config file only
+  --no-config                      ignore config files; use the recommended rules
+  --print-config FILE              print the configuration that applies to FILE
+  --report-unused-disable-directives
+  --sarif-category ID              GitHub code scanning category (automationDetails.id)
+  --baseline FILE                  report only findings not in FILE
+  --write-baseline FILE            record the current findings in FILE
+  --list-rules                     list the rules and their default severities
+  -v, --version
+  -h, --help
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings, 2 bad usage,
+bad configuration or an internal error.`;

@@ -1,0 +1,187 @@
+/**
+ * The run: discover files, read each once (index + prefilter), resolve config and target per file,
+ * lint, and gather one report. All file IO of a run happens here, at the edge.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+import ignore from 'ignore';
+import {
+  CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, lintSource, parseConfig, passesPrefilter, rulesForFile,
+} from '@bglint/core';
+import type { ConfigLayer, FileResult, LintReport, Notice, RuleSetting, TargetSettings } from '@bglint/core';
+import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
+
+
+export interface RunOptions {
+  cwd: string;
+  paths: string[];
+  configFile?: string;
+  noConfig: boolean;
+  cliRules: Record<string, RuleSetting>;
+  reportUnusedDirectives: boolean;
+  stdin?: { text: string; filename: string };
+}
+
+const SOURCE_GLOB = '**/*.{swift,m,mm,h}';
+const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/Pods/**', '**/Carthage/**', '**/.build/**', '**/DerivedData/**'];
+
+export function discoverFiles(cwd: string, paths: string[]): string[] {
+  const files = new Set<string>();
+  for (const p of paths.length ? paths : ['.']) {
+    const abs = path.resolve(cwd, p);
+    const stat = fs.statSync(abs, { throwIfNoEntry: false });
+    if (!stat) throw new UsageErrorForPath(`no such file or folder: ${p}`);
+    if (stat.isFile()) {
+      files.add(abs);
+      continue;
+    }
+    const ig = gitignoreOf(abs);
+    for (const rel of fg.sync(SOURCE_GLOB, { cwd: abs, ignore: ALWAYS_IGNORED, dot: false, followSymbolicLinks: false })) {
+      if (!ig.ignores(rel)) files.add(path.join(abs, rel));
+    }
+  }
+  return [...files].sort();
+}
+
+export class UsageErrorForPath extends Error {}
+
+function gitignoreOf(dir: string) {
+  const ig = ignore();
+  const file = path.join(dir, '.gitignore');
+  if (fs.existsSync(file)) ig.add(fs.readFileSync(file, 'utf8'));
+  return ig;
+}
+
+/** Config layers from the outermost applicable config file down to the file's folder. */
+class ConfigFinder {
+  private readonly byDir = new Map<string, ConfigLayer[]>();
+  private readonly single?: ConfigLayer[];
+
+  constructor(private readonly options: RunOptions) {
+    if (options.noConfig) this.single = [];
+    else if (options.configFile) {
+      const file = path.resolve(options.cwd, options.configFile);
+      this.single = [loadLayer(file)];
+    }
+  }
+
+  layersFor(file: string): ConfigLayer[] {
+    return this.single ?? this.forDir(path.dirname(file));
+  }
+
+  private forDir(dir: string): ConfigLayer[] {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    const own = CONFIG_FILE_NAMES.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
+    const layer = own ? loadLayer(own) : undefined;
+    const parent = path.dirname(dir);
+    const outer = layer?.root || parent === dir ? [] : this.forDir(parent);
+    const layers = layer ? [...outer, layer] : outer;
+    this.byDir.set(dir, layers);
+    return layers;
+  }
+}
+
+function loadLayer(file: string): ConfigLayer {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(file, '', 'cannot be read');
+  }
+  return parseConfig(text, file, path.dirname(file), rulesById);
+}
+
+export function configFor(options: RunOptions, file: string) {
+  const finder = new ConfigFinder(options);
+  const layers = finder.layersFor(path.resolve(options.cwd, file));
+  return { layers, rules: rulesForFile((l) => path.relative(l.dir, path.resolve(options.cwd, file)), layers, ruleSets, options.cliRules) };
+}
+
+export function runLint(options: RunOptions): LintReport {
+  const finder = new ConfigFinder(options);
+  const notices: Notice[] = [];
+  const index = new ProjectIndex();
+  const inputs: { file: string; text: string }[] = [];
+  const files = options.stdin ? [] : discoverFiles(options.cwd, options.paths);
+  for (const file of files) {
+    const text = readSource(file, notices);
+    if (text === undefined) continue;
+    const language = languageOf(file)!;
+    index.addFile(file, text, language);
+    inputs.push({ file, text });
+  }
+  if (options.stdin) {
+    const file = path.resolve(options.cwd, options.stdin.filename);
+    index.addFile(file, options.stdin.text, languageOf(file) ?? 'swift');
+    inputs.push({ file, text: options.stdin.text });
+  }
+  const targets = new TargetResolver(options.cwd, options.paths);
+  const results: FileResult[] = [];
+  for (const { file, text } of inputs) {
+    const layers = finder.layersFor(file);
+    const relativeTo = (l: ConfigLayer) => path.relative(l.dir, file);
+    if (isIgnored(file, layers, relativeTo)) continue;
+    const rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
+    const relative = path.relative(options.cwd, file) || path.basename(file);
+    if (!passesPrefilter(text, rules)) {
+      results.push({ file: relative, findings: [], notices: [], skipped: true });
+      continue;
+    }
+    try {
+      results.push(lintSource({
+        file: relative, text, language: languageOf(file) ?? 'swift', rules, index,
+        target: targets.settingsFor(file), reportUnusedDirectives: options.reportUnusedDirectives,
+      }));
+    } catch (error) {
+      notices.push({ kind: 'rule-crash', severity: 'warning', file: relative, message: `${relative} could not be analyzed: ${(error as Error).message}` });
+    }
+  }
+  notices.push(...targets.notices(options.cwd));
+  return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
+}
+
+function readSource(file: string, notices: Notice[]): string | undefined {
+  try {
+    const buffer = fs.readFileSync(file);
+    return buffer.toString('utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    notices.push({ kind: 'unreadable-file', severity: 'warning', file, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` });
+    return undefined;
+  }
+}
+
+/** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
+class TargetResolver {
+  private model: import('@bglint/project').ProjectModel | undefined;
+  private loaded = false;
+
+  constructor(private readonly cwd: string, private readonly paths: string[]) {}
+
+  settingsFor(file: string): TargetSettings {
+    const target = this.load()?.targetFor(file);
+    if (!target) return {};
+    return {
+      swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
+      defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
+    };
+  }
+
+  notices(cwd: string): Notice[] {
+    return (this.model?.errors ?? []).map((e) => ({
+      kind: 'project-file' as const, severity: 'warning' as const, file: path.relative(cwd, e.file),
+      message: `${path.relative(cwd, e.file)}: ${e.message}`,
+    }));
+  }
+
+  private load() {
+    if (this.loaded) return this.model;
+    this.loaded = true;
+    const root = path.resolve(this.cwd, this.paths.find((p) => fs.statSync(path.resolve(this.cwd, p), { throwIfNoEntry: false })?.isDirectory()) ?? '.');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { resolveProject } = require('@bglint/project') as typeof import('@bglint/project');
+    this.model = resolveProject(root);
+    return this.model;
+  }
+}

@@ -1,0 +1,57 @@
+/** A rule's documentation page, generated from its `meta` (ruff's headings, SwiftLint's examples). */
+import type { Rule, RuleSummary } from '@bglint/core';
+
+export const DOCS_BASE_URL = 'https://github.com/bglint/bglint/blob/main/docs/rules/';
+
+const LANGUAGE_NAMES = { swift: 'Swift', objc: 'Objective-C' } as const;
+
+export function ruleMarkdown(rule: Rule): string {
+  const { meta } = rule;
+  const lines = [
+    `# ${meta.id}`,
+    '',
+    `${meta.summary}`,
+    '',
+    `- Default severity: **${meta.severity}**${meta.id === 'bgtask-handler-main-actor' ? ' (warning outside Swift 6 language mode)' : ''}`,
+    `- In \`recommended\`: yes · Since: ${meta.since} · Precision: ${meta.precision}`,
+    `- Suggestions: ${meta.hasSuggestions ? 'yes' : 'no'} · Autofix: ${meta.fixable ? 'yes' : 'no'}`,
+    '',
+    '## What it does / why is this bad?',
+    '',
+    meta.why,
+    '',
+  ];
+  if (meta.symptom) lines.push('## Symptom', '', meta.symptom, '');
+  lines.push('## How to fix', '', meta.fix, '');
+  for (const [language, examples] of Object.entries(meta.examples)) {
+    const name = LANGUAGE_NAMES[language as keyof typeof LANGUAGE_NAMES];
+    const fence = language === 'swift' ? 'swift' : 'objc';
+    for (const code of examples?.invalid ?? []) lines.push(`### ${name}: reported (↓ marks the finding)`, '', '```' + fence, code, '```', '');
+    for (const code of examples?.valid ?? []) lines.push(`### ${name}: not reported`, '', '```' + fence, code, '```', '');
+  }
+  if (meta.options) {
+    lines.push('## Options', '');
+    for (const [name, spec] of Object.entries(meta.options)) lines.push(`- \`${name}\` (${spec.type}, default \`${JSON.stringify(spec.default)}\`): ${spec.description}`);
+    lines.push('');
+  }
+  lines.push('## Suppressing', '', '```swift', `// bglint-disable-next-line ${meta.id} -- reason`, '```', '');
+  lines.push('## References', '', ...meta.references.map((r) => `- ${r}`), '');
+  return lines.join('\n');
+}
+
+export function ruleSummary(rule: Rule): RuleSummary {
+  const { meta } = rule;
+  return {
+    id: meta.id,
+    severity: meta.severity,
+    summary: meta.summary,
+    why: meta.why,
+    fix: meta.fix,
+    symptom: meta.symptom,
+    tags: meta.tags,
+    precision: meta.precision,
+    securitySeverity: meta.securitySeverity,
+    docsUrl: `${DOCS_BASE_URL}${meta.id}.md`,
+    markdown: ruleMarkdown(rule),
+  };
+}

@@ -1,0 +1,70 @@
+import {
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, deferredBy, defineRule, expirationHandlerOf, storageName,
+} from '@bglint/core';
+import type { CallExpr, RuleContext } from '@bglint/core';
+
+export default defineRule({
+  meta: {
+    id: 'background-task-deferred-end',
+    severity: 'error',
+    since: '0.1.0',
+    summary: 'End a background task inside its expiration handler, not in work dispatched from it.',
+    why:
+      'The expiration handler runs synchronously on the main thread, and the task must be ended before the ' +
+      'handler returns. Ending it in `DispatchQueue.main.async`, `dispatch_async`, `Task {}`, `asyncAfter` or ' +
+      '`perform(_:afterDelay:)` ends it after the handler has returned: too late.',
+    symptom: 'The log says "Background task still not ended after expiration handlers were called", then the app is killed.',
+    fix: 'Call `endBackgroundTask` directly in the expiration handler (it is already on the main thread), and do any other cleanup after it.',
+    references: [
+      'https://developer.apple.com/documentation/uikit/uiapplication/1623031-beginbackgroundtask',
+      'https://developer.apple.com/forums/thread/759585',
+    ],
+    tags: ['correctness', 'background-tasks'],
+    precision: 'very-high',
+    messages: {
+      deferred: 'The expiration handler ends the task only inside {{wrapper}}, which runs after the handler returns; by then the system has given up and may kill the app. Call endBackgroundTask directly in the handler.',
+    },
+    examples: {
+      swift: {
+        invalid: [
+          `func start() {\n  task = UIApplication.shared.beginBackgroundTask(withName: "sync") {\n    ↓DispatchQueue.main.async {\n      UIApplication.shared.endBackgroundTask(self.task)\n      self.task = .invalid\n    }\n  }\n}`,
+          `func start() {\n  taskID = UIApplication.shared.beginBackgroundTask(withName: "loop") {\n    ↓Task { @MainActor in\n      UIApplication.shared.endBackgroundTask(taskID)\n    }\n  }\n}`,
+        ],
+        valid: [
+          `func start() {\n  task = UIApplication.shared.beginBackgroundTask(withName: "sync") {\n    UIApplication.shared.endBackgroundTask(self.task)\n    DispatchQueue.main.async { self.cancel() }\n  }\n}`,
+          `func start() {\n  task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n}\nfunc finish() { UIApplication.shared.endBackgroundTask(task) }`,
+        ],
+      },
+      objc: {
+        invalid: [
+          `- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    ↓dispatch_async(dispatch_get_main_queue(), ^{\n      [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n      backgroundTask = UIBackgroundTaskInvalid;\n    });\n  }];\n}`,
+        ],
+        valid: [
+          `- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n    backgroundTask = UIBackgroundTaskInvalid;\n  }];\n}`,
+        ],
+      },
+    },
+    triggers: BACKGROUND_TASK_TRIGGERS,
+  },
+  create(context) {
+    const check = (call: CallExpr) => checkHandler(context, call);
+    return Object.fromEntries(BEGIN_BACKGROUND_TASK.map((sig) => [`call:${sig}`, check]));
+  },
+});
+
+function checkHandler(context: RuleContext, begin: CallExpr): void {
+  const handler = expirationHandlerOf(begin);
+  if (handler?.kind !== 'closure') return;
+  const stored = begin.parent?.kind === 'assign' ? storageName(begin.parent.target) : begin.parent?.kind === 'var' ? begin.parent.name : undefined;
+  const ends = new TaskEnding(begin, stored, context.index).endsIn(handler.body);
+  if (ends.length === 0) return; // no end at all: background-task-unbalanced reports it
+  const wrappers = ends.map((end) => deferredBy(end, handler));
+  if (wrappers.some((w) => w === undefined)) return; // ended synchronously on some path
+  const wrapper = wrappers[0]!;
+  context.report({
+    at: begin.nameSpan,
+    messageId: 'deferred',
+    data: { wrapper: `\`${context.text.slice(wrapper.startIndex, wrapper.nameSpan.endIndex).replace(/\s+/g, '')}\`` },
+    related: [{ at: wrapper.nameSpan, message: 'the end is deferred from here' }, { at: ends[0]!, message: 'the task is ended here, after the handler returned' }],
+  });
+}

@@ -1,0 +1,181 @@
+import {
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, childrenOf, defineRule, enclosingBody, enclosingType,
+  expirationHandlerOf, isNil, isPropertyReference, localNames, matchesSignature, pathsFrom, storageName,
+} from '@bglint/core';
+import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
+
+export default defineRule({
+  meta: {
+    id: 'background-task-unbalanced',
+    severity: 'error',
+    since: '0.1.0',
+    summary: 'Every beginBackgroundTask must be ended, once the work is done and in its expiration handler.',
+    why:
+      'A background task that is never ended keeps the app running until the system kills it. UIKit requires ' +
+      '`endBackgroundTask` both when the work finishes and from the expiration handler; a path that leaves ' +
+      'early (a `return`, `throw` or `guard`) without ending the task leaks it.',
+    symptom: 'The watchdog kills the app; the log says the app "will likely be terminated by the system".',
+    fix:
+      'Store the identifier, end it in the expiration handler, and end it on every path once the work is done: ' +
+      'in a `defer` (Swift) or `@finally` (Objective-C), or in the completion handler of the work.',
+    references: [
+      'https://developer.apple.com/documentation/uikit/uiapplication/1623031-beginbackgroundtask',
+      'https://developer.apple.com/forums/thread/85066',
+    ],
+    tags: ['correctness', 'background-tasks'],
+    precision: 'high',
+    messages: {
+      discarded: 'The identifier returned by {{api}} is discarded, so the task can never be ended; the system will kill the app when its time runs out. Store it and call endBackgroundTask with it.',
+      noExpirationHandler: '{{api}} has no expiration handler, so nothing ends the task when its time runs out and the system kills the app. Pass a handler that calls endBackgroundTask.',
+      expirationNeverEnds: 'The expiration handler never ends the task, so the app is killed when its time runs out. Call endBackgroundTask({{name}}) in the handler.',
+      earlyExit: 'The {{exit}} on line {{line}} leaves while the task is still running, so it runs until the system kills the app. End it before leaving, or in a `defer`/`@finally`.',
+      neverEnded: 'The task is never ended once the work is done: it runs until its time expires and the system may kill the app. Call endBackgroundTask({{name}}) when the work finishes.',
+      storedNeverEnded: 'The task stored in `{{name}}` is never ended by any method of {{type}}, so it runs until the system kills the app. End it when the work finishes and in the expiration handler.',
+    },
+    examples: {
+      swift: {
+        invalid: [
+          `func save() {\n  UIApplication.shared.↓beginBackgroundTask(withName: "save") {}\n  store.flush()\n}`,
+          `func upload(_ file: URL) {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.↓beginBackgroundTask(withName: "upload", expirationHandler: nil)\n  send(file)\n  UIApplication.shared.endBackgroundTask(id)\n}`,
+          `func sync() {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.↓beginBackgroundTask {\n    log("expired")\n  }\n  client.sync { UIApplication.shared.endBackgroundTask(id) }\n}`,
+          `func export(_ items: [Item]) throws {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.↓beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  guard !items.isEmpty else { return }\n  try write(items)\n  UIApplication.shared.endBackgroundTask(id)\n}`,
+        ],
+        valid: [
+          `func export(_ items: [Item]) throws {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  defer { UIApplication.shared.endBackgroundTask(id) }\n  guard !items.isEmpty else { return }\n  try write(items)\n}`,
+          `final class Uploader {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n    client.upload { [weak self] _ in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          `func sync() {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  client.sync { _ in UIApplication.shared.endBackgroundTask(id) }\n}`,
+          `func beginTask(_ handler: @escaping () -> Void) -> UIBackgroundTaskIdentifier {\n  return UIApplication.shared.beginBackgroundTask(expirationHandler: handler)\n}`,
+        ],
+      },
+      objc: {
+        invalid: [
+          `- (void)save {\n  [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n  [self.store flush];\n}`,
+          `- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  dispatch_async(self.queue, ^{\n    if (![self write:data]) {\n      return;\n    }\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  });\n}`,
+        ],
+        valid: [
+          `- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  @try {\n    [self write:data];\n  } @finally {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }\n}`,
+          `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [self finish];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
+        ],
+      },
+    },
+    triggers: BACKGROUND_TASK_TRIGGERS,
+  },
+  create(context) {
+    const check = (call: CallExpr) => checkBegin(context, call);
+    return Object.fromEntries(BEGIN_BACKGROUND_TASK.map((sig) => [`call:${sig}`, check]));
+  },
+});
+
+function apiName(call: CallExpr): string {
+  return call.selector ?? BEGIN_BACKGROUND_TASK.find((sig) => matchesSignature(call, sig)) ?? call.name;
+}
+
+function checkBegin(context: RuleContext, call: CallExpr): void {
+  const storage = storageOf(call);
+  if (storage === 'discarded') {
+    context.report({ at: call.nameSpan, messageId: 'discarded', data: { api: apiName(call) } });
+    return;
+  }
+  const body = enclosingBody(call);
+  const stored = storage?.kind === 'var' ? storage.name : storage ? storageName(storage) : undefined;
+  const ending = new TaskEnding(call, stored, context.index);
+  if (!checkExpirationHandler(context, call, ending, stored)) return;
+  if (!storage || !body) return; // returned or passed on: the caller owns ending it
+  const isProperty = storage.kind !== 'var' && isPropertyReference(storage, localNames(body));
+  checkWork(context, call, body, ending, stored ?? 'id', isProperty);
+}
+
+/** Where the identifier goes: a local, a property, somewhere else (undefined), or nowhere. */
+function storageOf(call: CallExpr): Expr | { kind: 'var'; name: string } | 'discarded' | undefined {
+  const parent = call.parent;
+  if (parent?.kind === 'block') return 'discarded';
+  if (parent?.kind === 'assign' && parent.value === call) {
+    return parent.target.kind === 'ident' && parent.target.name === '_' ? 'discarded' : parent.target;
+  }
+  if (parent?.kind === 'var') return { kind: 'var', name: parent.name };
+  return undefined;
+}
+
+/** Reports a missing or non-ending handler; returns false when that is the task's finding. */
+function checkExpirationHandler(context: RuleContext, call: CallExpr, ending: TaskEnding, stored: string | undefined): boolean {
+  const handler = expirationHandlerOf(call);
+  if (handler === undefined || isNil(handler)) {
+    context.report({ at: call.nameSpan, messageId: 'noExpirationHandler', data: { api: apiName(call) } });
+    return false;
+  }
+  if (handler.kind !== 'closure') return true; // a handler passed in: its author ends the task
+  if (ending.endsIn(handler.body).length > 0 || handler.body.body.some((s) => ending.ends(s))) return true;
+  context.report({ at: call.nameSpan, messageId: 'expirationNeverEnds', data: { name: stored ?? 'identifier' } });
+  return false;
+}
+
+/**
+ * Ends on the way out of the work: the function that began the task and every closure it hands
+ * the work to. Only bodies that end the task themselves are checked (elsewhere, another method owns it).
+ */
+function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending: TaskEnding, stored: string, isProperty: boolean): void {
+  const handler = expirationHandlerOf(call);
+  const workClosures = closuresAfter(call, body).filter((c) => c !== handler && ending.ends(c.body));
+  const bodyEnds = body.body ? ending.endsIn(body.body).length > 0 : false;
+  if (!bodyEnds) {
+    if (isProperty) {
+      const type = context.index.type(enclosingType(call)?.name);
+      if (type && !context.index.endedByType(type.name).has(stored) && !ending.ends(body.body!)) {
+        context.report({ at: call.nameSpan, messageId: 'storedNeverEnded', data: { name: stored, type: type.name } });
+      }
+    } else if (!escapes(body, stored, call)) {
+      context.report({ at: call.nameSpan, messageId: 'neverEnded', data: { name: stored } });
+    }
+    return;
+  }
+  const starts: [CodeBody, SyntaxNode][] = [[body, call], ...workClosures.map((c): [CodeBody, SyntaxNode] => [c, c.body])];
+  for (const [scope, from] of starts) {
+    const leaks = from === scope.body ? pathsFromStart(scope, ending) : pathsFrom(scope, from, ending);
+    const exit = leaks.exits[0];
+    if (exit) {
+      const line = exit.range.start.line;
+      context.report({
+        at: call.nameSpan,
+        messageId: 'earlyExit',
+        data: { exit: exit.jump, line },
+        related: [{ at: exit, message: `leaves here without ending the task` }],
+      });
+      return;
+    }
+  }
+}
+
+/** Paths from the first statement of a closure body. */
+function pathsFromStart(scope: CodeBody, ending: TaskEnding) {
+  const first = scope.body?.body[0];
+  if (!first) return { exits: [], fallsOffEnd: false };
+  if (first.kind === 'jump') return ending.ends(first) ? { exits: [], fallsOffEnd: false } : { exits: [first], fallsOffEnd: false };
+  const leaks = pathsFrom(scope, first, ending);
+  return ending.ends(first) ? { exits: [], fallsOffEnd: false } : leaks;
+}
+
+function closuresAfter(call: CallExpr, body: CodeBody): ClosureExpr[] {
+  const found: ClosureExpr[] = [];
+  const stack: SyntaxNode[] = body.body ? [body.body] : [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.kind === 'closure' && node.startIndex > call.startIndex && node.parent?.kind === 'call' && node.parent !== call) found.push(node);
+    if (node.kind === 'call' && node === call) continue;
+    stack.push(...childrenOf(node));
+  }
+  return found;
+}
+
+/** The identifier is handed to other code (an argument, a return, a property): someone else may end it. */
+function escapes(body: CodeBody, stored: string, begin: CallExpr): boolean {
+  const stack: SyntaxNode[] = body.body ? [body.body] : [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === begin) continue;
+    if (node.kind === 'call' && node.baseName !== 'endBackgroundTask' && node.args.some((a) => a.value.kind === 'ident' && a.value.name === stored)) return true;
+    if (node.kind === 'jump' && node.value?.kind === 'ident' && node.value.name === stored) return true;
+    if (node.kind === 'assign' && node.value.kind === 'ident' && node.value.name === stored) return true;
+    stack.push(...childrenOf(node));
+  }
+  return false;
+}
