@@ -48,13 +48,7 @@ function summaryLines(findings: Finding[], paint: Paint): string[] {
   const parts = [plural(counts.errors, 'error'), plural(counts.warnings, 'warning')];
   if (counts.notes > 0) parts.push(plural(counts.notes, 'note'));
   const color = counts.errors > 0 ? RED : counts.warnings > 0 ? YELLOW : CYAN;
-  const lines = [paint(`${BOLD};${color}`, `\u2716 ${plural(total, 'problem')} (${parts.join(', ')})`)];
-  const fixable = countFindings(findings.filter((f) => f.fix !== undefined));
-  if (fixable.errors + fixable.warnings + fixable.notes > 0) {
-    const fixableParts = [plural(fixable.errors, 'error'), plural(fixable.warnings, 'warning')];
-    lines.push(paint(`${BOLD};${color}`, `  ${fixableParts.join(' and ')} potentially fixable with the \`--fix\` option.`));
-  }
-  return lines;
+  return [paint(`${BOLD};${color}`, `\u2716 ${plural(total, 'problem')} (${parts.join(', ')})`)];
 }
 
 function noticeLine(notice: Notice, report: LintReport, options: FormatOptions, severityWidth: number): string {

@@ -79,9 +79,10 @@ export class TaskEnding {
     return this.ends(node);
   }
 
-  /** The ends inside `node`, excluding the begin's own arguments. */
+  /** The ends inside `node`; outside the begin call, its own expiration handler does not count. */
   endsIn(node: SyntaxNode): CallExpr[] {
-    return callsIn(node, (c) => !this.insideBegin(c) && this.isEnding(c, true));
+    const skipBegin = !this.insideBegin(node);
+    return callsIn(node, (c) => !(skipBegin && this.insideBegin(c)) && this.isEnding(c, true));
   }
 
   private containsEnd(node: SyntaxNode, followMethods: boolean): boolean {

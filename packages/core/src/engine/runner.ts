@@ -184,7 +184,8 @@ function walk(root: SyntaxNode, active: ActiveRule[], onCrash: (ruleId: string, 
     run(enter.get(node.kind), node);
     if (node.kind === 'call') {
       const subscribers = callsByBase.get(node.baseName);
-      if (subscribers) run(subscribers.filter((s) => matchesSignature(node as CallExpr, s.signature)).map((s) => s.dispatch), node);
+      // A rule listening to several signatures hears a call once, even if it matches more than one.
+      if (subscribers) run([...new Set(subscribers.filter((s) => matchesSignature(node as CallExpr, s.signature)).map((s) => s.dispatch.run))].map((fn) => subscribers.find((s) => s.dispatch.run === fn)!.dispatch), node);
     }
     stack.push({ node, exiting: true });
     const kids = childrenOf(node);

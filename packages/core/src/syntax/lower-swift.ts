@@ -274,6 +274,11 @@ class SwiftLowering {
     if (callee.type === 'simple_identifier' && callee.text === 'defer' && args.length === 1 && args[0]!.value.kind === 'closure') {
       return { kind: 'defer', body: args[0]!.value.body, ...spanOf(node) };
     }
+    // The grammar sometimes reads `f(x) { … }` as a call of `f(x)`'s result; rejoin the trailing closure.
+    if (callee.type === 'call_expression' && args.length > 0 && args.every((a) => a.trailing)) {
+      const inner = this.node(callee);
+      if (inner?.kind === 'call') return { ...inner, args: [...inner.args, ...args], ...spanOf(node) };
+    }
     const { receiver, baseName, nameNode } = this.callee(callee);
     const explicit = args.filter((a) => !a.trailing).map((a) => a.label);
     const call: CallExpr = {

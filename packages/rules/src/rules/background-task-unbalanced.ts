@@ -1,5 +1,5 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, childrenOf, defineRule, enclosingBody, enclosingType,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, childrenOf, enclosingFunction, defineRule, enclosingBody, enclosingType,
   expirationHandlerOf, isNil, isPropertyReference, localNames, matchesSignature, pathsFrom, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
@@ -85,6 +85,11 @@ function checkBegin(context: RuleContext, call: CallExpr): void {
   checkWork(context, call, body, ending, stored ?? 'id', isProperty);
 }
 
+function forwardsParameter(handler: ClosureExpr, begin: CallExpr): boolean {
+  const params = new Set(enclosingFunction(begin)?.params ?? []);
+  return callsIn(handler.body, (c) => c.receiver === undefined && params.has(c.baseName)).length > 0;
+}
+
 /** Where the identifier goes: a local, a property, somewhere else (undefined), or nowhere. */
 function storageOf(call: CallExpr): Expr | { kind: 'var'; name: string } | 'discarded' | undefined {
   const parent = call.parent;
@@ -104,6 +109,7 @@ function checkExpirationHandler(context: RuleContext, call: CallExpr, ending: Ta
     return false;
   }
   if (handler.kind !== 'closure') return true; // a handler passed in: its author ends the task
+  if (forwardsParameter(handler, call)) return true; // a wrapper calling its caller's handler
   if (ending.endsIn(handler.body).length > 0 || handler.body.body.some((s) => ending.ends(s))) return true;
   context.report({ at: call.nameSpan, messageId: 'expirationNeverEnds', data: { name: stored ?? 'identifier' } });
   return false;
