@@ -275,7 +275,7 @@ class SwiftLowering {
       return { kind: 'defer', body: args[0]!.value.body, ...spanOf(node) };
     }
     // The grammar sometimes reads `f(x) { … }` as a call of `f(x)`'s result; rejoin the trailing closure.
-    if (callee.type === 'call_expression' && args.length > 0 && args.every((a) => a.trailing)) {
+    if (/^(call|await|try)_expression$/.test(callee.type) && args.length > 0 && args.every((a) => a.trailing)) {
       const inner = this.node(callee);
       if (inner?.kind === 'call') return { ...inner, args: [...inner.args, ...args], ...spanOf(node) };
     }
