@@ -3,7 +3,7 @@ export * from './syntax/ir';
 export * from './syntax/query';
 export { childrenOf } from './syntax/children';
 export { swiftNameForSelector, parseSwiftName } from './syntax/api-names';
-export { pathsFrom, isGuardedBy } from './flow/paths';
+export { pathsFrom, pathsThrough, isGuardedBy } from './flow/paths';
 export type { Obligation, PathLeaks, CheckTest } from './flow/paths';
 export { ProjectIndex, stripCommentsAndStrings } from './facts/lexical-index';
 export type { IndexedType, IndexedMethod } from './facts/lexical-index';

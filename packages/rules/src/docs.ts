@@ -55,3 +55,8 @@ export function ruleSummary(rule: Rule): RuleSummary {
     markdown: ruleMarkdown(rule),
   };
 }
+
+export function rulesIndexMarkdown(rules: Rule[]): string {
+  const rows = rules.map((r) => `| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.summary} |`);
+  return ['# Rules', '', 'Generated from each rule\'s source by `pnpm docs`; a test fails when a page is stale.', '', '| rule | default | summary |', '|---|---|---|', ...rows, ''].join('\n');
+}

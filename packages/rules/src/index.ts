@@ -24,4 +24,4 @@ export const ruleSets: RuleSets = {
 
 export const rulesById = new Map(allRules.map((r) => [r.meta.id, r]));
 
-export { ruleMarkdown, ruleSummary, DOCS_BASE_URL } from './docs';
+export { ruleMarkdown, ruleSummary, rulesIndexMarkdown, DOCS_BASE_URL } from './docs';

@@ -46,6 +46,13 @@ export function pathsFrom(body: CodeBody, start: SyntaxNode, obligation: Obligat
   return { exits: walker.leaks, fallsOffEnd: open && !covered };
 }
 
+/** Follows every path through a whole body (a closure the work was handed to) from its first statement. */
+export function pathsThrough(body: CodeBody, obligation: Obligation): PathLeaks {
+  const walker = new PathWalker(obligation);
+  const open = body.body ? walker.run(body.body.body, false) : { open: true, covered: false };
+  return { exits: walker.leaks, fallsOffEnd: open.open && !open.covered };
+}
+
 /** The ancestor of `node` that sits directly in a block under `root` (or `node` itself). */
 function statementOf(node: SyntaxNode, root: Block): SyntaxNode {
   let n = node;

@@ -27,8 +27,8 @@ export default defineRule({
     examples: {
       swift: {
         invalid: [
-          `func start() {\n  task = UIApplication.shared.beginBackgroundTask(withName: "sync") {\n    ↓DispatchQueue.main.async {\n      UIApplication.shared.endBackgroundTask(self.task)\n      self.task = .invalid\n    }\n  }\n}`,
-          `func start() {\n  taskID = UIApplication.shared.beginBackgroundTask(withName: "loop") {\n    ↓Task { @MainActor in\n      UIApplication.shared.endBackgroundTask(taskID)\n    }\n  }\n}`,
+          `func start() {\n  task = UIApplication.shared.↓beginBackgroundTask(withName: "sync") {\n    DispatchQueue.main.async {\n      UIApplication.shared.endBackgroundTask(self.task)\n      self.task = .invalid\n    }\n  }\n}`,
+          `func start() {\n  taskID = UIApplication.shared.↓beginBackgroundTask(withName: "loop") {\n    Task { @MainActor in\n      UIApplication.shared.endBackgroundTask(taskID)\n    }\n  }\n}`,
         ],
         valid: [
           `func start() {\n  task = UIApplication.shared.beginBackgroundTask(withName: "sync") {\n    UIApplication.shared.endBackgroundTask(self.task)\n    DispatchQueue.main.async { self.cancel() }\n  }\n}`,
@@ -37,10 +37,10 @@ export default defineRule({
       },
       objc: {
         invalid: [
-          `- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    ↓dispatch_async(dispatch_get_main_queue(), ^{\n      [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n      backgroundTask = UIBackgroundTaskInvalid;\n    });\n  }];\n}`,
+          `@implementation Worker\n- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    dispatch_async(dispatch_get_main_queue(), ^{\n      [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n      backgroundTask = UIBackgroundTaskInvalid;\n    });\n  }];\n}\n@end`,
         ],
         valid: [
-          `- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n    backgroundTask = UIBackgroundTaskInvalid;\n  }];\n}`,
+          `@implementation Worker\n- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n    backgroundTask = UIBackgroundTaskInvalid;\n  }];\n}\n@end`,
         ],
       },
     },

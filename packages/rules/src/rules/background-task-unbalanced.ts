@@ -1,6 +1,6 @@
 import {
   BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, childrenOf, enclosingFunction, defineRule, enclosingBody, enclosingType,
-  expirationHandlerOf, isNil, isPropertyReference, localNames, matchesSignature, pathsFrom, storageName,
+  expirationHandlerOf, isNil, isPropertyReference, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
 
@@ -49,11 +49,11 @@ export default defineRule({
       },
       objc: {
         invalid: [
-          `- (void)save {\n  [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n  [self.store flush];\n}`,
-          `- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  dispatch_async(self.queue, ^{\n    if (![self write:data]) {\n      return;\n    }\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  });\n}`,
+          `@implementation Worker\n- (void)save {\n  [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n  [self.store flush];\n}\n@end`,
+          `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  dispatch_async(self.queue, ^{\n    if (![self write:data]) {\n      return;\n    }\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  });\n}\n@end`,
         ],
         valid: [
-          `- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  @try {\n    [self write:data];\n  } @finally {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }\n}`,
+          `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  @try {\n    [self write:data];\n  } @finally {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }\n}\n@end`,
           `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [self finish];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
         ],
       },
@@ -136,7 +136,7 @@ function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending:
   }
   const starts: [CodeBody, SyntaxNode][] = [[body, call], ...workClosures.map((c): [CodeBody, SyntaxNode] => [c, c.body])];
   for (const [scope, from] of starts) {
-    const leaks = from === scope.body ? pathsFromStart(scope, ending) : pathsFrom(scope, from, ending);
+    const leaks = from === scope.body ? pathsThrough(scope, ending) : pathsFrom(scope, from, ending);
     const exit = leaks.exits[0];
     if (exit) {
       const line = exit.range.start.line;
@@ -149,15 +149,6 @@ function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending:
       return;
     }
   }
-}
-
-/** Paths from the first statement of a closure body. */
-function pathsFromStart(scope: CodeBody, ending: TaskEnding) {
-  const first = scope.body?.body[0];
-  if (!first) return { exits: [], fallsOffEnd: false };
-  if (first.kind === 'jump') return ending.ends(first) ? { exits: [], fallsOffEnd: false } : { exits: [first], fallsOffEnd: false };
-  const leaks = pathsFrom(scope, first, ending);
-  return ending.ends(first) ? { exits: [], fallsOffEnd: false } : leaks;
 }
 
 function closuresAfter(call: CallExpr, body: CodeBody): ClosureExpr[] {

@@ -37,10 +37,10 @@ export default defineRule({
       },
       objc: {
         invalid: [
-          `- (void)submit {\n  BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export" title:@"Export" subtitle:@""];\n  ↓request.requiredResources = BGContinuedProcessingTaskRequestResourcesGPU;\n}`,
+          `@implementation Worker\n- (void)submit {\n  BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export" title:@"Export" subtitle:@""];\n  ↓request.requiredResources = BGContinuedProcessingTaskRequestResourcesGPU;\n}\n@end`,
         ],
         valid: [
-          `- (void)submit {\n  if (BGTaskScheduler.supportedResources & BGContinuedProcessingTaskRequestResourcesGPU) {\n    request.requiredResources = BGContinuedProcessingTaskRequestResourcesGPU;\n  }\n}`,
+          `@implementation Worker\n- (void)submit {\n  if (BGTaskScheduler.supportedResources & BGContinuedProcessingTaskRequestResourcesGPU) {\n    request.requiredResources = BGContinuedProcessingTaskRequestResourcesGPU;\n  }\n}\n@end`,
         ],
       },
     },

@@ -1,0 +1,9 @@
+/** One jest run for every package; TypeScript through swc, packages resolved to their sources. */
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
+  transform: { '^.+\\.ts$': '@swc/jest' },
+  moduleNameMapper: { '^@bglint/([a-z-]+)$': '<rootDir>/packages/$1/src' },
+  testTimeout: 60000,
+};

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Writes docs/rules/<id>.md and docs/rules/README.md from each rule's meta (run after `pnpm build`).
+const fs = require('node:fs');
+const path = require('node:path');
+const { allRules, ruleMarkdown, rulesIndexMarkdown } = require('../dist/index.js');
+
+const out = path.resolve(__dirname, '../../../docs/rules');
+fs.mkdirSync(out, { recursive: true });
+for (const rule of allRules) fs.writeFileSync(path.join(out, `${rule.meta.id}.md`), ruleMarkdown(rule));
+fs.writeFileSync(path.join(out, 'README.md'), rulesIndexMarkdown(allRules));
+console.log(`wrote ${allRules.length + 1} pages to ${path.relative(process.cwd(), out)}`);
