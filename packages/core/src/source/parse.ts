@@ -1,5 +1,5 @@
 /** Parsing: normalize, run tree-sitter with a time limit, lower to the syntax view, report unreadable lines. */
-import Parser from 'tree-sitter';
+import type Parser from 'tree-sitter';
 type TSNode = Parser.SyntaxNode;
 type Tree = Parser.Tree;
 import type { FileNode, Language } from '../syntax/ir';
@@ -31,10 +31,25 @@ export type ParseOutcome = { ok: true; file: ParsedFile } | { ok: false; reason:
 
 const parsers = new Map<Language, Parser>();
 
+/**
+ * node-tree-sitter 0.22 patches its native prototypes when its index.js runs; running it a second
+ * time in one process (jest gives every test file a fresh module registry) breaks `Tree.rootNode`
+ * for everyone. So the module is loaded once per process and kept on a built-in module object,
+ * which every registry shares.
+ */
+function treeSitter(): typeof Parser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const host = require('node:os') as { __bglintTreeSitter?: typeof Parser };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  host.__bglintTreeSitter ??= require('tree-sitter') as typeof Parser;
+  return host.__bglintTreeSitter;
+}
+
 function parserFor(language: Language): Parser {
   let parser = parsers.get(language);
   if (!parser) {
-    parser = new Parser();
+    const TreeSitter = treeSitter();
+    parser = new TreeSitter();
     // Grammars load on first use: a run over Swift files never loads the Objective-C grammar.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     parser.setLanguage(language === 'swift' ? require('tree-sitter-swift') : require('tree-sitter-objc'));
