@@ -39,6 +39,11 @@ const BOOLEAN_FLAGS: Record<string, [keyof CliOptions, boolean]> = {
   '--no-color': ['color', false], '--cache': ['cache', true],
 };
 
+/** `bglint lsp [--stdio]`: the language server instead of a run (the transport flag is read by the server). */
+export function isLanguageServerCommand(argv: string[]): boolean {
+  return argv[0] === 'lsp';
+}
+
 export function parseArgs(argv: string[]): CliOptions {
   const options: CliOptions = {
     paths: [], format: 'stylish', quiet: false, rules: [], stdin: false, listRules: false, version: false, help: false,
@@ -71,6 +76,7 @@ export function parseArgs(argv: string[]): CliOptions {
 }
 
 export const HELP = `bglint [options] [paths...]
+bglint lsp --stdio                 run the language server (for editors)
 
 Lints Swift and Objective-C sources (folders expand to .swift, .m, .mm, .h) for background-execution mistakes.
 

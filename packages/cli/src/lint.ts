@@ -6,11 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import ignore from 'ignore';
-import {
-  CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, lintSource, parseConfig, passesPrefilter, rulesForFile,
-} from '@bglint/core';
-import type { ConfigLayer, FileResult, LintReport, Notice, RuleSetting, TargetSettings } from '@bglint/core';
-import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
+import { ProjectIndex, languageOf, lintSource, passesPrefilter, rulesForFile } from '@bglint/core';
+import type { FileResult, LintReport, Notice, RuleSetting } from '@bglint/core';
+import { allRules, ruleSets, ruleSummary } from '@bglint/rules';
+import { ConfigFinder, TargetResolver, rulesFor } from './project-context';
 
 
 export interface RunOptions {
@@ -53,46 +52,6 @@ function gitignoreOf(dir: string) {
   return ig;
 }
 
-/** Config layers from the outermost applicable config file down to the file's folder. */
-class ConfigFinder {
-  private readonly byDir = new Map<string, ConfigLayer[]>();
-  private readonly single?: ConfigLayer[];
-
-  constructor(private readonly options: RunOptions) {
-    if (options.noConfig) this.single = [];
-    else if (options.configFile) {
-      const file = path.resolve(options.cwd, options.configFile);
-      this.single = [loadLayer(file)];
-    }
-  }
-
-  layersFor(file: string): ConfigLayer[] {
-    return this.single ?? this.forDir(path.dirname(file));
-  }
-
-  private forDir(dir: string): ConfigLayer[] {
-    const cached = this.byDir.get(dir);
-    if (cached) return cached;
-    const own = CONFIG_FILE_NAMES.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
-    const layer = own ? loadLayer(own) : undefined;
-    const parent = path.dirname(dir);
-    const outer = layer?.root || parent === dir ? [] : this.forDir(parent);
-    const layers = layer ? [...outer, layer] : outer;
-    this.byDir.set(dir, layers);
-    return layers;
-  }
-}
-
-function loadLayer(file: string): ConfigLayer {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError(file, '', 'cannot be read');
-  }
-  return parseConfig(text, file, path.dirname(file), rulesById);
-}
-
 export function configFor(options: RunOptions, file: string) {
   const finder = new ConfigFinder(options);
   const layers = finder.layersFor(path.resolve(options.cwd, file));
@@ -120,10 +79,8 @@ export function runLint(options: RunOptions): LintReport {
   const targets = new TargetResolver(options.cwd, options.paths);
   const results: FileResult[] = [];
   for (const { file, text } of inputs) {
-    const layers = finder.layersFor(file);
-    const relativeTo = (l: ConfigLayer) => path.relative(l.dir, file);
-    if (isIgnored(file, layers, relativeTo)) continue;
-    const rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
+    const rules = rulesFor(file, finder, options.cliRules);
+    if (!rules) continue;
     const relative = path.relative(options.cwd, file) || path.basename(file);
     if (!passesPrefilter(text, rules)) {
       results.push({ file: relative, findings: [], notices: [], skipped: true });
@@ -149,39 +106,5 @@ function readSource(file: string, notices: Notice[]): string | undefined {
   } catch (error) {
     notices.push({ kind: 'unreadable-file', severity: 'warning', file, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` });
     return undefined;
-  }
-}
-
-/** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
-class TargetResolver {
-  private model: import('@bglint/project').ProjectModel | undefined;
-  private loaded = false;
-
-  constructor(private readonly cwd: string, private readonly paths: string[]) {}
-
-  settingsFor(file: string): TargetSettings {
-    const target = this.load()?.targetFor(file);
-    if (!target) return {};
-    return {
-      swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
-      defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
-    };
-  }
-
-  notices(cwd: string): Notice[] {
-    return (this.model?.errors ?? []).map((e) => ({
-      kind: 'project-file' as const, severity: 'warning' as const, file: path.relative(cwd, e.file),
-      message: `${path.relative(cwd, e.file)}: ${e.message}`,
-    }));
-  }
-
-  private load() {
-    if (this.loaded) return this.model;
-    this.loaded = true;
-    const root = path.resolve(this.cwd, this.paths.find((p) => fs.statSync(path.resolve(this.cwd, p), { throwIfNoEntry: false })?.isDirectory()) ?? '.');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { resolveProject } = require('@bglint/project') as typeof import('@bglint/project');
-    this.model = resolveProject(root);
-    return this.model;
   }
 }

@@ -5,7 +5,7 @@ import { ConfigError, parseRuleSetting } from '@bglint/core';
 import type { LintReport, RuleSetting } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 import { formatterNames, loadFormatter } from '@bglint/formatters';
-import { HELP, parseArgs, UsageError } from './args';
+import { HELP, isLanguageServerCommand, parseArgs, UsageError } from './args';
 import type { CliOptions } from './args';
 import { configFor, runLint, UsageErrorForPath } from './lint';
 import { applyBaseline, writeBaseline } from './baseline';
@@ -118,7 +118,10 @@ function exitCode(report: LintReport, maxWarnings: number | undefined): number {
   return 0;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('bglint.js')) {
+if ((require.main === module || process.argv[1]?.endsWith('bglint.js')) && isLanguageServerCommand(process.argv.slice(2))) {
+  // Loaded only here, so a plain run never loads the language server's libraries.
+  void import('./language-server').then((server) => server.startLanguageServer());
+} else if (require.main === module || process.argv[1]?.endsWith('bglint.js')) {
   const code = run(process.argv.slice(2), {
     cwd: process.cwd(),
     stdout: (t) => process.stdout.write(t),

@@ -1,0 +1,30 @@
+/**
+ * What the server needs from the linter, given to it by the CLI: the CLI's own config lookup, target
+ * resolution, project index and engine, so the editor and the command line can never disagree.
+ */
+import type { ConfigError, FileResult } from '@bglint/core';
+
+/** Lints the files of one workspace folder (or the folder of a file outside every workspace folder). */
+export interface FolderLinter {
+  /**
+   * Lints one file's (unsaved) text. Undefined when the config ignores the file; throws ConfigError
+   * when a config file that applies to it is broken.
+   */
+  lint(file: string, text: string): FileResult | undefined;
+}
+
+export interface FolderOptions {
+  /** A config file that replaces the lookup upward from each file (the `configFile` setting). */
+  configFile?: string;
+  /** Rule settings on top of the config files (the `rules` setting), as a config file spells them. */
+  rules: Record<string, unknown>;
+  /** Index the folder's sources for cross-file facts (false for a lone file outside every folder). */
+  indexSources: boolean;
+}
+
+export interface LintHost {
+  /** Throws ConfigError when the `configFile` or `rules` settings are invalid. */
+  openFolder(root: string, options: FolderOptions): FolderLinter;
+  /** The error in one config file, or undefined when it is valid. */
+  checkConfigFile(file: string): ConfigError | undefined;
+}

@@ -1,0 +1,2 @@
+export { startServer } from './server';
+export type { FolderLinter, FolderOptions, LintHost } from './host';

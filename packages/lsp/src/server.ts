@@ -1,0 +1,177 @@
+/**
+ * The language server: open Swift/ObjC buffers linted as they change, diagnostics pulled by clients
+ * that can (`textDocument/diagnostic`) and pushed with their version to those that cannot, code
+ * actions, and configs and project files watched so no finding outlives the file it came from.
+ */
+import {
+  DidChangeWatchedFilesNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind, TextDocuments, createConnection,
+} from 'vscode-languageserver/node';
+import type { ClientCapabilities, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { allRules, ruleSummary } from '@bglint/rules';
+import { CodeActionKind } from 'vscode-languageserver';
+import { codeActions, FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from './code-actions';
+import { ConfigProblems } from './config-problems';
+import { Debouncer } from './debouncer';
+import { DocumentLinter } from './document-linter';
+import { Folders } from './folders';
+import type { LintHost } from './host';
+import { DEFAULT_SETTINGS, readSettings } from './settings';
+import type { Settings } from './settings';
+import { URI } from './uri';
+import { isConfigFile, WATCHERS } from './watched-files';
+
+const DOCS_URLS = new Map(allRules.map((r) => [r.meta.id, ruleSummary(r).docsUrl]));
+const docsUrl = (ruleId: string) => DOCS_URLS.get(ruleId) ?? '';
+
+/** Starts serving on the transport named on the command line (--stdio, --node-ipc or --socket=N). */
+export function startServer(host: LintHost): void {
+  new LanguageServer(host, createConnection(ProposedFeatures.all)).listen();
+}
+
+class LanguageServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly debouncer = new Debouncer();
+  private readonly configProblems: ConfigProblems;
+  private readonly folders: Folders;
+  private readonly linter: DocumentLinter;
+  private settings: Settings = DEFAULT_SETTINGS;
+  private capabilities: ClientCapabilities = {};
+  /** Documents opened but not yet linted (their first change event is the open itself). */
+  private readonly justOpened = new Set<string>();
+
+  constructor(private readonly host: LintHost, private readonly connection: Connection) {
+    this.configProblems = new ConfigProblems(connection);
+    this.folders = new Folders(host, () => this.settings);
+    this.linter = new DocumentLinter({
+      folders: this.folders,
+      onConfigError: (error) => this.configProblems.report(error),
+      log: (message) => connection.console.warn(message),
+      docsUrl,
+    });
+  }
+
+  listen(): void {
+    const { connection, documents } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => void this.initialized());
+    connection.onDidChangeConfiguration((params) => void this.loadSettings(params.settings));
+    connection.onDidChangeWatchedFiles(({ changes }) => this.watchedFilesChanged(changes));
+    connection.onCodeAction((params) => {
+      const document = documents.get(params.textDocument.uri);
+      const linted = document && this.settings.enable ? this.linter.lint(document) : undefined;
+      if (!document || !linted) return [];
+      return codeActions({ document, result: linted.result, range: params.range, only: params.context.only, docsUrl });
+    });
+    connection.onExecuteCommand((params) => this.executeCommand(params.command, params.arguments ?? []));
+    connection.languages.diagnostics.on((params) => {
+      const document = documents.get(params.textDocument.uri);
+      const linted = document && this.settings.enable ? this.linter.lint(document) : undefined;
+      return { kind: 'full', items: linted?.diagnostics ?? [] };
+    });
+    connection.onShutdown(() => this.debouncer.cancelAll());
+    documents.onDidOpen(({ document }) => {
+      this.justOpened.add(document.uri);
+      this.lintSoon(document.uri, 0);
+    });
+    documents.onDidChangeContent(({ document }) => {
+      if (this.justOpened.delete(document.uri)) return;
+      if (this.settings.run === 'onType') this.lintSoon(document.uri, this.settings.debounceMs);
+    });
+    documents.onDidSave(({ document }) => {
+      if (this.settings.run === 'onSave') this.lintSoon(document.uri, 0);
+    });
+    documents.onDidClose(({ document }) => this.closed(document.uri));
+    documents.listen(connection);
+    connection.listen();
+  }
+
+  private get pullMode(): boolean {
+    return Boolean(this.capabilities.textDocument?.diagnostic);
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.capabilities = params.capabilities;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folders.setRoots(folders.flatMap((uri) => URI.toPath(uri) ?? []));
+    this.settings = readSettings(params.initializationOptions);
+    return {
+      capabilities: {
+        positionEncoding: 'utf-16',
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND] },
+        ...(this.pullMode ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: 'bglint' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS });
+    }
+    await this.loadSettings();
+  }
+
+  /** Settings from `workspace/configuration` when the client has it, else from the notification's payload. */
+  private async loadSettings(pushed?: unknown): Promise<void> {
+    const fromClient = this.capabilities.workspace?.configuration
+      ? await this.connection.workspace.getConfiguration('bglint')
+      : (pushed as { bglint?: unknown } | undefined)?.bglint;
+    if (fromClient === undefined || fromClient === null) return;
+    this.settings = readSettings(fromClient);
+    this.projectChanged();
+  }
+
+  private watchedFilesChanged(changes: { uri: string; type: FileChangeType }[]): void {
+    for (const change of changes) {
+      const file = URI.toPath(change.uri);
+      if (!file || !isConfigFile(file)) continue;
+      const error = change.type === FileChangeType.Deleted ? undefined : this.host.checkConfigFile(file);
+      if (error) this.configProblems.report(error);
+      else this.configProblems.clear(file);
+    }
+    this.projectChanged();
+  }
+
+  /** Configs, project files or settings changed: lint every open document again. */
+  private projectChanged(): void {
+    this.folders.reload();
+    this.linter.invalidateAll();
+    if (this.pullMode) {
+      if (this.capabilities.workspace?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
+      return;
+    }
+    for (const document of this.documents.all()) this.lintSoon(document.uri, 0);
+  }
+
+  private lintSoon(uri: string, delayMs: number): void {
+    if (this.pullMode) return;
+    this.debouncer.schedule(uri, delayMs, () => void this.publish(uri));
+  }
+
+  /** Push mode: lint, let queued edits and closes arrive, and publish only if the version is still current. */
+  private async publish(uri: string): Promise<void> {
+    const document = this.documents.get(uri);
+    if (!document) return;
+    const linted = this.settings.enable ? this.linter.lint(document) : undefined;
+    await new Promise((resolve) => setImmediate(resolve));
+    const current = this.documents.get(uri);
+    if (!current || current.version !== document.version) return;
+    await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: linted?.diagnostics ?? [] });
+  }
+
+  private closed(uri: string): void {
+    this.justOpened.delete(uri);
+    this.debouncer.cancel(uri);
+    this.linter.forget(uri);
+    if (!this.pullMode) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private async executeCommand(command: string, args: unknown[]): Promise<void> {
+    if (command !== SHOW_DOCUMENTATION_COMMAND || typeof args[0] !== 'string') return;
+    if (this.capabilities.window?.showDocument?.support) await this.connection.window.showDocument({ uri: args[0], external: true });
+    else void this.connection.window.showInformationMessage(`bglint documentation: ${args[0]}`);
+  }
+}

@@ -1,0 +1,18 @@
+/** The files whose change can change findings in other files: configs and project files. */
+import * as path from 'node:path';
+import { CONFIG_FILE_NAMES } from '@bglint/core';
+import type { FileSystemWatcher } from 'vscode-languageserver';
+
+export const WATCHED_GLOBS = [
+  `**/{${CONFIG_FILE_NAMES.join(',')}}`,
+  '**/*Info.plist',
+  '**/*.entitlements',
+  '**/project.pbxproj',
+  '**/Package.swift',
+];
+
+export const WATCHERS: FileSystemWatcher[] = WATCHED_GLOBS.map((globPattern) => ({ globPattern }));
+
+export function isConfigFile(file: string): boolean {
+  return CONFIG_FILE_NAMES.includes(path.basename(file));
+}
