@@ -18,13 +18,14 @@ export class ConfigProblems {
   report(error: ConfigError): void {
     if (this.shown.get(error.file) === error.message) return;
     this.shown.set(error.file, error.message);
-    void this.connection.sendDiagnostics({ uri: URI.fromPath(error.file), diagnostics: [configDiagnostic(error)] });
-    void this.connection.window.showErrorMessage(`bglint: invalid configuration: ${error.message}. Using the last valid configuration until it is fixed.`);
+    ignoreFailure(this.connection.sendDiagnostics({ uri: URI.fromPath(error.file), diagnostics: [configDiagnostic(error)] }));
+    // Typed void, but sent as a request: its promise must not reject unhandled when the client goes.
+    ignoreFailure(Promise.resolve(this.connection.window.showErrorMessage(`bglint: invalid configuration: ${error.message}. Using the last valid configuration until it is fixed.`)));
   }
 
   clear(file: string): void {
     if (!this.shown.delete(file)) return;
-    void this.connection.sendDiagnostics({ uri: URI.fromPath(file), diagnostics: [] });
+    ignoreFailure(this.connection.sendDiagnostics({ uri: URI.fromPath(file), diagnostics: [] }));
   }
 }
 
@@ -50,4 +51,9 @@ function lineOfKey(file: string, keyPath: string): number {
   }
   const line = text.split('\n').findIndex((l) => l.includes(key));
   return Math.max(line, 0);
+}
+
+/** A notification that cannot be delivered (the client went away) is not worth crashing for. */
+function ignoreFailure(work: Promise<unknown>): void {
+  work.catch(() => undefined);
 }

@@ -39,8 +39,12 @@ class LanguageServer {
   private capabilities: ClientCapabilities = {};
   /** Documents opened but not yet linted (their first change event is the open itself). */
   private readonly justOpened = new Set<string>();
+  /** Settled once the client's settings are in, so the first diagnostics already follow them. */
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
 
   constructor(private readonly host: LintHost, private readonly connection: Connection) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.configProblems = new ConfigProblems(connection);
     this.folders = new Folders(host, () => this.settings);
     this.linter = new DocumentLinter({
@@ -54,8 +58,8 @@ class LanguageServer {
   listen(): void {
     const { connection, documents } = this;
     connection.onInitialize((params) => this.initialize(params));
-    connection.onInitialized(() => void this.initialized());
-    connection.onDidChangeConfiguration((params) => void this.loadSettings(params.settings));
+    connection.onInitialized(() => this.inBackground(this.initialized()));
+    connection.onDidChangeConfiguration((params) => this.inBackground(this.loadSettings(params.settings)));
     connection.onDidChangeWatchedFiles(({ changes }) => this.watchedFilesChanged(changes));
     connection.onCodeAction((params) => {
       const document = documents.get(params.textDocument.uri);
@@ -64,7 +68,8 @@ class LanguageServer {
       return codeActions({ document, result: linted.result, range: params.range, only: params.context.only, docsUrl });
     });
     connection.onExecuteCommand((params) => this.executeCommand(params.command, params.arguments ?? []));
-    connection.languages.diagnostics.on((params) => {
+    connection.languages.diagnostics.on(async (params) => {
+      await this.ready;
       const document = documents.get(params.textDocument.uri);
       const linted = document && this.settings.enable ? this.linter.lint(document) : undefined;
       return { kind: 'full', items: linted?.diagnostics ?? [] };
@@ -108,10 +113,14 @@ class LanguageServer {
   }
 
   private async initialized(): Promise<void> {
-    if (this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS });
+    try {
+      if (this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS });
+      }
+      await this.loadSettings();
+    } finally {
+      this.markReady();
     }
-    await this.loadSettings();
   }
 
   /** Settings from `workspace/configuration` when the client has it, else from the notification's payload. */
@@ -140,7 +149,7 @@ class LanguageServer {
     this.folders.reload();
     this.linter.invalidateAll();
     if (this.pullMode) {
-      if (this.capabilities.workspace?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
+      if (this.capabilities.workspace?.diagnostics?.refreshSupport) this.inBackground(this.connection.languages.diagnostics.refresh());
       return;
     }
     for (const document of this.documents.all()) this.lintSoon(document.uri, 0);
@@ -148,11 +157,12 @@ class LanguageServer {
 
   private lintSoon(uri: string, delayMs: number): void {
     if (this.pullMode) return;
-    this.debouncer.schedule(uri, delayMs, () => void this.publish(uri));
+    this.debouncer.schedule(uri, delayMs, () => this.inBackground(this.publish(uri)));
   }
 
   /** Push mode: lint, let queued edits and closes arrive, and publish only if the version is still current. */
   private async publish(uri: string): Promise<void> {
+    await this.ready;
     const document = this.documents.get(uri);
     if (!document) return;
     const linted = this.settings.enable ? this.linter.lint(document) : undefined;
@@ -166,12 +176,17 @@ class LanguageServer {
     this.justOpened.delete(uri);
     this.debouncer.cancel(uri);
     this.linter.forget(uri);
-    if (!this.pullMode) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (!this.pullMode) this.inBackground(this.connection.sendDiagnostics({ uri, diagnostics: [] }));
   }
 
   private async executeCommand(command: string, args: unknown[]): Promise<void> {
     if (command !== SHOW_DOCUMENTATION_COMMAND || typeof args[0] !== 'string') return;
     if (this.capabilities.window?.showDocument?.support) await this.connection.window.showDocument({ uri: args[0], external: true });
-    else void this.connection.window.showInformationMessage(`bglint documentation: ${args[0]}`);
+    else this.inBackground(Promise.resolve(this.connection.window.showInformationMessage(`bglint documentation: ${args[0]}`)));
+  }
+
+  /** Work nobody awaits (timers, notifications): a failure is logged, never an unhandled rejection. */
+  private inBackground(work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.connection.console.error(`bglint: ${(error as Error)?.stack ?? error}`));
   }
 }

@@ -1,0 +1,286 @@
+/**
+ * End to end: the built `bglint lsp --stdio`, spoken to over LSP as an editor would. Needs the
+ * packages built (`pnpm test` builds them first).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { LspClient, tempProject, uriOf } from './lsp-client';
+
+const UNBALANCED = 'func save() {\n  UIApplication.shared.beginBackgroundTask(withName: "save") {}\n  store.flush()\n}\n';
+const BALANCED = 'func save() {\n  store.flush()\n}\n';
+const EMOJI_LINE = '  let tag = "🚀漢字"; UIApplication.shared.beginBackgroundTask(withName: tag) {}';
+const SUGGESTIONS = [
+  '@main struct ExportApp: App {',
+  '  init() {',
+  '    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in',
+  '      Store.shared.refresh(task)',
+  '    }',
+  '  }',
+  '  var body: some Scene { WindowGroup { ContentView() } }',
+  '}',
+  'func submitExport() throws {',
+  '  let request = BGContinuedProcessingTaskRequest(identifier: "com.example.export", title: "Export", subtitle: "")',
+  '  request.requiredResources = .gpu',
+  '  try BGTaskScheduler.shared.submit(request)',
+  '}',
+  '',
+].join('\n');
+
+const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code);
+
+let project: ReturnType<typeof tempProject>;
+let client: LspClient | undefined;
+
+beforeEach(() => {
+  project = tempProject({ 'App/Sync.swift': UNBALANCED });
+});
+
+afterEach(() => {
+  client?.kill();
+  client = undefined;
+  project.remove();
+});
+
+async function start(options: Partial<Parameters<typeof LspClient.start>[0]> = {}): Promise<LspClient> {
+  client = await LspClient.start({ pull: false, root: project.root, ...options });
+  return client;
+}
+
+describe('push client (no textDocument/diagnostic support)', () => {
+  test('publishes the CLI findings with version, range, severity, code, docs link and source; exits 0 after shutdown', async () => {
+    const c = await start();
+    expect(c.initializeResult.capabilities.diagnosticProvider).toBeUndefined();
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    const [diagnostic, ...rest] = await c.diagnosticsAt(uri, 1);
+    expect(rest).toEqual([]);
+    const column = UNBALANCED.split('\n')[1]!.indexOf('beginBackgroundTask');
+    expect(diagnostic).toMatchObject({
+      range: { start: { line: 1, character: column }, end: { line: 1, character: column + 'beginBackgroundTask'.length } },
+      severity: 1,
+      code: 'background-task-unbalanced',
+      codeDescription: { href: expect.stringMatching(/docs\/rules\/background-task-unbalanced\.md$/) },
+      source: 'bglint',
+      message: expect.stringContaining('is discarded'),
+    });
+    expect(await c.stop()).toBe(0);
+  });
+
+  test('ranges count UTF-16 code units on a line with emoji and CJK', async () => {
+    const c = await start();
+    const text = `func tagged() {\n${EMOJI_LINE}\n}\n`;
+    const uri = c.open(project.file('App/Sync.swift'), text);
+    const [diagnostic] = await c.diagnosticsAt(uri, 1);
+    const utf16 = EMOJI_LINE.indexOf('beginBackgroundTask');
+    expect([...EMOJI_LINE.slice(0, utf16)].length).not.toBe(utf16); // the emoji makes code points differ
+    expect(diagnostic!.range.start).toEqual({ line: 1, character: utf16 });
+  });
+
+  test('a change is linted from the unsaved text and published with its version', async () => {
+    const c = await start();
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    expect(codes(await c.diagnosticsAt(uri, 1))).toEqual(['background-task-unbalanced']);
+    c.replaceAll(uri, 2, BALANCED);
+    expect(await c.diagnosticsAt(uri, 2)).toEqual([]);
+  });
+
+  test('a version superseded before its debounce ends is never published', async () => {
+    const c = await start();
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    await c.diagnosticsAt(uri, 1);
+    c.replaceAll(uri, 2, BALANCED);
+    c.replaceAll(uri, 3, UNBALANCED);
+    expect(codes(await c.diagnosticsAt(uri, 3))).toEqual(['background-task-unbalanced']);
+    c.replaceAll(uri, 4, BALANCED);
+    await c.diagnosticsAt(uri, 4);
+    expect(c.published.all.filter((p) => p.uri === uri).map((p) => p.version)).toEqual([1, 3, 4]);
+  });
+
+  test('closing a document clears its diagnostics and drops its pending lint', async () => {
+    const c = await start();
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    await c.diagnosticsAt(uri, 1);
+    c.replaceAll(uri, 2, `${UNBALANCED}\n${UNBALANCED.replace('save', 'load')}`);
+    c.close(uri);
+    // A later document's debounced lint fires after the closed one's would have.
+    const other = c.open(project.file('App/Other.swift'), BALANCED);
+    await c.diagnosticsAt(other, 1);
+    c.replaceAll(other, 2, UNBALANCED);
+    await c.diagnosticsAt(other, 2);
+    const forClosed = c.published.all.filter((p) => p.uri === uri);
+    expect(forClosed.map((p) => [p.version, p.diagnostics.length])).toEqual([[1, 1], [undefined, 0]]);
+  });
+
+  test('the rules setting from workspace/configuration applies from the first diagnostics on', async () => {
+    const c = await start({ settings: { rules: { 'background-task-unbalanced': 'warn' } } });
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    const diagnostics = await c.diagnosticsAt(uri, 1);
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['background-task-unbalanced', 2]]);
+  });
+});
+
+describe('pull client (textDocument/diagnostic)', () => {
+  test('answers pulls from the current text and pushes nothing for the document', async () => {
+    const c = await start({ pull: true });
+    expect(c.initializeResult.capabilities.diagnosticProvider).toMatchObject({ interFileDependencies: false });
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    expect(codes(await c.pull(uri))).toEqual(['background-task-unbalanced']);
+    c.replaceAll(uri, 2, BALANCED);
+    expect(await c.pull(uri)).toEqual([]);
+    expect(c.published.all.filter((p) => p.uri === uri)).toEqual([]);
+    expect(await c.stop()).toBe(0);
+  });
+
+  test('a watched config change asks the client to pull again, and the pull follows the new config', async () => {
+    const c = await start({ pull: true });
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    expect((await c.pull(uri)).map((d) => d.severity)).toEqual([1]);
+    await c.registrations.next((r) => r.method === 'workspace/didChangeWatchedFiles', 'watcher registration');
+    fs.writeFileSync(project.file('.bglint.yml'), 'rules:\n  background-task-unbalanced: warn\n');
+    c.watchedFilesChanged([{ file: project.file('.bglint.yml'), type: 1 }]);
+    await c.refreshes.next(() => true, 'workspace/diagnostic/refresh');
+    expect((await c.pull(uri)).map((d) => d.severity)).toEqual([2]);
+  });
+});
+
+describe('code actions', () => {
+  async function openWithSuggestions(c: LspClient) {
+    const uri = c.open(project.file('App/Export.swift'), SUGGESTIONS);
+    const diagnostics = await c.diagnosticsAt(uri, 1);
+    expect(codes(diagnostics)).toEqual(['bgtask-handler-main-actor', 'continued-processing-gpu-unchecked']);
+    return { uri, diagnostics };
+  }
+
+  async function actionsFor(c: LspClient, uri: string, diagnostic: Diagnostic) {
+    return c.codeActions(uri, diagnostic.range, [diagnostic]);
+  }
+
+  test('each suggestion is a quick fix whose edit removes the finding', async () => {
+    const c = await start();
+    const { uri, diagnostics } = await openWithSuggestions(c);
+    const [mainActor, gpu] = diagnostics;
+
+    const useMain = (await actionsFor(c, uri, mainActor!))[0]!;
+    expect(useMain).toMatchObject({ title: 'Run the launch handler on the main queue (`using: .main`)', kind: 'quickfix', isPreferred: true });
+    const afterUseMain = c.applied(uri, useMain);
+    expect(afterUseMain.split('\n')[2]).toBe('    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: .main) { task in');
+    c.replaceAll(uri, 2, afterUseMain);
+    expect(codes(await c.diagnosticsAt(uri, 2))).toEqual(['continued-processing-gpu-unchecked']);
+
+    const wrap = (await actionsFor(c, uri, { ...gpu!, range: (await c.diagnosticsAt(uri, 2))[0]!.range }))[0]!;
+    const afterWrap = c.applied(uri, wrap);
+    expect(afterWrap).toContain('if BGTaskScheduler.supportedResources.contains(.gpu) {');
+    c.replaceAll(uri, 3, afterWrap);
+    expect(await c.diagnosticsAt(uri, 3)).toEqual([]);
+  });
+
+  test('disable for this line inserts the directive with the line\'s indentation, and the finding goes', async () => {
+    const c = await start();
+    const { uri, diagnostics } = await openWithSuggestions(c);
+    const actions = await actionsFor(c, uri, diagnostics[0]!);
+    expect(actions.map((a) => a.title)).toEqual([
+      'Run the launch handler on the main queue (`using: .main`)',
+      'Disable bgtask-handler-main-actor for this line',
+      'Disable bgtask-handler-main-actor for this file',
+      'Show documentation for bgtask-handler-main-actor',
+    ]);
+    const after = c.applied(uri, actions[1]!);
+    expect(after.split('\n').slice(2, 4)).toEqual([
+      '    // bglint-disable-next-line bgtask-handler-main-actor -- ',
+      '    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in',
+    ]);
+    c.replaceAll(uri, 2, after);
+    expect(codes(await c.diagnosticsAt(uri, 2))).toEqual(['continued-processing-gpu-unchecked']);
+  });
+
+  test('disable for this file puts the directive on the first line, and the finding goes', async () => {
+    const c = await start();
+    const { uri, diagnostics } = await openWithSuggestions(c);
+    const action = (await actionsFor(c, uri, diagnostics[1]!)).find((a) => a.title === 'Disable continued-processing-gpu-unchecked for this file')!;
+    const after = c.applied(uri, action);
+    expect(after.split('\n')[0]).toBe('// bglint-disable continued-processing-gpu-unchecked -- ');
+    c.replaceAll(uri, 2, after);
+    expect(codes(await c.diagnosticsAt(uri, 2))).toEqual(['bgtask-handler-main-actor']);
+  });
+
+  test('show documentation opens the rule\'s page in the browser', async () => {
+    const c = await start();
+    const { uri, diagnostics } = await openWithSuggestions(c);
+    const action = (await actionsFor(c, uri, diagnostics[0]!)).find((a) => a.title.startsWith('Show documentation'))!;
+    await c.connection.sendRequest('workspace/executeCommand', action.command);
+    const shown = await c.shownDocuments.next(() => true, 'window/showDocument');
+    expect(shown).toEqual({ uri: diagnostics[0]!.codeDescription!.href, external: true });
+  });
+
+  test('source.fixAll.bglint applies safe fixes only, so suggestions are not offered by it', async () => {
+    const c = await start();
+    const { uri } = await openWithSuggestions(c);
+    const everything = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
+    expect(await c.codeActions(uri, everything, [], ['source.fixAll'])).toEqual([]);
+  });
+});
+
+describe('configuration', () => {
+  test('registers watchers dynamically; a config edit re-lints open documents; a broken config shows on the file and the last good one stays', async () => {
+    const c = await start();
+    const registration = await c.registrations.next((r) => r.method === 'workspace/didChangeWatchedFiles', 'watcher registration');
+    const globs = (registration.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
+    expect(globs).toEqual(expect.arrayContaining(['**/{.bglint.yml,.bglint.yaml,.bglint.json}', '**/*.entitlements', '**/project.pbxproj', '**/Package.swift']));
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    expect((await c.diagnosticsAt(uri, 1)).map((d) => d.severity)).toEqual([1]);
+
+    const config = project.file('.bglint.yml');
+    const nextFor = (target: string) => {
+      const after = c.published.all.length;
+      return c.published.next((p) => p.uri === target, `diagnostics for ${target}`, after);
+    };
+    let relinted = nextFor(uri);
+    fs.writeFileSync(config, 'rules:\n  background-task-unbalanced: warn\n');
+    c.watchedFilesChanged([{ file: config, type: 1 }]);
+    expect((await relinted).diagnostics.map((d) => d.severity)).toEqual([2]);
+
+    const onConfig = nextFor(uriOf(config));
+    relinted = nextFor(uri);
+    fs.writeFileSync(config, 'rules:\n  background-task-unbalanced: warn\n  no-such-rule: error\n');
+    c.watchedFilesChanged([{ file: config, type: 2 }]);
+    const problem = (await onConfig).diagnostics;
+    expect(problem).toMatchObject([{ range: { start: { line: 2 } }, severity: 1, source: 'bglint', message: expect.stringContaining('rules.no-such-rule: unknown rule id') }]);
+    expect((await c.messages.next((m) => m.type === 1, 'an error message')).message).toContain('invalid configuration');
+    expect((await relinted).diagnostics.map((d) => d.severity)).toEqual([2]); // the last good config
+
+    const cleared = nextFor(uriOf(config));
+    relinted = nextFor(uri);
+    fs.rmSync(config);
+    c.watchedFilesChanged([{ file: config, type: 3 }]);
+    expect((await cleared).diagnostics).toEqual([]);
+    expect((await relinted).diagnostics.map((d) => d.severity)).toEqual([1]);
+  });
+});
+
+describe('never goes dark', () => {
+  test('a crashing rule is logged, keeps its last findings, and the server keeps serving', async () => {
+    const c = await start({ preload: path.join(__dirname, 'crash-rule.preload.js') });
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    const before = await c.diagnosticsAt(uri, 1);
+    expect(codes(before)).toEqual(['background-task-unbalanced']);
+
+    c.replaceAll(uri, 2, `// CRASH_BGLINT\n${UNBALANCED}`);
+    expect(codes(await c.diagnosticsAt(uri, 2))).toEqual(['background-task-unbalanced']);
+    expect((await c.logs.next((l) => l.message.includes('deliberate crash'), 'a crash log')).message).toContain('rule background-task-unbalanced crashed');
+
+    c.replaceAll(uri, 3, BALANCED);
+    expect(await c.diagnosticsAt(uri, 3)).toEqual([]);
+    expect(await c.stop()).toBe(0);
+  });
+
+  test('a file that does not parse gets an information diagnostic on the unreadable lines', async () => {
+    const c = await start();
+    const text = `${UNBALANCED}func broken( {\n  let = = =\n`;
+    const uri = c.open(project.file('App/Sync.swift'), text);
+    const diagnostics = await c.diagnosticsAt(uri, 1);
+    const notice = diagnostics.find((d) => d.code === undefined);
+    expect(notice).toMatchObject({ severity: 3, source: 'bglint', message: expect.stringMatching(/could not parse line/) });
+    expect(notice!.range.start.line).toBeLessThanOrEqual(4); // covers `func broken( {` (0-based line 4)
+    expect(notice!.range.end.line).toBeGreaterThan(4);
+  });
+});
