@@ -42,10 +42,10 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
   const targets = new TargetResolver(root, ['.']);
   const settingRules = ruleSettings(options.rules);
   return {
-    lint(file, text) {
+    lint(file, text, parseCache) {
       const rules = rulesFor(file, finder, settingRules);
       if (!rules) return undefined;
-      return lintSource({ file, text, language: languageOf(file) ?? 'swift', rules, index: index(), target: targets.settingsFor(file) });
+      return lintSource({ file, text, language: languageOf(file) ?? 'swift', rules, index: index(), target: targets.settingsFor(file), parseCache });
     },
   };
 }

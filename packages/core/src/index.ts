@@ -14,7 +14,7 @@ export type { Rule, RuleMeta, RuleContext, RuleListener, RuleExamples, ReportInp
 export { lintSource, passesPrefilter, fill } from './engine/runner';
 export type { EnabledRule, LintInput } from './engine/runner';
 export { parseDirectives, applyDirectives } from './engine/suppressions';
-export { parseSource, languageOf, unreadableLines, PARSE_TIME_LIMIT_MS } from './source/parse';
+export { parseSource, languageOf, unreadableLines, PARSE_TIME_LIMIT_MS, ParseCache } from './source/parse';
 export { normalizeSource } from './source/normalize';
 export { parseConfig, rulesForFile, isIgnored, ConfigError, CONFIG_FILE_NAMES, parseRuleSetting } from './config/config';
 export type { ConfigLayer, RuleSetting, RuleSets } from './config/config';

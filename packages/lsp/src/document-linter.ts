@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { languageOf } from '@bglint/core';
+import { languageOf, ParseCache } from '@bglint/core';
 import type { ConfigError, FileResult, Finding } from '@bglint/core';
 import { toDiagnostics } from './convert';
 import type { Folders } from './folders';
@@ -30,6 +30,8 @@ export interface DocumentLinterDeps {
 
 export class DocumentLinter {
   private readonly entries = new Map<string, Entry>();
+  /** Each open document's last tree, so an edit re-parses only what it touched. */
+  private readonly trees = new Map<string, ParseCache>();
   private generation = 0;
 
   constructor(private readonly deps: DocumentLinterDeps) {}
@@ -43,7 +45,7 @@ export class DocumentLinter {
     if (!file || !language) return undefined;
     let result: FileResult;
     try {
-      result = this.deps.folders.lint(file, document.getText(), this.deps.onConfigError) ?? ignored(file);
+      result = this.deps.folders.lint(file, document.getText(), this.treeOf(document.uri), this.deps.onConfigError) ?? ignored(file);
     } catch (error) {
       this.deps.log(`bglint could not lint ${file}; keeping its last result: ${(error as Error).stack ?? error}`);
       if (!previous) return undefined;
@@ -58,6 +60,13 @@ export class DocumentLinter {
 
   forget(uri: string): void {
     this.entries.delete(uri);
+    this.trees.delete(uri);
+  }
+
+  private treeOf(uri: string): ParseCache {
+    let cache = this.trees.get(uri);
+    if (!cache) this.trees.set(uri, (cache = new ParseCache()));
+    return cache;
   }
 
   /** Configs or project files changed: every document must be linted again. */

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { ConfigError } from '@bglint/core';
-import type { FileResult } from '@bglint/core';
+import type { FileResult, ParseCache } from '@bglint/core';
 import type { FolderLinter, LintHost } from './host';
 import type { Settings } from './settings';
 
@@ -31,18 +31,18 @@ export class Folders {
   }
 
   /** Lints with the file's folder linter; on a broken config reports it and lints with the last good one. */
-  lint(file: string, text: string, onConfigError: (error: ConfigError) => void): FileResult | undefined {
+  lint(file: string, text: string, parseCache: ParseCache, onConfigError: (error: ConfigError) => void): FileResult | undefined {
     const root = this.rootOf(file);
     const state = this.stateOf(root);
     try {
       state.current ??= this.open(root);
-      const result = state.current.lint(file, text);
+      const result = state.current.lint(file, text, parseCache);
       state.lastGood = state.current;
       return result;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       onConfigError(error);
-      if (state.lastGood && state.lastGood !== state.current) return state.lastGood.lint(file, text);
+      if (state.lastGood && state.lastGood !== state.current) return state.lastGood.lint(file, text, parseCache);
       throw error;
     }
   }

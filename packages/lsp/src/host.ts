@@ -2,15 +2,15 @@
  * What the server needs from the linter, given to it by the CLI: the CLI's own config lookup, target
  * resolution, project index and engine, so the editor and the command line can never disagree.
  */
-import type { ConfigError, FileResult } from '@bglint/core';
+import type { ConfigError, FileResult, ParseCache } from '@bglint/core';
 
 /** Lints the files of one workspace folder (or the folder of a file outside every workspace folder). */
 export interface FolderLinter {
   /**
    * Lints one file's (unsaved) text. Undefined when the config ignores the file; throws ConfigError
-   * when a config file that applies to it is broken.
+   * when a config file that applies to it is broken. `parseCache` holds the buffer's previous tree.
    */
-  lint(file: string, text: string): FileResult | undefined;
+  lint(file: string, text: string, parseCache?: ParseCache): FileResult | undefined;
 }
 
 export interface FolderOptions {

@@ -8,6 +8,7 @@ import { childrenOf } from '../syntax/children';
 import { parseSwiftName } from '../syntax/api-names';
 import { matchesSignature } from '../syntax/query';
 import { parseSource } from '../source/parse';
+import type { ParseCache } from '../source/parse';
 import { ProjectIndex } from '../facts/lexical-index';
 import { applyDirectives, lineAt, lineStartOffsets, parseDirectives } from './suppressions';
 import { assignFingerprints } from './fingerprint';
@@ -30,6 +31,8 @@ export interface LintInput {
   reportUnusedDirectives?: boolean;
   /** Skip the prefilter (used by the test that proves the prefilter loses nothing). */
   noPrefilter?: boolean;
+  /** The buffer's previous tree, reused for an incremental parse (the language server's open files). */
+  parseCache?: ParseCache;
 }
 
 export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
@@ -39,7 +42,7 @@ export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
 export function lintSource(input: LintInput): FileResult {
   const { file, text, language } = input;
   if (!input.noPrefilter && !passesPrefilter(text, input.rules)) return { file, findings: [], notices: [], skipped: true };
-  const parsed = parseSource(text, language);
+  const parsed = parseSource(text, language, input.parseCache);
   if (!parsed.ok) {
     return { file, findings: [], notices: [{ kind: 'timeout', severity: 'warning', file, message: `${file}: parsing took longer than the time limit; the file was not analyzed.` }], skipped: false };
   }

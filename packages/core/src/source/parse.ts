@@ -65,15 +65,27 @@ export function languageOf(path: string): Language | undefined {
   return undefined;
 }
 
-export function parseSource(source: string, language: Language): ParseOutcome {
+/**
+ * The last tree of one buffer that is parsed again and again (an editor's open file): tree-sitter
+ * re-parses only what an edit touched when given the old tree, told where the text changed.
+ */
+export class ParseCache {
+  language?: Language;
+  text?: string;
+  tree?: Tree;
+}
+
+export function parseSource(source: string, language: Language, cache?: ParseCache): ParseOutcome {
   const text = normalizeSource(source, language);
   const parser = parserFor(language);
+  const previous = cache?.language === language && cache.tree && cache.text !== undefined ? editedTree(cache.tree, cache.text, text) : undefined;
   let tree: Tree | undefined;
   try {
-    tree = parser.parse(text, undefined, { bufferSize: text.length * 2 + 1024 });
+    tree = parser.parse(text, previous, { bufferSize: text.length * 2 + 1024 });
   } catch {
     tree = undefined;
   }
+  if (cache) Object.assign(cache, { language, text, tree });
   if (!tree) {
     parser.reset();
     return { ok: false, reason: 'timeout' };
@@ -83,6 +95,40 @@ export function parseSource(source: string, language: Language): ParseOutcome {
   linkParents(syntax);
   const unreadable = tree.rootNode.hasError ? unreadableLines(tree.rootNode) : [];
   return { ok: true, file: { language, syntax, text, unreadable, tooDeepAtLine: state.tooDeepAt?.range.start.line } };
+}
+
+/** The old tree, told the one span where the new text differs (found by comparing the two texts). */
+function editedTree(tree: Tree, before: string, after: string): Tree {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  // Never split a surrogate pair: widen the span to whole characters.
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
+  if (tail > 0 && isHighSurrogate(after.charCodeAt(after.length - tail - 1))) tail--;
+  const oldEnd = before.length - tail;
+  const newEnd = after.length - tail;
+  tree.edit({
+    startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd,
+    startPosition: pointAt(before, start), oldEndPosition: pointAt(before, oldEnd), newEndPosition: pointAt(after, newEnd),
+  });
+  return tree;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** Row and column (UTF-16 code units, as node-tree-sitter counts them) of an offset. */
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) {
+    row++;
+    lineStart = at + 1;
+  }
+  return { row, column: index - lineStart };
 }
 
 /** Lines covered by ERROR/MISSING nodes, found by descending only into subtrees that have errors. */
