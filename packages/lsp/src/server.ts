@@ -99,7 +99,9 @@ class LanguageServer {
     this.capabilities = params.capabilities;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.folders.setRoots(folders.flatMap((uri) => URI.toPath(uri) ?? []));
-    this.settings = readSettings(params.initializationOptions);
+    // Some clients (Helix) send the whole settings tree, `{ bglint: {…} }`; others just the section.
+    const options = params.initializationOptions as { bglint?: unknown } | undefined;
+    this.settings = readSettings(options?.bglint ?? options);
     return {
       capabilities: {
         positionEncoding: 'utf-16',
