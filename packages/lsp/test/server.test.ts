@@ -273,6 +273,17 @@ describe('never goes dark', () => {
     expect(await c.stop()).toBe(0);
   });
 
+  test('10,000-deep nesting is reported as a notice, the findings around it still shown, and the server keeps serving', async () => {
+    const c = await start();
+    const deep = `let total = ${'('.repeat(10_000)}1${')'.repeat(10_000)}\n`;
+    const uri = c.open(project.file('App/Sync.swift'), `${UNBALANCED}${deep}`);
+    const diagnostics = await c.diagnosticsAt(uri, 1);
+    expect(diagnostics.map((d) => d.code ?? d.message)).toEqual(['background-task-unbalanced', 'code nested too deeply to analyze from line 5']);
+    expect(diagnostics[1]).toMatchObject({ severity: 3, range: { start: { line: 4 } } });
+    c.replaceAll(uri, 2, BALANCED);
+    expect(await c.diagnosticsAt(uri, 2)).toEqual([]);
+  });
+
   test('a file that does not parse gets an information diagnostic on the unreadable lines', async () => {
     const c = await start();
     const text = `${UNBALANCED}func broken( {\n  let = = =\n`;
