@@ -14,7 +14,10 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
-    documentSelector: ['swift', 'objective-c', 'objective-cpp'].map((language) => ({ scheme: 'file', language })),
+    documentSelector: [
+      ...['swift', 'objective-c', 'objective-cpp'].map((language) => ({ scheme: 'file', language })),
+      { scheme: 'file', pattern: '**/{*Info.plist,*.entitlements}' },
+    ],
     synchronize: { configurationSection: 'bglint' },
   };
   client = new LanguageClient('bglint', 'bglint', serverOptions(), clientOptions);

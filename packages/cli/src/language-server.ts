@@ -7,6 +7,7 @@ import { ConfigError, ProjectIndex, languageOf, lintSource, parseRuleSetting } f
 import type { RuleSetting } from '@bglint/core';
 import { rulesById } from '@bglint/rules';
 import { startServer } from '@bglint/lsp';
+import { readPlist } from '@bglint/project';
 import type { FolderLinter, FolderOptions, LintHost } from '@bglint/lsp';
 import { discoverFiles } from './lint';
 import { ConfigFinder, TargetResolver, loadLayer, rulesFor } from './project-context';
@@ -25,6 +26,12 @@ function createHost(): LintHost {
   };
   return {
     openFolder: (root, options) => openFolder(root, options, () => (options.indexSources ? indexOf(root) : new ProjectIndex())),
+    checkPropertyList(file, text) {
+      const plist = readPlist(text, file);
+      if (plist.ok) return [];
+      const at = { line: plist.error.line ?? 1, column: plist.error.column ?? 1 };
+      return [{ kind: 'project-file', severity: 'error', file, range: { start: at, end: at }, message: plist.error.message }];
+    },
     checkConfigFile(file) {
       try {
         loadLayer(file);

@@ -15,7 +15,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /** Notices shown in the file (the rest go to the log). */
-const NOTICES_SHOWN = new Set<Notice['kind']>(['parse-error', 'too-deep', 'timeout', 'unused-directive']);
+const NOTICES_SHOWN = new Set<Notice['kind']>(['parse-error', 'too-deep', 'timeout', 'unused-directive', 'project-file']);
 
 export function toPosition(p: Position): LspPosition {
   return { line: p.line - 1, character: p.column - 1 };
@@ -45,7 +45,7 @@ export function findingDiagnostic(finding: Finding, uri: string, docsUrl: (ruleI
 }
 
 function noticeDiagnostic(notice: Notice): Diagnostic {
-  const severity = notice.kind === 'unused-directive' ? SEVERITY[notice.severity] : DiagnosticSeverity.Information;
+  const severity = notice.kind === 'unused-directive' || notice.kind === 'project-file' ? SEVERITY[notice.severity] : DiagnosticSeverity.Information;
   return { range: lineRange(notice.range), severity, source: SOURCE, message: notice.message };
 }
 

@@ -5,9 +5,10 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageOf, ParseCache } from '@bglint/core';
-import type { ConfigError, FileResult, Finding } from '@bglint/core';
+import type { ConfigError, FileResult, Finding, Notice } from '@bglint/core';
 import { toDiagnostics } from './convert';
 import type { Folders } from './folders';
+import { isPropertyList } from './watched-files';
 import { URI } from './uri';
 
 export interface LintedVersion {
@@ -23,6 +24,7 @@ interface Entry extends LintedVersion {
 
 export interface DocumentLinterDeps {
   folders: Folders;
+  checkPropertyList: (file: string, text: string) => Notice[];
   onConfigError: (error: ConfigError) => void;
   log: (message: string) => void;
   docsUrl: (ruleId: string) => string;
@@ -41,11 +43,10 @@ export class DocumentLinter {
     const previous = this.entries.get(document.uri);
     if (previous?.version === document.version && previous.generation === this.generation) return previous;
     const file = URI.toPath(document.uri);
-    const language = file && languageOf(file);
-    if (!file || !language) return undefined;
+    if (!file || !(languageOf(file) || isPropertyList(file))) return undefined;
     let result: FileResult;
     try {
-      result = this.deps.folders.lint(file, document.getText(), this.treeOf(document.uri), this.deps.onConfigError) ?? ignored(file);
+      result = this.lintFile(file, document);
     } catch (error) {
       this.deps.log(`bglint could not lint ${file}; keeping its last result: ${(error as Error).stack ?? error}`);
       if (!previous) return undefined;
@@ -56,6 +57,12 @@ export class DocumentLinter {
     const entry = { version: document.version, result, diagnostics: toDiagnostics(result, document.uri, this.deps.docsUrl), generation: this.generation };
     this.entries.set(document.uri, entry);
     return entry;
+  }
+
+  private lintFile(file: string, document: TextDocument): FileResult {
+    const text = document.getText();
+    if (isPropertyList(file)) return { file, findings: [], notices: this.deps.checkPropertyList(file, text), skipped: false };
+    return this.deps.folders.lint(file, text, this.treeOf(document.uri), this.deps.onConfigError) ?? ignored(file);
   }
 
   forget(uri: string): void {

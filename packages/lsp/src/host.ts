@@ -2,7 +2,7 @@
  * What the server needs from the linter, given to it by the CLI: the CLI's own config lookup, target
  * resolution, project index and engine, so the editor and the command line can never disagree.
  */
-import type { ConfigError, FileResult, ParseCache } from '@bglint/core';
+import type { ConfigError, FileResult, Notice, ParseCache } from '@bglint/core';
 
 /** Lints the files of one workspace folder (or the folder of a file outside every workspace folder). */
 export interface FolderLinter {
@@ -27,4 +27,6 @@ export interface LintHost {
   openFolder(root: string, options: FolderOptions): FolderLinter;
   /** The error in one config file, or undefined when it is valid. */
   checkConfigFile(file: string): ConfigError | undefined;
+  /** What is wrong with an Info.plist or entitlements file's (unsaved) text, as notices with ranges. */
+  checkPropertyList(file: string, text: string): Notice[];
 }

@@ -13,6 +13,11 @@ export const WATCHED_GLOBS = [
 
 export const WATCHERS: FileSystemWatcher[] = WATCHED_GLOBS.map((globPattern) => ({ globPattern }));
 
+/** Info.plist and entitlements files, which get diagnostics of their own when open. */
+export function isPropertyList(file: string): boolean {
+  return /(Info\.plist|\.entitlements)$/.test(file);
+}
+
 export function isConfigFile(file: string): boolean {
   return CONFIG_FILE_NAMES.includes(path.basename(file));
 }

@@ -257,6 +257,19 @@ describe('configuration', () => {
   });
 });
 
+describe('project files', () => {
+  test('an open Info.plist that does not parse gets an error at the broken line, gone once fixed', async () => {
+    const c = await start();
+    const plist = '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n  <key>UIBackgroundModes</key>\n  <array><string>fetch</string>\n</dict>\n</plist>\n';
+    const uri = c.open(project.file('App/Info.plist'), plist);
+    const [problem, ...rest] = await c.diagnosticsAt(uri, 1);
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ severity: 1, source: 'bglint', range: { start: { line: 5 } } });
+    c.replaceAll(uri, 2, plist.replace('<string>fetch</string>', '<string>fetch</string></array>'));
+    expect(await c.diagnosticsAt(uri, 2)).toEqual([]);
+  });
+});
+
 describe('never goes dark', () => {
   test('a crashing rule is logged, keeps its last findings, and the server keeps serving', async () => {
     const c = await start({ preload: path.join(__dirname, 'crash-rule.preload.js') });
