@@ -3,6 +3,7 @@
  * index and engine (packages/lsp knows nothing of files on disk beyond what this host tells it).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ConfigError, ProjectIndex, languageOf, lintSource, parseRuleSetting } from '@bglint/core';
 import type { RuleSetting } from '@bglint/core';
 import { rulesById } from '@bglint/rules';
@@ -18,14 +19,17 @@ export function startLanguageServer(): void {
 
 function createHost(): LintHost {
   // The lexical index depends on sources only, so it outlives config reloads.
-  const indexes = new Map<string, ProjectIndex>();
+  const indexes = new Map<string, SourceIndex>();
   const indexOf = (root: string) => {
     let index = indexes.get(root);
-    if (!index) indexes.set(root, (index = indexSources(root)));
-    return index;
+    if (!index) indexes.set(root, (index = new SourceIndex(root)));
+    return index.current();
   };
   return {
     openFolder: (root, options) => openFolder(root, options, () => (options.indexSources ? indexOf(root) : new ProjectIndex())),
+    sourceChanged(file) {
+      for (const index of indexes.values()) index.fileChanged(file);
+    },
     checkPropertyList(file, text) {
       const plist = readPlist(text, file);
       if (plist.ok) return [];
@@ -68,14 +72,38 @@ function ruleSettings(raw: Record<string, unknown>): Record<string, RuleSetting>
   return out;
 }
 
-function indexSources(root: string): ProjectIndex {
-  const index = new ProjectIndex();
-  for (const file of discoverFiles(root, ['.'])) {
-    try {
-      index.addFile(file, fs.readFileSync(file, 'utf8'), languageOf(file)!);
-    } catch {
-      // Unreadable files are simply not indexed; linting them reports why.
+/**
+ * A folder's cross-file index over the sources on disk. The index cannot forget a file, so a change
+ * re-reads that one file and rebuilds the index from the texts in memory, lazily, at the next lint.
+ */
+class SourceIndex {
+  private texts: Map<string, string> | undefined;
+  private index: ProjectIndex | undefined;
+
+  constructor(private readonly root: string) {}
+
+  current(): ProjectIndex {
+    this.texts ??= new Map(discoverFiles(this.root, ['.']).flatMap((file) => withText(file)));
+    if (!this.index) {
+      this.index = new ProjectIndex();
+      for (const [file, text] of this.texts) this.index.addFile(file, text, languageOf(file)!);
     }
+    return this.index;
   }
-  return index;
+
+  fileChanged(file: string): void {
+    if (!this.texts || path.relative(this.root, file).startsWith('..')) return;
+    this.texts.delete(file);
+    for (const [f, text] of withText(file)) this.texts.set(f, text);
+    this.index = undefined;
+  }
+}
+
+/** The file and its text, or nothing when it cannot be read (gone, or unreadable: linting it says why). */
+function withText(file: string): [string, string][] {
+  try {
+    return [[file, fs.readFileSync(file, 'utf8')]];
+  } catch {
+    return [];
+  }
 }

@@ -27,6 +27,8 @@ export interface LintHost {
   openFolder(root: string, options: FolderOptions): FolderLinter;
   /** The error in one config file, or undefined when it is valid. */
   checkConfigFile(file: string): ConfigError | undefined;
+  /** A source file changed on disk (saved, or a branch switched): update the cross-file index. */
+  sourceChanged(file: string): void;
   /** What is wrong with an Info.plist or entitlements file's (unsaved) text, as notices with ranges. */
   checkPropertyList(file: string, text: string): Notice[];
 }

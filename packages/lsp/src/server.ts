@@ -19,7 +19,7 @@ import type { LintHost } from './host';
 import { DEFAULT_SETTINGS, readSettings } from './settings';
 import type { Settings } from './settings';
 import { URI } from './uri';
-import { isConfigFile, WATCHERS } from './watched-files';
+import { isConfigFile, isSourceFile, WATCHERS } from './watched-files';
 
 const DOCS_URLS = new Map(allRules.map((r) => [r.meta.id, ruleSummary(r).docsUrl]));
 const docsUrl = (ruleId: string) => DOCS_URLS.get(ruleId) ?? '';
@@ -85,6 +85,8 @@ class LanguageServer {
       if (this.settings.run === 'onType') this.lintSoon(document.uri, this.settings.debounceMs);
     });
     documents.onDidSave(({ document }) => {
+      const file = URI.toPath(document.uri);
+      if (file && isSourceFile(file)) this.sourcesChanged([file]);
       if (this.settings.run === 'onSave') this.lintSoon(document.uri, 0);
     });
     documents.onDidClose(({ document }) => this.closed(document.uri));
@@ -137,6 +139,9 @@ class LanguageServer {
   }
 
   private watchedFilesChanged(changes: { uri: string; type: FileChangeType }[]): void {
+    const files = changes.flatMap((c) => (URI.toPath(c.uri) ?? []) as string[]);
+    const sources = files.filter(isSourceFile);
+    if (sources.length === files.length) return this.sourcesChanged(sources);
     for (const change of changes) {
       const file = URI.toPath(change.uri);
       if (!file || !isConfigFile(file)) continue;
@@ -144,13 +149,25 @@ class LanguageServer {
       if (error) this.configProblems.report(error);
       else this.configProblems.clear(file);
     }
+    sources.forEach((file) => this.host.sourceChanged(file));
     this.projectChanged();
+  }
+
+  /** Sources changed on disk: the index follows, and open documents are linted against it again. */
+  private sourcesChanged(files: string[]): void {
+    files.forEach((file) => this.host.sourceChanged(file));
+    this.linter.invalidateAll();
+    this.relintOpenDocuments();
   }
 
   /** Configs, project files or settings changed: lint every open document again. */
   private projectChanged(): void {
     this.folders.reload();
     this.linter.invalidateAll();
+    this.relintOpenDocuments();
+  }
+
+  private relintOpenDocuments(): void {
     if (this.pullMode) {
       if (this.capabilities.workspace?.diagnostics?.refreshSupport) this.inBackground(this.connection.languages.diagnostics.refresh());
       return;

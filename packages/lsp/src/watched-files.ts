@@ -1,6 +1,6 @@
-/** The files whose change can change findings in other files: configs and project files. */
+/** The files whose change can change findings in other files: configs, project files, sources (the index). */
 import * as path from 'node:path';
-import { CONFIG_FILE_NAMES } from '@bglint/core';
+import { CONFIG_FILE_NAMES, languageOf } from '@bglint/core';
 import type { FileSystemWatcher } from 'vscode-languageserver';
 
 export const WATCHED_GLOBS = [
@@ -9,6 +9,7 @@ export const WATCHED_GLOBS = [
   '**/*.entitlements',
   '**/project.pbxproj',
   '**/Package.swift',
+  '**/*.{swift,m,mm,h}',
 ];
 
 export const WATCHERS: FileSystemWatcher[] = WATCHED_GLOBS.map((globPattern) => ({ globPattern }));
@@ -16,6 +17,10 @@ export const WATCHERS: FileSystemWatcher[] = WATCHED_GLOBS.map((globPattern) => 
 /** Info.plist and entitlements files, which get diagnostics of their own when open. */
 export function isPropertyList(file: string): boolean {
   return /(Info\.plist|\.entitlements)$/.test(file);
+}
+
+export function isSourceFile(file: string): boolean {
+  return languageOf(file) !== undefined;
 }
 
 export function isConfigFile(file: string): boolean {

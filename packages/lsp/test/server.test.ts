@@ -270,6 +270,23 @@ describe('project files', () => {
   });
 });
 
+describe('project-aware', () => {
+  const REGISTER = 'extension AppModel {\n  func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      self.count += 1\n    }\n  }\n}\n';
+
+  test('a type made @MainActor in another file (changed on disk) changes the open file\'s findings', async () => {
+    fs.writeFileSync(project.file('App/Model.swift'), 'final class AppModel {\n  var count = 0\n}\n');
+    const c = await start();
+    const uri = c.open(project.file('App/Register.swift'), REGISTER);
+    expect(await c.diagnosticsAt(uri, 1)).toEqual([]);
+    const after = c.published.all.length;
+    fs.writeFileSync(project.file('App/Model.swift'), '@MainActor final class AppModel {\n  var count = 0\n}\n');
+    c.watchedFilesChanged([{ file: project.file('App/Model.swift'), type: 2 }]);
+    const relinted = await c.published.next((p) => p.uri === uri && p.diagnostics.length > 0, 'diagnostics after the index changed', after);
+    expect(relinted.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([['bgtask-handler-main-actor', 2]]);
+    expect(relinted.diagnostics[0]!.message).toContain('AppModel is declared @MainActor');
+  });
+});
+
 describe('never goes dark', () => {
   test('a crashing rule is logged, keeps its last findings, and the server keeps serving', async () => {
     const c = await start({ preload: path.join(__dirname, 'crash-rule.preload.js') });
