@@ -25,6 +25,11 @@ export class Folders {
     this.states.clear();
   }
 
+  /** Workspace folders added and removed while the server runs. */
+  changeRoots(added: string[], removed: string[]): void {
+    this.setRoots([...this.roots.filter((r) => !removed.includes(r)), ...added]);
+  }
+
   /** Forget loaded configs and project files (they changed on disk); keep the last good ones. */
   reload(): void {
     for (const state of this.states.values()) state.current = undefined;

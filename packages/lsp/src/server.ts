@@ -111,6 +111,7 @@ class LanguageServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         ...(this.pullMode ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'bglint' },
@@ -121,6 +122,13 @@ class LanguageServer {
     try {
       if (this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
         await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS });
+      }
+      if (this.capabilities.workspace?.workspaceFolders) {
+        this.connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+          const paths = (folders: { uri: string }[]) => folders.flatMap((f) => URI.toPath(f.uri) ?? []);
+          this.folders.changeRoots(paths(added), paths(removed));
+          this.projectChanged();
+        });
       }
       await this.loadSettings();
     } finally {

@@ -21,6 +21,8 @@ export interface ClientOptions {
   /** Advertise `textDocument/diagnostic` (pull) support; otherwise the server must push. */
   pull: boolean;
   root: string;
+  /** Workspace folders (default: the root alone). */
+  folders?: string[];
   /** What `workspace/configuration` answers for the `bglint` section. */
   settings?: Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
@@ -78,13 +80,14 @@ export class LspClient {
     client.initializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uriOf(options.root),
-      workspaceFolders: [{ uri: uriOf(options.root), name: path.basename(options.root) }],
+      workspaceFolders: (options.folders ?? [options.root]).map((f) => ({ uri: uriOf(f), name: path.basename(f) })),
       initializationOptions: options.initializationOptions,
       capabilities: {
         general: { positionEncodings: ['utf-16'] },
         window: { showDocument: { support: true } },
         workspace: {
           configuration: true,
+          workspaceFolders: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
           ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}),
         },

@@ -257,6 +257,22 @@ describe('configuration', () => {
   });
 });
 
+describe('workspaces', () => {
+  test('each workspace folder uses its own config, and a file outside every folder its nearest one', async () => {
+    project.remove();
+    project = tempProject({
+      'A/.bglint.yml': 'rules:\n  background-task-unbalanced: warn\n',
+      'B/.bglint.yml': 'rules:\n  background-task-unbalanced: note\n',
+      'Elsewhere/.bglint.yml': 'rules:\n  background-task-unbalanced: off\n',
+    });
+    const c = await start({ folders: [project.file('A'), project.file('B')] });
+    const severity = async (rel: string) => (await c.diagnosticsAt(c.open(project.file(rel), UNBALANCED), 1)).map((d) => d.severity);
+    expect(await severity('A/Sync.swift')).toEqual([2]);
+    expect(await severity('B/Sync.swift')).toEqual([3]);
+    expect(await severity('Elsewhere/Sync.swift')).toEqual([]);
+  });
+});
+
 describe('project files', () => {
   test('an open Info.plist that does not parse gets an error at the broken line, gone once fixed', async () => {
     const c = await start();
