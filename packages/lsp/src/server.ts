@@ -24,9 +24,14 @@ import { isConfigFile, isSourceFile, WATCHERS } from './watched-files';
 const DOCS_URLS = new Map(allRules.map((r) => [r.meta.id, ruleSummary(r).docsUrl]));
 const docsUrl = (ruleId: string) => DOCS_URLS.get(ruleId) ?? '';
 
-/** Starts serving on the transport named on the command line (--stdio, --node-ipc or --socket=N). */
+const TRANSPORT_FLAG = /^--(stdio|node-ipc|socket|pipe)\b/;
+
+/** Starts serving on the transport named on the command line (--stdio, --node-ipc, --socket=N), else stdio. */
 export function startServer(host: LintHost): void {
-  new LanguageServer(host, createConnection(ProposedFeatures.all)).listen();
+  const connection = process.argv.some((arg) => TRANSPORT_FLAG.test(arg))
+    ? createConnection(ProposedFeatures.all)
+    : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  new LanguageServer(host, connection).listen();
 }
 
 class LanguageServer {

@@ -80,4 +80,4 @@ nvimTest('Neovim 0.7 (push diagnostics) shows the fixture findings at the CLI\'s
   } finally {
     scratch.remove();
   }
-});
+}, 120_000);
