@@ -65,6 +65,12 @@ export class DocumentLinter {
     return this.deps.folders.lint(file, text, this.treeOf(document.uri), this.deps.onConfigError) ?? ignored(file);
   }
 
+  /** The last result for the document, of whatever version, unless configs or sources changed since. */
+  last(uri: string): LintedVersion | undefined {
+    const entry = this.entries.get(uri);
+    return entry?.generation === this.generation ? entry : undefined;
+  }
+
   forget(uri: string): void {
     this.entries.delete(uri);
     this.trees.delete(uri);

@@ -4,12 +4,11 @@
  * actions, and configs and project files watched so no finding outlives the file it came from.
  */
 import {
-  DidChangeWatchedFilesNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind, TextDocuments, createConnection,
+  CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind, TextDocuments, createConnection,
 } from 'vscode-languageserver/node';
 import type { ClientCapabilities, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allRules, ruleSummary } from '@bglint/rules';
-import { CodeActionKind } from 'vscode-languageserver';
 import { codeActions, FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from './code-actions';
 import { ConfigProblems } from './config-problems';
 import { Debouncer } from './debouncer';
@@ -77,7 +76,9 @@ class LanguageServer {
     connection.languages.diagnostics.on(async (params) => {
       await this.ready;
       const document = documents.get(params.textDocument.uri);
-      const linted = document && this.settings.enable ? this.linter.lint(document) : undefined;
+      if (!document || !this.settings.enable) return { kind: 'full', items: [] };
+      // onSave: what was linted at open or the last save, until the next save.
+      const linted = (this.settings.run === 'onSave' ? this.linter.last(document.uri) : undefined) ?? this.linter.lint(document);
       return { kind: 'full', items: linted?.diagnostics ?? [] };
     });
     connection.onShutdown(() => this.debouncer.cancelAll());
@@ -92,7 +93,9 @@ class LanguageServer {
     documents.onDidSave(({ document }) => {
       const file = URI.toPath(document.uri);
       if (file && isSourceFile(file)) this.sourcesChanged([file]);
-      if (this.settings.run === 'onSave') this.lintSoon(document.uri, 0);
+      if (this.settings.run !== 'onSave') return;
+      if (this.pullMode) this.linter.lint(document);
+      this.lintSoon(document.uri, 0);
     });
     documents.onDidClose(({ document }) => this.closed(document.uri));
     documents.listen(connection);

@@ -148,6 +148,10 @@ export class LspClient {
     return this.texts.get(uri)!.getText();
   }
 
+  save(uri: string): void {
+    void this.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+  }
+
   close(uri: string): void {
     this.texts.delete(uri);
     void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });

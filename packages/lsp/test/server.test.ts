@@ -131,6 +131,17 @@ describe('pull client (textDocument/diagnostic)', () => {
     expect(await c.stop()).toBe(0);
   });
 
+  test('with run: onSave, a pull shows what was linted at open or the last save', async () => {
+    const c = await start({ pull: true, settings: { run: 'onSave' } });
+    const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
+    expect(codes(await c.pull(uri))).toEqual(['background-task-unbalanced']);
+    c.replaceAll(uri, 2, BALANCED);
+    expect(codes(await c.pull(uri))).toEqual(['background-task-unbalanced']);
+    c.save(uri);
+    await c.refreshes.next(() => true, 'workspace/diagnostic/refresh after the save');
+    expect(await c.pull(uri)).toEqual([]);
+  });
+
   test('a watched config change asks the client to pull again, and the pull follows the new config', async () => {
     const c = await start({ pull: true });
     const uri = c.open(project.file('App/Sync.swift'), UNBALANCED);
