@@ -4,6 +4,7 @@
  * keeps linting with the last good config.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { URI } from './uri';
@@ -18,7 +19,8 @@ export class ConfigProblems {
   report(error: ConfigError): void {
     if (this.shown.get(error.file) === error.message) return;
     this.shown.set(error.file, error.message);
-    ignoreFailure(this.connection.sendDiagnostics({ uri: URI.fromPath(error.file), diagnostics: [configDiagnostic(error)] }));
+    // Settings errors name no file (`bglint.rules (editor settings)`): the message alone says it.
+    if (path.isAbsolute(error.file)) ignoreFailure(this.connection.sendDiagnostics({ uri: URI.fromPath(error.file), diagnostics: [configDiagnostic(error)] }));
     // Typed void, but sent as a request: its promise must not reject unhandled when the client goes.
     ignoreFailure(Promise.resolve(this.connection.window.showErrorMessage(`bglint: invalid configuration: ${error.message}. Using the last valid configuration until it is fixed.`)));
   }

@@ -314,6 +314,16 @@ describe('project-aware', () => {
   });
 });
 
+describe('settings', () => {
+  test('an unknown rule in the rules setting is shown as an error message naming the setting', async () => {
+    const c = await start({ settings: { rules: { 'no-such-rule': 'warn' } } });
+    c.open(project.file('App/Sync.swift'), UNBALANCED);
+    const message = await c.messages.next((m) => m.type === 1, 'an error message');
+    expect(message.message).toContain('bglint.rules (editor settings): no-such-rule: unknown rule id');
+    expect(c.published.all.filter((p) => !p.uri.endsWith('.swift'))).toEqual([]);
+  });
+});
+
 describe('never goes dark', () => {
   test('a crashing rule is logged, keeps its last findings, and the server keeps serving', async () => {
     const c = await start({ preload: path.join(__dirname, 'crash-rule.preload.js') });
