@@ -134,7 +134,10 @@ async function main() {
     await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: insert ? 'x' : '' }] });
     await done;
     if (i < LATENCY_SAMPLES) latencies.push(performance.now() - sent);
-    if (i === 99 || (i + 1) % 2500 === 0) rss.push([i + 1, rssMB(child.pid)]);
+    if (i === 99 || (i + 1) % 2500 === 0) {
+      rss.push([i + 1, rssMB(child.pid)]);
+      console.error(`after ${i + 1} edits: server RSS ${rss[rss.length - 1][1].toFixed(0)} MB`);
+    }
   }
   await connection.sendRequest('shutdown');
   await connection.sendNotification('exit');
