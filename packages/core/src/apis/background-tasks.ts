@@ -51,6 +51,12 @@ export function deferredBy(node: SyntaxNode, within: SyntaxNode): CallExpr | und
   return undefined;
 }
 
+/** `let self = self`, `let self`, `let strongSelf = self`: unwrapping a weakly captured owner. */
+function isSelfUnwrap(binding: Expr): boolean {
+  if (binding.kind !== 'binding') return false;
+  return binding.value ? binding.value.kind === 'self' : binding.name === 'self';
+}
+
 /**
  * Knows, for one stored identifier, what ends it: a direct `endBackgroundTask`, a call to a method
  * of the same type that ends it (this file or any other, one level and one more through the index),
@@ -77,6 +83,23 @@ export class TaskEnding {
   /** As an obligation for path analysis: a statement discharges it by ending the task. */
   discharges(node: SyntaxNode): boolean {
     return this.ends(node);
+  }
+
+  /**
+   * Exits need not end the task where the identifier is already invalid (`guard id != .invalid`,
+   * `if id == UIBackgroundTaskInvalid`) or where a weakly captured owner is gone (`guard let self`).
+   */
+  releasedWhen(condition: Expr, holds: boolean): boolean {
+    if (!holds && condition.kind === 'binding') return isSelfUnwrap(condition);
+    if (condition.kind !== 'binary' || (condition.operator !== '==' && condition.operator !== '!=')) return false;
+    const meansInvalid = (condition.operator === '==') === holds;
+    return meansInvalid && this.comparesWithInvalid(condition.left, condition.right);
+  }
+
+  private comparesWithInvalid(left: Expr, right: Expr): boolean {
+    const isInvalid = (e: Expr) => storageName(e) === 'invalid' || storageName(e) === 'UIBackgroundTaskInvalid';
+    const isStored = (e: Expr) => this.stored !== undefined && storageName(e) === this.stored;
+    return (isStored(left) && isInvalid(right)) || (isStored(right) && isInvalid(left));
   }
 
   /** The ends inside `node`; outside the begin call, its own expiration handler does not count. */
