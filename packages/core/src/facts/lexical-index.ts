@@ -42,13 +42,13 @@ export class ProjectIndex {
   }
 
   /** Does calling `method` on the type end `stored` (directly, or through one more same-type call)? */
-  methodEnds(typeName: string | undefined, method: string, stored: string | undefined, depth = 2): boolean {
+  methodEnds(typeName: string | undefined, method: string, stored: string | ReadonlySet<string> | undefined, depth = 2): boolean {
     const type = this.type(typeName);
     if (!type || depth === 0) return false;
     return type.methods.some(
       (m) =>
         m.name === method &&
-        (m.endsTasks.some((e) => stored === undefined || e === stored) ||
+        (m.endsTasks.some((e) => stored === undefined || (typeof stored === 'string' ? e === stored : stored.has(e))) ||
           m.calls.some((c) => c !== method && this.methodEnds(typeName, c, stored, depth - 1))),
     );
   }

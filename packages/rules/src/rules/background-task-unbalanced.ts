@@ -1,5 +1,5 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, childrenOf, enclosingFunction, defineRule, enclosingBody, enclosingType,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, childrenOf, descendants, enclosingFunction, defineRule, enclosingBody, enclosingType,
   expirationHandlerOf, isNil, isPropertyReference, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
@@ -46,6 +46,7 @@ export default defineRule({
           `final class Uploader {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n    client.upload { [weak self] _ in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `func sync() {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  client.sync { _ in UIApplication.shared.endBackgroundTask(id) }\n}`,
           `final class Tracker {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n    DispatchQueue.main.asyncAfter(deadline: .now() + 25) { [weak self] in\n      guard let self = self, self.task != .invalid else { return }\n      self.stop()\n    }\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          `func begin(named name: String, onExpiry: @escaping () -> Void) -> (UIBackgroundTaskIdentifier?, TimeInterval) {\n  let identifier = UIApplication.shared.beginBackgroundTask(withName: name, expirationHandler: onExpiry)\n  return (identifier == .invalid ? nil : identifier, UIApplication.shared.backgroundTimeRemaining)\n}`,
           `func beginTask(_ handler: @escaping () -> Void) -> UIBackgroundTaskIdentifier {\n  return UIApplication.shared.beginBackgroundTask(expirationHandler: handler)\n}`,
         ],
       },
@@ -56,6 +57,7 @@ export default defineRule({
         ],
         valid: [
           `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  @try {\n    [self write:data];\n  } @finally {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }\n}\n@end`,
+          `@implementation TaskManager\n- (void)startTask:(Task *)task {\n  UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:task.name expirationHandler:^{\n    [self endTask:task];\n  }];\n  if (taskID != UIBackgroundTaskInvalid) {\n    task.identifier = taskID;\n  }\n}\n- (void)endTask:(Task *)task {\n  [[UIApplication sharedApplication] endBackgroundTask:task.identifier];\n}\n@end`,
           `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [self finish];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
         ],
       },
@@ -165,15 +167,20 @@ function closuresAfter(call: CallExpr, body: CodeBody): ClosureExpr[] {
   return found;
 }
 
+/** `stored` itself, or inside a tuple, ternary or other expression built from it (`(id, remaining)`). */
+function mentions(value: Expr, stored: string): boolean {
+  return [value, ...descendants(value)].some((n) => n.kind === 'ident' && n.name === stored);
+}
+
 /** The identifier is handed to other code (an argument, a return, a property): someone else may end it. */
 function escapes(body: CodeBody, stored: string, begin: CallExpr): boolean {
   const stack: SyntaxNode[] = body.body ? [body.body] : [];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node === begin) continue;
-    if (node.kind === 'call' && node.baseName !== 'endBackgroundTask' && node.args.some((a) => a.value.kind === 'ident' && a.value.name === stored)) return true;
-    if (node.kind === 'jump' && node.value?.kind === 'ident' && node.value.name === stored) return true;
-    if (node.kind === 'assign' && node.value.kind === 'ident' && node.value.name === stored) return true;
+    if (node.kind === 'call' && node.baseName !== 'endBackgroundTask' && node.args.some((a) => mentions(a.value, stored))) return true;
+    if (node.kind === 'jump' && node.value && mentions(node.value, stored)) return true;
+    if (node.kind === 'assign' && mentions(node.value, stored)) return true;
     stack.push(...childrenOf(node));
   }
   return false;
