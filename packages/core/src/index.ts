@@ -7,7 +7,7 @@ export { pathsFrom, pathsThrough, isGuardedBy } from './flow/paths';
 export type { Obligation, PathLeaks, CheckTest } from './flow/paths';
 export { ProjectIndex, stripCommentsAndStrings } from './facts/lexical-index';
 export type { IndexedType, IndexedMethod } from './facts/lexical-index';
-export { isolationAt, typeIsolation, MAIN_ACTOR_SUPERTYPES } from './facts/isolation';
+export { isolationAt, typeIsolation, calleeIsolation, MAIN_ACTOR_SUPERTYPES } from './facts/isolation';
 export type { Isolation, IsolationSettings } from './facts/isolation';
 export { defineRule } from './engine/rule';
 export type { Rule, RuleMeta, RuleContext, RuleListener, RuleExamples, ReportInput, TargetSettings, OptionSpec } from './engine/rule';

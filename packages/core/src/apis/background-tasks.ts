@@ -97,6 +97,11 @@ export class TaskEnding {
     return this.containsEnd(node, true);
   }
 
+  /** Does running `node` end the task before it completes (not in a closure it hands on)? */
+  endsBeforeReturning(node: SyntaxNode): boolean {
+    return callsIn(node, (c) => c !== this.begin && this.isEnding(c, true), false).length > 0;
+  }
+
   /** As an obligation for path analysis: a statement discharges it by ending the task. */
   discharges(node: SyntaxNode): boolean {
     return this.ends(node);

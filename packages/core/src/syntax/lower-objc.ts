@@ -233,7 +233,8 @@ class ObjCLowering {
   }
 
   private loop(node: TSNode): SyntaxNode {
-    const bodyNode = node.childForFieldName('body');
+    // Fast enumeration (`for (X *x in items) {…}`) has no `body` field: its body is the last child.
+    const bodyNode = node.childForFieldName('body') ?? node.namedChild(node.namedChildCount - 1);
     const conditions = ['condition', 'initializer', 'update', 'right']
       .map((f) => this.expr(node.childForFieldName(f)))
       .filter((e): e is Expr => e !== undefined);
