@@ -125,7 +125,7 @@ export function runLint(options: RunOptions): LintReport {
     if (isIgnored(file, layers, relativeTo)) continue;
     const rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
     const relative = path.relative(options.cwd, file) || path.basename(file);
-    if (!passesPrefilter(text, rules)) {
+    if (!passesPrefilter(text, rules) && !options.reportUnusedDirectives) {
       results.push({ file: relative, findings: [], notices: [], skipped: true });
       continue;
     }

@@ -70,7 +70,7 @@ export interface RuleContext {
   readonly index: ProjectIndex;
   readonly target: TargetSettings;
   report(input: ReportInput): void;
-  /** An edit replacing `at` with `text`. */
+  /** An edit replacing the text from `at.startIndex` to `at.endIndex` with `text`. */
   replace(at: Span, text: string): Fix['edits'][number];
   /** An edit inserting `text` at offset `index`. */
   insertAt(index: number, text: string): Fix['edits'][number];

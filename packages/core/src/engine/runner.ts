@@ -10,6 +10,7 @@ import { matchesSignature } from '../syntax/query';
 import { parseSource } from '../source/parse';
 import { ProjectIndex } from '../facts/lexical-index';
 import { applyDirectives, lineAt, lineStartOffsets, parseDirectives } from './suppressions';
+import type { Directive } from './suppressions';
 import { assignFingerprints } from './fingerprint';
 import type { Rule, RuleContext, RuleListener, TargetSettings } from './rule';
 
@@ -38,7 +39,11 @@ export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
 
 export function lintSource(input: LintInput): FileResult {
   const { file, text, language } = input;
-  if (!input.noPrefilter && !passesPrefilter(text, input.rules)) return { file, findings: [], notices: [], skipped: true };
+  if (!input.noPrefilter && !passesPrefilter(text, input.rules)) {
+    // Nothing can be reported here, so every directive is unused: no parse needed to say so.
+    const notices = input.reportUnusedDirectives ? unusedDirectiveNotices(file, parseDirectives(text)) : [];
+    return { file, findings: [], notices, skipped: true };
+  }
   const parsed = parseSource(text, language);
   if (!parsed.ok) {
     return { file, findings: [], notices: [{ kind: 'timeout', severity: 'warning', file, message: `${file}: parsing took longer than the time limit; the file was not analyzed.` }], skipped: false };
@@ -71,13 +76,16 @@ export function lintSource(input: LintInput): FileResult {
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
   const directives = parseDirectives(text);
   applyDirectives(findings, directives);
-  if (input.reportUnusedDirectives) {
-    for (const d of directives.filter((x) => !x.used && x.kind !== 'enable')) {
-      notices.push({ kind: 'unused-directive', severity: 'warning', file, range: lineRange(d.line), message: `unused bglint-${d.kind} directive (no ${d.ruleIds.join(', ') || 'finding'} reported here)` });
-    }
-  }
+  if (input.reportUnusedDirectives) notices.push(...unusedDirectiveNotices(file, directives));
   assignFingerprints(findings, text.split('\n'));
   return { file, findings, notices, skipped: false, source: text };
+}
+
+function unusedDirectiveNotices(file: string, directives: Directive[]): Notice[] {
+  return directives.filter((d) => !d.used && d.kind !== 'enable').map((d) => ({
+    kind: 'unused-directive', severity: 'warning', file, range: lineRange(d.line),
+    message: `unused bglint-${d.kind} directive (no ${d.ruleIds.join(', ') || 'finding'} reported here)`,
+  }));
 }
 
 function lineRange(line: number) {
@@ -117,7 +125,7 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
         fingerprint: '',
       });
     },
-    replace: (at: Span, text: string) => ({ range: at.range, startIndex: at.startIndex, endIndex: at.endIndex, text }),
+    replace: (at: Span, text: string) => ({ range: { start: position(at.startIndex), end: position(at.endIndex) }, startIndex: at.startIndex, endIndex: at.endIndex, text }),
     insertAt: (index: number, text: string) => {
       const p = position(index);
       return { range: { start: p, end: p }, startIndex: index, endIndex: index, text };

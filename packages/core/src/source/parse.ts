@@ -65,8 +65,13 @@ export function languageOf(path: string): Language | undefined {
   return undefined;
 }
 
-export function parseSource(source: string, language: Language): ParseOutcome {
-  const text = normalizeSource(source, language);
+export interface ParseOptions {
+  /** Blank macros and `#if` lines first (default). Off only to measure what normalization buys. */
+  normalize?: boolean;
+}
+
+export function parseSource(source: string, language: Language, options: ParseOptions = {}): ParseOutcome {
+  const text = options.normalize === false ? source : normalizeSource(source, language);
   const parser = parserFor(language);
   let tree: Tree | undefined;
   try {
