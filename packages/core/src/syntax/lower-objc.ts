@@ -6,7 +6,7 @@ import {
   C_FUNCTIONS_AS_METHODS, C_FUNCTIONS_AS_PROPERTIES, OBJC_CLASS_METHODS, OBJC_CLASS_PROPERTIES, OBJC_PROPERTY_NAMES,
   OBJC_TYPE_NAMES, parseSwiftName, swiftName, swiftNameForSelector,
 } from './api-names';
-import { asBlock, deeper, emptyBlock, isExpr, LoweringState, opaque, spanOf } from './lower-common';
+import { asBlock, emptyBlock, isExpr, Lowering, LoweringState, opaque, spanOf } from './lower-common';
 
 const SKIPPED_KINDS = new Set(['comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'preproc_call', 'module_import', 'type_definition', 'struct_specifier', 'enum_specifier', 'protocol_forward_declaration', 'class_declaration']);
 /** Conditional compilation and scoping constructs whose contents run as written. */
@@ -21,33 +21,17 @@ export function lowerObjC(root: TSNode, state = new LoweringState()): FileNode {
   return { kind: 'file', language: 'objc', body: lowering.list(root.namedChildren), ...spanOf(root) };
 }
 
-class ObjCLowering {
-  constructor(private readonly state: LoweringState) {}
-
-  list(nodes: TSNode[]): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
-    for (const node of nodes) {
-      if (CONTAINER_KINDS.has(node.type)) out.push(...this.list(node.namedChildren.filter((c) => c.type !== 'identifier' && c.type !== 'preproc_arg')));
-      else {
-        const lowered = this.node(node);
-        if (lowered) out.push(lowered);
-      }
-    }
-    return out;
+class ObjCLowering extends Lowering {
+  constructor(state: LoweringState) {
+    super(state, SKIPPED_KINDS);
   }
 
-  node(node: TSNode): SyntaxNode | undefined {
-    if (SKIPPED_KINDS.has(node.type)) return undefined;
-    return deeper(this.state, node, () => this.dispatch(node));
+  protected override lowerInList(node: TSNode): SyntaxNode[] {
+    if (!CONTAINER_KINDS.has(node.type)) return super.lowerInList(node);
+    return this.list(node.namedChildren.filter((c) => c.type !== 'identifier' && c.type !== 'preproc_arg'));
   }
 
-  expr(node: TSNode | null | undefined): Expr | undefined {
-    if (!node) return undefined;
-    const lowered = this.node(node);
-    return isExpr(lowered) ? lowered : lowered ? { ...opaque(node), children: [lowered] } : undefined;
-  }
-
-  private dispatch(node: TSNode): SyntaxNode | undefined {
+  protected dispatch(node: TSNode): SyntaxNode | undefined {
     switch (node.type) {
       case 'compound_statement': return this.block(node);
       case 'expression_statement': case 'parenthesized_expression': case 'else_clause':
