@@ -1,5 +1,5 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, childrenOf, descendants, enclosingFunction, defineRule, enclosingBody, enclosingType,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, descendants, enclosingFunction, defineRule, enclosingBody, enclosingType,
   expirationHandlerOf, isNil, isPropertyReference, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
@@ -198,16 +198,12 @@ function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending:
   }
 }
 
+/** Closures handed to calls after the begin: where the work may go on and end the task. */
 function closuresAfter(call: CallExpr, body: CodeBody): ClosureExpr[] {
-  const found: ClosureExpr[] = [];
-  const stack: SyntaxNode[] = body.body ? [body.body] : [];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.kind === 'closure' && node.startIndex > call.startIndex && node.parent?.kind === 'call' && node.parent !== call) found.push(node);
-    if (node.kind === 'call' && node === call) continue;
-    stack.push(...childrenOf(node));
-  }
-  return found;
+  if (!body.body) return [];
+  return [...descendants(body.body, (n) => n !== call)].filter(
+    (n): n is ClosureExpr => n.kind === 'closure' && n.startIndex > call.startIndex && n.parent?.kind === 'call' && n.parent !== call,
+  );
 }
 
 /** `stored` itself, or inside a tuple, ternary or other expression built from it (`(id, remaining)`). */
@@ -217,14 +213,11 @@ function mentions(value: Expr, stored: string): boolean {
 
 /** The identifier is handed to other code (an argument, a return, a property): someone else may end it. */
 function escapes(body: CodeBody, stored: string, begin: CallExpr): boolean {
-  const stack: SyntaxNode[] = body.body ? [body.body] : [];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node === begin) continue;
-    if (node.kind === 'call' && node.baseName !== 'endBackgroundTask' && node.args.some((a) => mentions(a.value, stored))) return true;
+  if (!body.body) return false;
+  for (const node of descendants(body.body, (n) => n !== begin)) {
+    if (node.kind === 'call' && node !== begin && node.baseName !== 'endBackgroundTask' && node.args.some((a) => mentions(a.value, stored))) return true;
     if (node.kind === 'jump' && node.value && mentions(node.value, stored)) return true;
     if (node.kind === 'assign' && mentions(node.value, stored)) return true;
-    stack.push(...childrenOf(node));
   }
   return false;
 }
