@@ -25,6 +25,15 @@ const OBJC_ANNOTATION_MACRO = new RegExp(
 /** `NS_ENUM(NSInteger, Name)` → `enum` + `Name`, so `typedef NS_ENUM(…) {…} ` reads as a C enum. */
 const OBJC_ENUM_MACRO = /\b(?:NS|CF)_(?:ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)\s*\(([^,()]*),\s*(\w+)\s*\)/g;
 
+/** `NS_ERROR_ENUM(Domain) {…}`, one argument: an anonymous C enum. */
+const OBJC_ERROR_ENUM_MACRO = /\bNS_ERROR_ENUM\s*\(\s*\w+\s*\)/g;
+
+/**
+ * A line holding nothing but an upper-case macro, with no `;`: a project's own `MX_ASSUME_…_BEGIN`
+ * or `FOO_EXTERN_C_BEGIN`. No statement or declaration looks like that, so blanking it is safe.
+ */
+const OBJC_BARE_MACRO_LINE = /^[ \t]*[A-Z][A-Z0-9]*_[A-Z0-9_]+[ \t]*$/gm;
+
 /** Swift conditional-compilation lines: the grammar mishandles them between a type's members. */
 const SWIFT_DIRECTIVE_LINE = /^[ \t]*#(?:if|elseif|else|endif)\b[^\n]*/gm;
 const SWIFT_NONISOLATED_UNSAFE = /\bnonisolated\s*\(\s*unsafe\s*\)/g;
@@ -44,6 +53,8 @@ function normalizeObjC(text: string): string {
     const nameAt = match.lastIndexOf(name);
     return 'enum' + blank(match.slice(4, nameAt)) + name + blank(match.slice(nameAt + name.length));
   });
+  out = out.replace(OBJC_ERROR_ENUM_MACRO, (match) => 'enum' + blank(match.slice(4)));
+  out = out.replace(OBJC_BARE_MACRO_LINE, blank);
   out = blankAnnotationMacros(out);
   return out;
 }
