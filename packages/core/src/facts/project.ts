@@ -1,0 +1,82 @@
+/**
+ * What the project files say about the target a source file belongs to, as rules read it: the
+ * effective Info.plist, the entitlements and the platforms. Plain data (it crosses worker threads and
+ * reaches the language server), filled by the CLI from `@bglint/project`. Absent facts mean
+ * "not known": rules that need them stay silent rather than guess.
+ */
+import type { PlistValue } from '@bglint/project';
+import type { Range } from '../types';
+
+export type { PlistValue };
+export type PlistDictValue = { [key: string]: PlistValue };
+
+/** A property list with the place each top-level key and each item of a top-level array is written. */
+export interface PlistFacts {
+  /** The file as findings name it (relative to the run's root). */
+  file: string;
+  /** `generated`: no Info.plist file, only `INFOPLIST_KEY_*` build settings (then `file` is the project file). */
+  format: 'xml' | 'binary' | 'generated';
+  value: PlistDictValue;
+  /** Keyed by `plistPathKey`; binary plists have none (findings then point at the file's first line). */
+  locations: Record<string, { file: string; range: Range }>;
+}
+
+export interface ProjectFacts {
+  /** The target's name (`MyApp`, `MyWidgetExtension`). */
+  target: string;
+  /** The effective Info.plist: the file's keys plus the `INFOPLIST_KEY_*` keys Xcode generates. Absent when unknown. */
+  infoPlist?: PlistFacts;
+  /** The target's entitlements. Absent when the target has none or they are unknown (see `entitlementsKnown`). */
+  entitlements?: PlistFacts;
+  /**
+   * True when a missing `entitlements` is a fact (an Xcode target without `CODE_SIGN_ENTITLEMENTS`),
+   * false when it only means none was found (a plist found by walking up the folders, a package).
+   */
+  entitlementsKnown: boolean;
+  /** The project.pbxproj or Package.swift declaring the target, for findings about build settings. */
+  projectFile?: string;
+  /** `iphoneos`, `macosx`, … Empty when unknown. */
+  platforms: string[];
+}
+
+export type PlistPathSegment = string | number;
+
+export function plistPathKey(path: readonly PlistPathSegment[]): string {
+  return path.map((s) => (typeof s === 'number' ? `[${s}]` : `/${s}`)).join('');
+}
+
+/** Where a key (or an array item) is written; the plist file's first line when the place is unknown. */
+export function plistLocation(plist: PlistFacts, path: readonly PlistPathSegment[]): { file: string; range: Range } {
+  for (let n = path.length; n > 0; n--) {
+    const at = plist.locations[plistPathKey(path.slice(0, n))];
+    if (at) return at;
+  }
+  return { file: plist.file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
+}
+
+export function plistString(plist: PlistFacts | undefined, key: string): string | undefined {
+  const value = plist?.value[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The strings of an array-valued key (`UIBackgroundModes`), with each item's index. */
+export function plistStrings(plist: PlistFacts | undefined, key: string): { value: string; index: number }[] {
+  const value = plist?.value[key];
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item, index) => (typeof item === 'string' ? [{ value: item, index }] : []));
+}
+
+export function plistBoolean(plist: PlistFacts | undefined, key: string): boolean | undefined {
+  const value = plist?.value[key];
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** Does `UIBackgroundModes` list `mode` (`fetch`, `processing`, `location`, `bluetooth-central`)? */
+export function hasBackgroundMode(infoPlist: PlistFacts, mode: string): boolean {
+  return plistStrings(infoPlist, 'UIBackgroundModes').some((m) => m.value === mode);
+}
+
+/** A related location at the key (or the plist file when the key is absent), for reports. */
+export function relatedAtKey(plist: PlistFacts, path: readonly PlistPathSegment[], message: string) {
+  return { ...plistLocation(plist, path), message };
+}
