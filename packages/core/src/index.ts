@@ -18,7 +18,7 @@ export type {
 } from './engine/rule';
 export { lintProjectFile } from './engine/project-file-runner';
 export type { ProjectFileInput } from './engine/project-file-runner';
-export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey } from './facts/project';
+export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName } from './facts/project';
 export type { PlistFacts, PlistDictValue, PlistValue, ProjectFacts, PlistPathSegment } from './facts/project';
 export { lintSource, passesPrefilter, fill } from './engine/runner';
 export type { EnabledRule, LintInput } from './engine/runner';
@@ -30,3 +30,5 @@ export type { ConfigLayer, RuleSetting, RuleSets } from './config/config';
 export { BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK, BACKGROUND_TASK_TRIGGERS, expirationHandlerOf, isEndCall, deferringCall, deferredBy, TaskEnding } from './apis/background-tasks';
 export { plistFacts, withGeneratedKeys, buildSettingRange, readPlistFacts, plistFactsFromObject, plistXml } from './facts/build-project-facts';
 export { GPU_ENTITLEMENT, gpuRequested, gpuValueIn, lastName } from './apis/continued-processing';
+export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, requiredBackgroundMode } from './apis/task-scheduler';
+export type { TaskIdentifierUse } from './apis/task-scheduler';

@@ -80,3 +80,8 @@ export function hasBackgroundMode(infoPlist: PlistFacts, mode: string): boolean 
 export function relatedAtKey(plist: PlistFacts, path: readonly PlistPathSegment[], message: string) {
   return { ...plistLocation(plist, path), message };
 }
+
+/** How messages name a plist: its path, or the build settings Xcode generates it from. */
+export function plistName(plist: PlistFacts): string {
+  return plist.format === 'generated' ? `the Info.plist generated from the INFOPLIST_KEY_ settings in ${plist.file}` : plist.file;
+}
