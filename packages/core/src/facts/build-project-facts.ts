@@ -19,6 +19,7 @@ export function plistFacts(document: PlistOk, file: string, settings: BuildSetti
   const value = isDict(document.value) ? (expandStrings(document.value, settings) as PlistDictValue) : {};
   const locations: PlistFacts['locations'] = {};
   if (document.format === 'xml') {
+    addLocation(locations, document, file, []);
     for (const [key, child] of Object.entries(value)) {
       addLocation(locations, document, file, [key]);
       if (Array.isArray(child)) child.forEach((_, i) => addLocation(locations, document, file, [key, i]));
@@ -112,7 +113,8 @@ function escapeXml(s: string): string {
 function addLocation(locations: PlistFacts['locations'], document: PlistOk, file: string, path: (string | number)[]): void {
   const at = document.locate(path);
   if (!at) return;
-  const end = { line: at.endLine ?? at.line, column: at.endColumn ?? at.column };
+  // The root `<dict>` stands for the whole file: only its first line, not the element's end.
+  const end = path.length === 0 ? { line: at.line, column: at.column } : { line: at.endLine ?? at.line, column: at.endColumn ?? at.column };
   locations[plistPathKey(path)] = { file, range: { start: { line: at.line, column: at.column }, end } };
 }
 

@@ -17,7 +17,7 @@ export interface PlistFacts {
   /** `generated`: no Info.plist file, only `INFOPLIST_KEY_*` build settings (then `file` is the project file). */
   format: 'xml' | 'binary' | 'generated';
   value: PlistDictValue;
-  /** Keyed by `plistPathKey`; binary plists have none (findings then point at the file's first line). */
+  /** Keyed by `plistPathKey` (`''` is the root `<dict>`); binary plists have none (findings then point at the file's first line). */
   locations: Record<string, { file: string; range: Range }>;
 }
 
@@ -45,9 +45,12 @@ export function plistPathKey(path: readonly PlistPathSegment[]): string {
   return path.map((s) => (typeof s === 'number' ? `[${s}]` : `/${s}`)).join('');
 }
 
-/** Where a key (or an array item) is written; the plist file's first line when the place is unknown. */
+/**
+ * Where a key (or an array item) is written; for a missing key, its parent or the root `<dict>`;
+ * the file's first line when nothing is known (binary plists).
+ */
 export function plistLocation(plist: PlistFacts, path: readonly PlistPathSegment[]): { file: string; range: Range } {
-  for (let n = path.length; n > 0; n--) {
+  for (let n = path.length; n >= 0; n--) {
     const at = plist.locations[plistPathKey(path.slice(0, n))];
     if (at) return at;
   }

@@ -1,4 +1,4 @@
-import { bindArguments, defineRule, dictionaryEntries, enclosingType, hasBackgroundMode, isNil, memberPath, plistName, plistStrings, relatedAtKey, resolveString } from '@bglint/core';
+import { bindArguments, defineRule, dictionaryEntries, enclosingType, hasBackgroundMode, isNil, memberPath, plistStrings, relatedAtKey, resolveString } from '@bglint/core';
 import type { CallExpr, Expr, PlistFacts, RuleContext } from '@bglint/core';
 
 const RESTORE_KEY = 'CBCentralManagerOptionRestoreIdentifierKey';
@@ -76,7 +76,7 @@ function check(context: RuleContext, infoPlist: PlistFacts, call: CallExpr): voi
   const identifier = options ? restoreIdentifierIn(options) : 'absent';
   if (identifier === 'unknown') return;
   const modeIndex = plistStrings(infoPlist, 'UIBackgroundModes').find((m) => m.value === MODE)!.index;
-  const related = [relatedAtKey(infoPlist, ['UIBackgroundModes', modeIndex], `the ${MODE} background mode in ${plistName(infoPlist)}`)];
+  const related = [relatedAtKey(infoPlist, ['UIBackgroundModes', modeIndex], `the ${MODE} background mode`)];
   if (identifier === 'absent') return context.report({ at: call, messageId: 'noIdentifier', related });
   const value = resolveString(identifier);
   if (value.kind === 'dynamic') return context.report({ at: identifier, messageId: 'dynamicIdentifier', related });
