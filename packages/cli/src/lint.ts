@@ -139,7 +139,7 @@ export function runLint(options: RunOptions): LintReport {
       notices.push({ kind: 'rule-crash', severity: 'warning', file: relative, message: `${relative} could not be analyzed: ${(error as Error).message}` });
     }
   }
-  if (!options.stdin) results.push(...targets.lintProjectFiles((file) => {
+  if (!options.stdin) results.push(...targets.lintProjectFiles(index, (file) => {
     const layers = finder.layersFor(file);
     const relativeTo = (l: ConfigLayer) => path.relative(l.dir, file);
     return isIgnored(file, layers, relativeTo) ? undefined : rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
@@ -187,9 +187,9 @@ class TargetResolver {
   }
 
   /** Info.plist and entitlements files in the linted folders, checked by the rules that read them. */
-  lintProjectFiles(rulesFor: (file: string) => EnabledRule[] | undefined): FileResult[] {
+  lintProjectFiles(index: ProjectIndex, rulesFor: (file: string) => EnabledRule[] | undefined): FileResult[] {
     const model = this.load();
-    return model && this.folders.length ? lintProjectFiles(model, this.cwd, this.folders, rulesFor) : [];
+    return model && this.folders.length ? lintProjectFiles(model, this.cwd, this.folders, rulesFor, index) : [];
   }
 
   private load() {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSettingRange, lintProjectFile, plistFacts, withGeneratedKeys } from '@bglint/core';
-import type { EnabledRule, FileResult, Notice, PlistFacts, ProjectFacts, ProjectFileKind } from '@bglint/core';
+import type { EnabledRule, FileResult, Notice, PlistFacts, ProjectFacts, ProjectFileKind, ProjectIndex } from '@bglint/core';
 import type { PlistDocument, ProjectModel, TargetFacts } from '@bglint/project';
 
 /** Builds (once per target) the facts rules read; paths are relative to `cwd`, as findings name files. */
@@ -59,13 +59,15 @@ export class ProjectFactsBuilder {
 /**
  * Lints every Info.plist and `.entitlements` file of the model inside the linted folders with the
  * rules that check project files. `rulesFor` gives the enabled rules for a file, or undefined when
- * the config ignores it.
+ * the config ignores it; `index` is the lexical index of the linted sources. Variables in a plist
+ * are expanded with the build settings of the target that uses it.
  */
 export function lintProjectFiles(
   model: ProjectModel,
   cwd: string,
   lintedFolders: string[],
   rulesFor: (file: string) => EnabledRule[] | undefined,
+  index: ProjectIndex,
 ): FileResult[] {
   const documents: { document: PlistDocument; kind: ProjectFileKind }[] = [
     ...model.allPlists().map((document) => ({ document, kind: 'info-plist' as const })),
@@ -78,7 +80,8 @@ export function lintProjectFiles(
     if (!rules?.length) continue;
     const file = path.relative(cwd, document.file);
     const text = document.format === 'xml' ? readText(document.file) : undefined;
-    results.push(lintProjectFile({ file, kind, plist: plistFacts(document, file), text, rules }));
+    const settings = model.allTargets().find((t) => t.infoPlist === document || t.entitlements === document)?.buildSettings;
+    results.push(lintProjectFile({ file, kind, plist: plistFacts(document, file, settings), text, rules, index }));
   }
   return results;
 }

@@ -40,10 +40,21 @@ describe('project rules through the CLI (fixtures/TrailmixApp)', () => {
   const files = lintJson(['--no-config', 'fixtures/TrailmixApp']);
   const app = path.join(repoRoot, 'fixtures/TrailmixApp/Trailmix');
 
+  /** The 1-based line of the first line containing `text` in a fixture file. */
+  const lineOf = (file: string, text: string) => fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+
   it('relates a code finding to the Info.plist key to edit', () => {
     const [finding] = messagesIn(files, 'Trailmix/RunTracker.swift');
     expect(finding).toMatchObject({ ruleId: 'location-background-mode-missing', line: 12 });
-    expect(finding!.related).toEqual([expect.objectContaining({ filePath: path.join(app, 'Info.plist'), line: 36 })]);
+    const infoPlist = path.join(app, 'Info.plist');
+    expect(finding!.related).toEqual([expect.objectContaining({ filePath: infoPlist, line: lineOf(infoPlist, '<key>UIBackgroundModes</key>') })]);
+  });
+
+  it('reports a permitted identifier nothing registers at its line in the Info.plist, as a warning', () => {
+    const infoPlist = path.join(app, 'Info.plist');
+    const findings = messagesIn(files, 'Trailmix/Info.plist');
+    expect(findings.map((f) => [f.ruleId, f.line])).toEqual([['bgtask-plist-mismatch', lineOf(infoPlist, 'weekly-report')]]);
+    expect(findings[0]).toMatchObject({ severity: 1 });
   });
 
   it('accepts an identifier listed as $(PRODUCT_BUNDLE_IDENTIFIER).refresh and reports the unlisted one', () => {

@@ -56,6 +56,7 @@ function projectMarkdown(project: ExampleProject): string[] {
     lines.push('With these build settings (Xcode generates the Info.plist keys):', '', '```', ...settings, '```', '');
   }
   if (project.entitlements) lines.push('With these entitlements:', '', '```xml', dictOf(project.entitlements), '```', '');
+  if (project.sources) lines.push('With this code elsewhere in the project:', '', '```swift', ...project.sources, '```', '');
   return lines;
 }
 

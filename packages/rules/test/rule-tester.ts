@@ -56,7 +56,7 @@ export function exampleProjectFacts(project: ExampleProject): ProjectFacts {
 
 export function lintExample(rule: Rule, code: string, language: Language, target: TargetSettings = {}, project?: ExampleProject): Finding[] {
   const file = language === 'swift' ? 'Example.swift' : 'Example.m';
-  const index = new ProjectIndex();
+  const index = indexOf(project);
   index.addFile(file, code, language);
   const facts = project ? exampleProjectFacts(project) : undefined;
   const result = lintSource({ file, text: code, language, rules: [{ rule, severity: rule.meta.severity, options: {} }], index, target, project: facts });
@@ -74,11 +74,18 @@ export function commentedOut(code: string): string {
 }
 
 /** Runs a rule's `checkProjectFile` on plist XML, as the CLI does for each file it finds. */
-export function lintProjectFileExample(rule: Rule, xml: string, kind: ProjectFileKind): Finding[] {
+/** The index of an example project's other source files. */
+function indexOf(project: ExampleProject | undefined): ProjectIndex {
+  const index = new ProjectIndex();
+  project?.sources?.forEach((source, i) => index.addFile(`Other${i}.swift`, source, 'swift'));
+  return index;
+}
+
+export function lintProjectFileExample(rule: Rule, xml: string, kind: ProjectFileKind, project?: ExampleProject): Finding[] {
   const file = kind === 'entitlements' ? 'Example.entitlements' : 'Info.plist';
   const read = readPlistFacts(xml, file);
   if (!read.ok) throw new Error(`example does not parse: ${read.error.message} (line ${read.error.line})`);
-  const result = lintProjectFile({ file, kind, plist: read.plist, text: xml, rules: [{ rule, severity: rule.meta.severity, options: {} }] });
+  const result = lintProjectFile({ file, kind, plist: read.plist, text: xml, rules: [{ rule, severity: rule.meta.severity, options: {} }], index: indexOf(project) });
   if (result.notices.some((n) => n.kind === 'rule-crash')) throw new Error(result.notices.map((n) => n.message).join('\n'));
   return result.findings;
 }

@@ -55,23 +55,23 @@ function codeExampleTests(rule: Rule, language: Language, invalid: RuleExample[]
 }
 
 function projectFileExampleTests(rule: Rule, kind: ProjectFileKind, invalid: RuleExample[], valid: RuleExample[]): void {
-  const lint = (xml: string) => lintProjectFileExample(rule, xml, kind);
+  const lint = (example: RuleExample, xml: string) => lintProjectFileExample(rule, xml, kind, projectOf(example));
   it.each(numbered(invalid))('invalid #%i reports exactly at each ↓', (_i, example) => {
     const { code, positions } = stripMarkers(codeOf(example));
     expect(positions.length).toBeGreaterThan(0);
-    expect(positionsOf(lint(code))).toEqual(positions);
+    expect(positionsOf(lint(example, code))).toEqual(positions);
   });
 
   it.each(numbered(invalid))('invalid #%i moves with a comment line above it and is silent when disabled', (_i, example) => {
     const { code, positions } = stripMarkers(codeOf(example));
     const shifted = positions.map((p) => (p.line > 1 ? { line: p.line + 1, column: p.column } : p));
-    expect(positionsOf(lint(afterXmlDeclaration(code, '<!-- 😀 née -->')))).toEqual(shifted);
-    const disabled = lint(afterXmlDeclaration(code, `<!-- bglint-disable ${rule.meta.id} -->`));
+    expect(positionsOf(lint(example, afterXmlDeclaration(code, '<!-- 😀 née -->')))).toEqual(shifted);
+    const disabled = lint(example, afterXmlDeclaration(code, `<!-- bglint-disable ${rule.meta.id} -->`));
     expect(disabled.length).toBeGreaterThan(0);
     expect(disabled.every((f) => f.suppression !== undefined)).toBe(true);
   });
 
   it.each(numbered(valid))('valid #%i reports nothing', (_i, example) => {
-    expect(positionsOf(lint(codeOf(example)))).toEqual([]);
+    expect(positionsOf(lint(example, codeOf(example)))).toEqual([]);
   });
 }

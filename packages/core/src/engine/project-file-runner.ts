@@ -9,6 +9,7 @@ import type { ProjectFileContext, ProjectFileKind } from './rule';
 import { defaults, fill, type EnabledRule } from './runner';
 import { applyDirectives, parseDirectives } from './suppressions';
 import { assignFingerprints } from './fingerprint';
+import { ProjectIndex } from '../facts/lexical-index';
 
 export interface ProjectFileInput {
   /** As findings name it (relative to the run's root); the same as `plist.file`. */
@@ -18,6 +19,8 @@ export interface ProjectFileInput {
   /** The file's text for directives and fingerprints (XML); absent for binary plists. */
   text?: string;
   rules: EnabledRule[];
+  /** The lexical index of the linted sources; empty when absent. */
+  index?: ProjectIndex;
 }
 
 export function lintProjectFile(input: ProjectFileInput): FileResult {
@@ -47,12 +50,13 @@ function projectFileContext(input: ProjectFileInput, enabled: EnabledRule, sink:
     kind: input.kind,
     plist: input.plist,
     options: { ...defaults(enabled.rule), ...enabled.options },
+    index: input.index ?? new ProjectIndex(),
     report(r) {
       const template = meta.messages[r.messageId];
       if (template === undefined) throw new Error(`rule ${meta.id} has no message '${r.messageId}'`);
       sink.push({
         ruleId: meta.id,
-        severity: enabled.severity,
+        severity: r.severity && enabled.severity !== 'note' ? r.severity : enabled.severity,
         message: fill(template, r.data ?? {}),
         file: input.file,
         range: r.at,

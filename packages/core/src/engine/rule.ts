@@ -13,6 +13,8 @@ export interface ExampleProject {
   /** Keys Xcode generates from `INFOPLIST_KEY_*` build settings (arrays as space-separated lists). */
   generatedInfoPlistKeys?: Record<string, string>;
   entitlements?: PlistDictValue;
+  /** Other Swift files of the project: indexed (what they declare and register), not linted. */
+  sources?: string[];
 }
 
 /** An example that needs project files: `{ code, project: { infoPlist: { UIBackgroundModes: ['fetch'] } } }`. */
@@ -115,6 +117,8 @@ export interface ProjectFileReport {
   at: Range;
   messageId: string;
   data?: Record<string, string | number>;
+  /** Overrides the configured severity, as in `ReportInput`. */
+  severity?: Severity;
 }
 
 /** What `checkProjectFile` sees: one Info.plist or `.entitlements` file of the linted folders. */
@@ -123,6 +127,8 @@ export interface ProjectFileContext {
   readonly kind: ProjectFileKind;
   readonly plist: PlistFacts;
   readonly options: Record<string, unknown>;
+  /** The lexical index of every linted source file (what the code registers, declares…). */
+  readonly index: ProjectIndex;
   report(input: ProjectFileReport): void;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Language } from '../syntax/ir';
 import { swiftNameForSelector } from '../syntax/api-names';
+import { taskRegistrationsIn } from './task-registrations';
 
 export interface IndexedMethod {
   name: string;
@@ -34,6 +35,10 @@ export class ProjectIndex {
   readonly types = new Map<string, IndexedType>();
   /** Free functions and globals declared `@MainActor`. */
   readonly mainActorGlobals = new Set<string>();
+  /** BGTask identifiers registered anywhere in the indexed files (for "permitted but never registered"). */
+  readonly registeredTaskIds = new Set<string>();
+  /** Registrations whose identifier the lexical pass could not read (built at run time, declared elsewhere). */
+  unresolvedTaskRegistrations = 0;
 
   type(name: string | undefined): IndexedType | undefined {
     return name ? this.types.get(name) : undefined;
@@ -69,6 +74,9 @@ export class ProjectIndex {
     const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
     for (const block of blocks) this.addBlock(file, code, block, language);
     if (language === 'swift') this.addGlobals(code, blocks);
+    const registrations = taskRegistrationsIn(text, code, language);
+    registrations.identifiers.forEach((id) => this.registeredTaskIds.add(id));
+    this.unresolvedTaskRegistrations += registrations.unresolved;
   }
 
   private addBlock(file: string, code: string, block: TypeBlock, language: Language): void {

@@ -1,10 +1,16 @@
 import {
-  TASK_IDENTIFIER_SIGNATURES, defineRule, hasBackgroundMode, permits, plistName, plistStrings, relatedAtKey, requiredBackgroundMode,
-  resolveString, taskIdentifierUse,
+  TASK_IDENTIFIER_SIGNATURES, defineRule, hasBackgroundMode, permits, plistLocation, plistName, plistStrings, relatedAtKey,
+  requiredBackgroundMode, resolveString, taskIdentifierUse,
 } from '@bglint/core';
-import type { CallExpr, PlistFacts, RuleContext, TaskIdentifierUse } from '@bglint/core';
+import type { CallExpr, PlistFacts, ProjectFileContext, RuleContext, TaskIdentifierUse } from '@bglint/core';
 
 const PERMITTED = 'BGTaskSchedulerPermittedIdentifiers';
+
+const registersRefresh = `BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in }`;
+const registersFromParameter = `func register(_ id: String) {\n  BGTaskScheduler.shared.register(forTaskWithIdentifier: id, using: nil) { task in }\n}`;
+
+/** An Info.plist around some keys (each line indented with a tab). */
+const plistXml = (keys: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n${keys}\n</dict>\n</plist>\n`;
 
 const plist = {
   BGTaskSchedulerPermittedIdentifiers: ['com.example.refresh', 'com.example.cleanup', 'com.example.export.*'],
@@ -26,7 +32,10 @@ export default defineRule({
       'is checked against wildcards too, since the call does not say which kind of task it is for. The Info.plist is the ' +
       'target\'s own (each extension has one) plus keys Xcode generates from `INFOPLIST_KEY_*` build settings. Identifiers ' +
       'built at run time, or held in something other than a constant declared in the same file, are skipped; so is every ' +
-      'file whose target\'s Info.plist is unknown.',
+      'file whose target\'s Info.plist is unknown. In the other direction, an identifier the Info.plist permits that no ' +
+      'linted source registers is a warning at its line in the plist (a request submitted for it crashes with "No launch ' +
+      'handler registered"); wildcard entries are exempt, and so is every entry when some registration\'s identifier ' +
+      'cannot be read.',
     symptom: 'The launch handler "is never invoked"; `submit` throws `BGTaskScheduler.Error.Code.notPermitted`.',
     fix: 'Add the identifier to `BGTaskSchedulerPermittedIdentifiers` (and the background mode to `UIBackgroundModes`) in the Info.plist of the target that registers it, or correct the identifier in code.',
     references: [
@@ -39,6 +48,7 @@ export default defineRule({
     messages: {
       notPermitted: '"{{identifier}}" is not in BGTaskSchedulerPermittedIdentifiers of {{plist}}: {{consequence}} Add it there, or fix the identifier.',
       wildcardOnlyContinued: '"{{identifier}}" matches only the wildcard "{{entry}}" in {{plist}}, and wildcards permit continued-processing tasks only: submitting this {{request}} throws BGTaskScheduler.Error.notPermitted. List the identifier itself.',
+      neverRegistered: '"{{identifier}}" is permitted here, but no linted source file registers a launch handler for it: a request submitted for it crashes with "No launch handler registered for task with identifier". Register it at launch, or remove the entry.',
       modeMissing: 'A {{request}} needs "{{mode}}" in UIBackgroundModes, which {{plist}} does not list: submitting it throws BGTaskScheduler.Error.notPermitted. Add the "{{mode}}" background mode.',
     },
     examples: {
@@ -68,6 +78,15 @@ export default defineRule({
           { code: `@implementation Scheduler\n- (void)registerFor:(NSString *)identifier {\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:identifier usingQueue:nil launchHandler:^(BGTask *task) {}];\n}\n@end`, project: { infoPlist: plist } },
         ],
       },
+      'info-plist': {
+        invalid: [
+          { code: plistXml(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t↓<string>com.example.weekly-report</string>\n\t</array>`), project: { sources: [registersRefresh] } },
+        ],
+        valid: [
+          { code: plistXml(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t<string>com.example.export.*</string>\n\t</array>`), project: { sources: [registersRefresh] } },
+          { code: plistXml(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t<string>com.example.weekly-report</string>\n\t</array>`), project: { sources: [registersRefresh, registersFromParameter] } },
+        ],
+      },
     },
     triggers: ['forTaskWithIdentifier', 'ForTaskWithIdentifier', 'TaskRequest'],
   },
@@ -80,7 +99,22 @@ export default defineRule({
     };
     return Object.fromEntries(TASK_IDENTIFIER_SIGNATURES.map((s) => [`call:${s}`, listener]));
   },
+  checkProjectFile(context) {
+    if (context.kind === 'info-plist') checkNeverRegistered(context);
+  },
 });
+
+/** Permitted identifiers no source registers; silent when some registration could not be read. */
+function checkNeverRegistered(context: ProjectFileContext): void {
+  const { registeredTaskIds, unresolvedTaskRegistrations } = context.index;
+  if (registeredTaskIds.size === 0 || unresolvedTaskRegistrations > 0) return;
+  for (const entry of plistStrings(context.plist, PERMITTED)) {
+    // Wildcards are for continued-processing tasks, registered when the user starts one.
+    if (entry.value.endsWith('.*') || [...registeredTaskIds].some((id) => permits(entry.value, id, false))) continue;
+    const at = plistLocation(context.plist, [PERMITTED, entry.index]).range;
+    context.report({ at, messageId: 'neverRegistered', data: { identifier: entry.value }, severity: 'warning' });
+  }
+}
 
 const REQUEST_NAMES = { 'app-refresh': 'BGAppRefreshTaskRequest', processing: 'BGProcessingTaskRequest', 'continued-processing': 'BGContinuedProcessingTaskRequest', register: '' };
 

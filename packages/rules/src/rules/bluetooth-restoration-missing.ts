@@ -45,6 +45,7 @@ export default defineRule({
         ],
         valid: [
           { code: `final class BeaconScanner: NSObject, CBCentralManagerDelegate {\n  static let restoreID = "com.example.central"\n  func start() {\n    central = CBCentralManager(delegate: self, queue: nil, options: [CBCentralManagerOptionRestoreIdentifierKey: Self.restoreID])\n  }\n  func centralManager(_ central: CBCentralManager, willRestoreState dict: [String: Any]) {}\n}`, project: { infoPlist: plist } },
+          { code: `final class BeaconScanner: NSObject {\n  func start() {\n    central = CBCentralManager(delegate: self, queue: nil, options: [CBCentralManagerOptionRestoreIdentifierKey: "com.example.central"])\n  }\n}`, project: { infoPlist: plist, sources: [`extension BeaconScanner: CBCentralManagerDelegate {\n  func centralManager(_ central: CBCentralManager, willRestoreState dict: [String: Any]) {}\n}`] } },
           { code: `final class BeaconScanner: NSObject, CBCentralManagerDelegate {\n  lazy var central = CBCentralManager(delegate: self, queue: nil)\n}`, project: { infoPlist: { UIBackgroundModes: ['fetch'] } } },
           { code: `final class BeaconScanner: NSObject {\n  func start() {\n    central = CBCentralManager(delegate: self, queue: nil, options: Self.options)\n  }\n}`, project: { infoPlist: plist } },
           { code: `final class BeaconScanner: NSObject, CBCentralManagerDelegate {\n  lazy var central = CBCentralManager(delegate: self, queue: nil)\n}`, project: { generatedInfoPlistKeys: { UIBackgroundModes: 'fetch remote-notification' } } },
