@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildSettingRange, lintProjectFile, plistFacts, withGeneratedKeys } from '@bglint/core';
-import type { EnabledRule, FileResult, Notice, PlistFacts, ProjectFacts, ProjectFileKind, ProjectIndex } from '@bglint/core';
+import { bundleKindOf, buildSettingRange, lintProjectFile, plistFacts, plistString, withGeneratedKeys } from '@bglint/core';
+import type { BundleKind, EnabledRule, FileResult, Notice, PlistFacts, ProjectFacts, ProjectFileKind, ProjectIndex } from '@bglint/core';
 import type { PlistDocument, ProjectModel, TargetFacts } from '@bglint/project';
 
 /** Builds (once per target) the facts rules read; paths are relative to `cwd`, as findings name files. */
@@ -24,9 +24,11 @@ export class ProjectFactsBuilder {
 
   private build(target: TargetFacts): ProjectFacts {
     const projectFile = target.projectFile ? this.relative(target.projectFile) : undefined;
+    const infoPlist = this.infoPlist(target, projectFile);
     return {
       target: target.name,
-      infoPlist: this.infoPlist(target, projectFile),
+      bundle: bundleOf(target, infoPlist),
+      infoPlist,
       entitlements: target.entitlements?.ok ? plistFacts(target.entitlements, this.relative(target.entitlements.file), target.buildSettings) : undefined,
       // An Xcode target without CODE_SIGN_ENTITLEMENTS has none; elsewhere "none found" proves nothing.
       entitlementsKnown: target.source === 'xcodeproj' && target.entitlements === undefined,
@@ -54,6 +56,13 @@ export class ProjectFactsBuilder {
   private relative(file: string): string {
     return path.relative(this.cwd, file) || path.basename(file);
   }
+}
+
+/** Xcode says what a target builds; a package target is a library; a nearby plist tells by its package type. */
+function bundleOf(target: TargetFacts, infoPlist: PlistFacts | undefined): BundleKind {
+  if (target.source === 'xcodeproj') return bundleKindOf(target.productType);
+  if (target.source === 'package') return 'library';
+  return /^(FMWK|BNDL)$/.test(plistString(infoPlist, 'CFBundlePackageType') ?? '') ? 'library' : 'unknown';
 }
 
 /**

@@ -18,8 +18,8 @@ export type {
 } from './engine/rule';
 export { lintProjectFile } from './engine/project-file-runner';
 export type { ProjectFileInput } from './engine/project-file-runner';
-export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName } from './facts/project';
-export type { PlistFacts, PlistDictValue, PlistValue, ProjectFacts, PlistPathSegment } from './facts/project';
+export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName, runsWithOwnPlist, processInfoPlist, bundleKindOf } from './facts/project';
+export type { PlistFacts, PlistDictValue, PlistValue, ProjectFacts, PlistPathSegment, BundleKind } from './facts/project';
 export { lintSource, passesPrefilter, fill } from './engine/runner';
 export type { EnabledRule, LintInput } from './engine/runner';
 export { parseDirectives, applyDirectives } from './engine/suppressions';

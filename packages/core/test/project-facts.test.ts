@@ -1,6 +1,6 @@
 /** The pieces the project-file rules stand on: plist facts, identifier matching, constants, ObjC initializers. */
 import {
-  ProjectIndex, buildSettingRange, descendants, parseSource, permits, plistLocation, plistStrings, readPlistFacts, resolveString,
+  ProjectIndex, bundleKindOf, buildSettingRange, descendants, parseSource, permits, plistLocation, plistStrings, readPlistFacts, resolveString,
   withGeneratedKeys,
 } from '@bglint/core';
 import type { CallExpr, Expr, Language, SyntaxNode } from '@bglint/core';
@@ -120,5 +120,22 @@ describe('ProjectIndex.implements', () => {
     expect(index.implements('Scanner', 'centralManager(_:willRestoreState:)')).toBe(true);
     expect(index.implements('Legacy', 'centralManager(_:willRestoreState:)')).toBe(true);
     expect(index.implements('Scanner', 'centralManager(_:didConnect:)')).toBe(false);
+  });
+});
+
+describe('bundleKindOf', () => {
+  it.each([
+    ['com.apple.product-type.application', 'app'],
+    ['com.apple.product-type.application.watchapp2', 'app'],
+    ['com.apple.product-type.application.watchapp2-container', 'other'],
+    ['com.apple.product-type.app-extension', 'app-extension'],
+    ['com.apple.product-type.extensionkit-extension', 'app-extension'],
+    ['com.apple.product-type.framework', 'library'],
+    ['com.apple.product-type.library.static', 'library'],
+    ['com.apple.product-type.bundle.unit-test', 'tests'],
+    ['com.apple.product-type.tool', 'other'],
+    [undefined, 'unknown'],
+  ])('%s builds a %s', (productType, kind) => {
+    expect(bundleKindOf(productType)).toBe(kind);
   });
 });

@@ -48,7 +48,7 @@ function exampleMarkdown(example: RuleExample, fence: string): string[] {
 
 /** The project files an example runs with, as the user would write them. */
 function projectMarkdown(project: ExampleProject): string[] {
-  const lines: string[] = [];
+  const lines: string[] = project.bundle && project.bundle !== 'app' ? [`In a target that builds a ${project.bundle}.`, ''] : [];
   const dictOf = (value: Parameters<typeof plistXml>[0]) => plistXml(value).split('\n').slice(2, -2).join('\n');
   if (project.infoPlist) lines.push('With this Info.plist:', '', '```xml', dictOf(project.infoPlist), '```', '');
   if (project.generatedInfoPlistKeys) {

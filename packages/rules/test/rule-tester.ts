@@ -46,6 +46,7 @@ export function exampleProjectFacts(project: ExampleProject): ProjectFacts {
   const file = project.infoPlist ? plistFactsFromObject(project.infoPlist, 'Info.plist') : undefined;
   return {
     target: 'Example',
+    bundle: project.bundle ?? 'app',
     infoPlist: project.generatedInfoPlistKeys ? withGeneratedKeys(file, project.generatedInfoPlistKeys, projectFile) : file,
     entitlements: project.entitlements ? plistFactsFromObject(project.entitlements, 'Example.entitlements') : undefined,
     entitlementsKnown: true,

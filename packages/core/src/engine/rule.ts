@@ -3,7 +3,7 @@ import type { Language, NodeOfKind, Span, SyntaxKind, SyntaxNode, CallExpr } fro
 import type { Fix, Severity } from '../types';
 import type { ProjectIndex } from '../facts/lexical-index';
 import type { IsolationSettings } from '../facts/isolation';
-import type { PlistFacts, PlistDictValue, ProjectFacts } from '../facts/project';
+import type { BundleKind, PlistFacts, PlistDictValue, ProjectFacts } from '../facts/project';
 import type { Range } from '../types';
 
 /** The project files an example runs with: plist contents written as plain objects. */
@@ -13,6 +13,8 @@ export interface ExampleProject {
   /** Keys Xcode generates from `INFOPLIST_KEY_*` build settings (arrays as space-separated lists). */
   generatedInfoPlistKeys?: Record<string, string>;
   entitlements?: PlistDictValue;
+  /** What the target builds (default `app`); `library` for a framework's code. */
+  bundle?: BundleKind;
   /** Other Swift files of the project: indexed (what they declare and register), not linted. */
   sources?: string[];
 }

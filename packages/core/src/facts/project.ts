@@ -21,9 +21,17 @@ export interface PlistFacts {
   locations: Record<string, { file: string; range: Range }>;
 }
 
+/**
+ * What the target builds: an `app` or `app-extension` runs as its own process with its own Info.plist
+ * and entitlements; a `library` (framework, static library, package) runs inside whichever app links
+ * it, so its own plist says nothing about the process; `unknown` when only a nearby plist was found.
+ */
+export type BundleKind = 'app' | 'app-extension' | 'library' | 'tests' | 'other' | 'unknown';
+
 export interface ProjectFacts {
   /** The target's name (`MyApp`, `MyWidgetExtension`). */
   target: string;
+  bundle: BundleKind;
   /** The effective Info.plist: the file's keys plus the `INFOPLIST_KEY_*` keys Xcode generates. Absent when unknown. */
   infoPlist?: PlistFacts;
   /** The target's entitlements. Absent when the target has none or they are unknown (see `entitlementsKnown`). */
@@ -87,4 +95,25 @@ export function relatedAtKey(plist: PlistFacts, path: readonly PlistPathSegment[
 /** How messages name a plist: its path, or the build settings Xcode generates it from. */
 export function plistName(plist: PlistFacts): string {
   return plist.format === 'generated' ? `the Info.plist generated from the INFOPLIST_KEY_ settings in ${plist.file}` : plist.file;
+}
+
+/** Does the code run in a process whose own Info.plist and entitlements these are? */
+export function runsWithOwnPlist(project: ProjectFacts | undefined): project is ProjectFacts {
+  return project !== undefined && (project.bundle === 'app' || project.bundle === 'app-extension' || project.bundle === 'unknown');
+}
+
+/** The Info.plist the running process reads, when the code's target is an app or extension and the plist is known. */
+export function processInfoPlist(project: ProjectFacts | undefined): PlistFacts | undefined {
+  return runsWithOwnPlist(project) ? project.infoPlist : undefined;
+}
+
+/** The kind of bundle an Xcode product type builds. */
+export function bundleKindOf(productType: string | undefined): BundleKind {
+  if (!productType) return 'unknown';
+  const type = productType.replace('com.apple.product-type.', '');
+  if (/^application(\.|$)/.test(type) && !type.includes('container')) return 'app';
+  if (/extension|xpc-service/.test(type)) return 'app-extension';
+  if (/^(framework|library|bundle$)/.test(type)) return 'library';
+  if (/test/.test(type)) return 'tests';
+  return 'other';
 }

@@ -1,6 +1,6 @@
 import {
-  TASK_IDENTIFIER_SIGNATURES, defineRule, hasBackgroundMode, permits, plistLocation, plistName, plistStrings, relatedAtKey,
-  requiredBackgroundMode, resolveString, taskIdentifierUse,
+  TASK_IDENTIFIER_SIGNATURES, defineRule, hasBackgroundMode, permits, plistLocation, plistName, plistStrings, processInfoPlist,
+  relatedAtKey, requiredBackgroundMode, resolveString, taskIdentifierUse,
 } from '@bglint/core';
 import type { CallExpr, PlistFacts, ProjectFileContext, RuleContext, TaskIdentifierUse } from '@bglint/core';
 
@@ -32,7 +32,7 @@ export default defineRule({
       'is checked against wildcards too, since the call does not say which kind of task it is for. The Info.plist is the ' +
       'target\'s own (each extension has one) plus keys Xcode generates from `INFOPLIST_KEY_*` build settings. Identifiers ' +
       'built at run time, or held in something other than a constant declared in the same file, are skipped; so is every ' +
-      'file whose target\'s Info.plist is unknown. In the other direction, an identifier the Info.plist permits that no ' +
+      'file whose target\'s Info.plist is unknown, and code in frameworks and packages (it runs with the linking app\'s Info.plist). In the other direction, an identifier the Info.plist permits that no ' +
       'linted source registers is a warning at its line in the plist (a request submitted for it crashes with "No launch ' +
       'handler registered"); wildcard entries are exempt, and so is every entry when some registration\'s identifier ' +
       'cannot be read.',
@@ -91,7 +91,7 @@ export default defineRule({
     triggers: ['forTaskWithIdentifier', 'ForTaskWithIdentifier', 'TaskRequest'],
   },
   create(context) {
-    const infoPlist = context.project?.infoPlist;
+    const infoPlist = processInfoPlist(context.project);
     if (!infoPlist) return {};
     const listener = (call: CallExpr) => {
       const use = taskIdentifierUse(call);

@@ -1,4 +1,7 @@
-import { bindArguments, defineRule, dictionaryEntries, enclosingType, hasBackgroundMode, isNil, memberPath, plistStrings, relatedAtKey, resolveString } from '@bglint/core';
+import {
+  bindArguments, defineRule, dictionaryEntries, enclosingType, hasBackgroundMode, isNil, memberPath, plistStrings, processInfoPlist, relatedAtKey,
+  resolveString,
+} from '@bglint/core';
 import type { CallExpr, Expr, PlistFacts, RuleContext } from '@bglint/core';
 
 const RESTORE_KEY = 'CBCentralManagerOptionRestoreIdentifierKey';
@@ -21,7 +24,8 @@ export default defineRule({
       'every launch, and a delegate implementing `centralManager(_:willRestoreState:)`. A manager without it, or with a ' +
       'new identifier each launch (`UUID().uuidString`), is never restored, and connections and scans stop for good. The ' +
       'rule runs only when the target\'s Info.plist lists `bluetooth-central`; options or delegates it cannot see ' +
-      '(a dictionary built elsewhere, a delegate other than `self`) are not reported.',
+      '(a dictionary built elsewhere, a delegate other than `self`) are not reported, nor is code in a framework or package, ' +
+      'which runs with the Info.plist of the app that links it.',
     symptom: 'After the app is terminated in the background, peripherals stop reconnecting and the app is never relaunched for Bluetooth events.',
     fix: 'Pass `[CBCentralManagerOptionRestoreIdentifierKey: "com.example.central"]` (a constant) in `options:` and implement `centralManager(_:willRestoreState:)` in the delegate.',
     references: [
@@ -64,7 +68,7 @@ export default defineRule({
     triggers: ['CBCentralManager'],
   },
   create(context) {
-    const infoPlist = context.project?.infoPlist;
+    const infoPlist = processInfoPlist(context.project);
     if (!infoPlist || !hasBackgroundMode(infoPlist, MODE)) return {};
     const listener = (call: CallExpr) => check(context, infoPlist, call);
     return Object.fromEntries(INITIALIZERS.map((s) => [`call:${s}`, listener]));

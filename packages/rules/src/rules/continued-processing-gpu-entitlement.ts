@@ -1,4 +1,4 @@
-import { GPU_ENTITLEMENT, defineRule, gpuRequested, plistBoolean, relatedAtKey } from '@bglint/core';
+import { GPU_ENTITLEMENT, defineRule, gpuRequested, plistBoolean, relatedAtKey, runsWithOwnPlist } from '@bglint/core';
 import type { ProjectFacts, RelatedInput, SyntaxNode } from '@bglint/core';
 
 export default defineRule({
@@ -12,7 +12,8 @@ export default defineRule({
       `\`${GPU_ENTITLEMENT}\` set to true (Signing & Capabilities → Background GPU Access). Without it the GPU is not ` +
       'granted in the background and Metal work fails. The entitlements are those of the file\'s own target ' +
       '(`CODE_SIGN_ENTITLEMENTS`); an Xcode target without an entitlements file lacks the key. When the entitlements ' +
-      'cannot be known (a file outside any Xcode target with no `.entitlements` nearby, a Swift package) the rule is silent.',
+      'cannot be known (a file outside any Xcode target with no `.entitlements` nearby), and in frameworks and Swift packages ' +
+      '(signed with the entitlements of the app that links them), the rule is silent.',
     symptom: 'GPU work in the background task fails with "IOGPUMetalError: Insufficient Permission".',
     fix: `Add the Background GPU Access capability, which sets \`${GPU_ENTITLEMENT}\` to true in the target's entitlements.`,
     references: [
@@ -49,7 +50,8 @@ export default defineRule({
   },
   create(context) {
     const project = context.project;
-    if (!project || !lacksEntitlement(project)) return {};
+    // A framework's or package's code is signed with the entitlements of the app that links it.
+    if (!runsWithOwnPlist(project) || !lacksEntitlement(project)) return {};
     const onRequest = (node: SyntaxNode) => {
       if (!gpuRequested(node)) return;
       const { where, related } = entitlementsPlace(project);

@@ -1,4 +1,4 @@
-import { defineRule, hasBackgroundMode, isTrue, lastName, plistName, relatedAtKey } from '@bglint/core';
+import { defineRule, hasBackgroundMode, isTrue, lastName, plistName, processInfoPlist, relatedAtKey } from '@bglint/core';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,8 @@ export default defineRule({
       'Core Location checks `UIBackgroundModes` when `allowsBackgroundLocationUpdates` is set to true: without the ' +
       '`location` mode it raises an exception and the app crashes at that line. Only a literal `true`/`YES` is reported ' +
       '(a variable may be false whenever the mode is missing). The Info.plist is the one of the file\'s own target, ' +
-      'including keys Xcode generates from `INFOPLIST_KEY_*` build settings; with no known Info.plist the rule is silent.',
+      'including keys Xcode generates from `INFOPLIST_KEY_*` build settings; with no known Info.plist the rule is silent. ' +
+      'Code in a framework or Swift package is not checked: it runs with the Info.plist of whichever app links it.',
     symptom: 'The app crashes with an `NSInternalInconsistencyException` from `-[CLLocationManager setAllowsBackgroundLocationUpdates:]`.',
     fix: 'Add `location` to `UIBackgroundModes` (Signing & Capabilities → Background Modes → Location updates) in the target that sets the flag, or do not set it.',
     references: [
@@ -33,6 +34,7 @@ export default defineRule({
           { code: `func startTracking() {\n  manager.allowsBackgroundLocationUpdates = true\n}`, project: { generatedInfoPlistKeys: { UIBackgroundModes: 'location' } } },
           { code: `func stopTracking() {\n  manager.allowsBackgroundLocationUpdates = false\n  manager.allowsBackgroundLocationUpdates = settings.trackInBackground\n}`, project: { infoPlist: { UIBackgroundModes: ['fetch'] } } },
           `func startTracking() {\n  manager.allowsBackgroundLocationUpdates = true\n}`,
+          { code: `public final class LocationFeed {\n  public func start() {\n    manager.allowsBackgroundLocationUpdates = true\n  }\n}`, project: { infoPlist: { CFBundlePackageType: 'FMWK' }, bundle: 'library' } },
         ],
       },
       objc: {
@@ -47,7 +49,7 @@ export default defineRule({
     triggers: ['llowsBackgroundLocationUpdates'],
   },
   create(context) {
-    const infoPlist = context.project?.infoPlist;
+    const infoPlist = processInfoPlist(context.project);
     if (!infoPlist || hasBackgroundMode(infoPlist, 'location')) return {};
     return {
       assign(node) {
