@@ -9,9 +9,9 @@ import ignore from 'ignore';
 import {
   CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, lintSource, parseConfig, passesPrefilter, rulesForFile,
 } from '@bglint/core';
-import type { ConfigLayer, EnabledRule, FileResult, LintReport, Notice, ProjectFacts, RuleSetting, TargetSettings } from '@bglint/core';
+import type { ConfigLayer, EnabledRule, FileResult, LintReport, Notice, ProjectFacts, ProjectFactsBuilder, RuleSetting, TargetSettings } from '@bglint/core';
 import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
-import { ProjectFactsBuilder, lintProjectFiles, projectFileNotices } from './project-files';
+import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
 
 
 export interface RunOptions {
@@ -167,7 +167,7 @@ class TargetResolver {
   private readonly folders: string[];
 
   constructor(private readonly cwd: string, private readonly paths: string[]) {
-    this.facts = new ProjectFactsBuilder(cwd);
+    this.facts = projectFactsBuilder(cwd);
     this.folders = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p)).filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
   }
 

@@ -5,65 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bundleKindOf, buildSettingRange, lintProjectFile, plistFacts, plistString, withGeneratedKeys } from '@bglint/core';
-import type { BundleKind, EnabledRule, FileResult, Notice, PlistFacts, ProjectFacts, ProjectFileKind, ProjectIndex } from '@bglint/core';
-import type { PlistDocument, ProjectModel, TargetFacts } from '@bglint/project';
-
-/** Builds (once per target) the facts rules read; paths are relative to `cwd`, as findings name files. */
-export class ProjectFactsBuilder {
-  private readonly byTarget = new Map<TargetFacts, ProjectFacts>();
-  private readonly texts = new Map<string, string>();
-
-  constructor(private readonly cwd: string) {}
-
-  factsFor(target: TargetFacts): ProjectFacts {
-    let facts = this.byTarget.get(target);
-    if (!facts) this.byTarget.set(target, (facts = this.build(target)));
-    return facts;
-  }
-
-  private build(target: TargetFacts): ProjectFacts {
-    const projectFile = target.projectFile ? this.relative(target.projectFile) : undefined;
-    const infoPlist = this.infoPlist(target, projectFile);
-    return {
-      target: target.name,
-      bundle: bundleOf(target, infoPlist),
-      infoPlist,
-      entitlements: target.entitlements?.ok ? plistFacts(target.entitlements, this.relative(target.entitlements.file), target.buildSettings) : undefined,
-      // An Xcode target without CODE_SIGN_ENTITLEMENTS has none; elsewhere "none found" proves nothing.
-      entitlementsKnown: target.source === 'xcodeproj' && target.entitlements === undefined,
-      projectFile,
-      platforms: target.platforms,
-    };
-  }
-
-  /** The file's keys plus the generated ones; unknown when the file is malformed or there is neither. */
-  private infoPlist(target: TargetFacts, projectFile: string | undefined): PlistFacts | undefined {
-    const document = target.infoPlist;
-    if (document && !document.ok) return undefined;
-    const file = document ? plistFacts(document, this.relative(document.file), target.buildSettings) : undefined;
-    if (!target.generatesInfoPlist || !target.projectFile || !projectFile) return file;
-    const text = this.text(target.projectFile);
-    return withGeneratedKeys(file, target.generatedInfoPlistKeys, projectFile, (key) => buildSettingRange(text, key));
-  }
-
-  private text(file: string): string {
-    let text = this.texts.get(file);
-    if (text === undefined) this.texts.set(file, (text = readText(file) ?? ''));
-    return text;
-  }
-
-  private relative(file: string): string {
-    return path.relative(this.cwd, file) || path.basename(file);
-  }
-}
-
-/** Xcode says what a target builds; a package target is a library; a nearby plist tells by its package type. */
-function bundleOf(target: TargetFacts, infoPlist: PlistFacts | undefined): BundleKind {
-  if (target.source === 'xcodeproj') return bundleKindOf(target.productType);
-  if (target.source === 'package') return 'library';
-  return /^(FMWK|BNDL)$/.test(plistString(infoPlist, 'CFBundlePackageType') ?? '') ? 'library' : 'unknown';
-}
+import { ProjectFactsBuilder, lintProjectFile, plistFacts } from '@bglint/core';
+import type { EnabledRule, FileResult, Notice, ProjectFileKind, ProjectIndex } from '@bglint/core';
+import type { PlistDocument, ProjectModel } from '@bglint/project';
 
 /**
  * Lints every Info.plist and `.entitlements` file of the model inside the linted folders with the
@@ -109,6 +53,11 @@ export function projectFileNotices(model: ProjectModel | undefined, cwd: string)
       message: `${file}${at}: ${error.message}; rules that need this file are skipped for its target`,
     };
   });
+}
+
+/** Project facts for rules, with paths relative to `cwd` as findings name files. */
+export function projectFactsBuilder(cwd: string): ProjectFactsBuilder {
+  return new ProjectFactsBuilder({ relative: (file) => path.relative(cwd, file) || path.basename(file), readText });
 }
 
 function readText(file: string): string | undefined {

@@ -32,3 +32,5 @@ export { plistFacts, withGeneratedKeys, buildSettingRange, readPlistFacts, plist
 export { GPU_ENTITLEMENT, gpuRequested, gpuValueIn, lastName } from './apis/continued-processing';
 export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, requiredBackgroundMode } from './apis/task-scheduler';
 export type { TaskIdentifierUse } from './apis/task-scheduler';
+export { ProjectFactsBuilder } from './facts/target-facts';
+export type { ProjectFactsIo } from './facts/target-facts';
