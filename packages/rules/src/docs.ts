@@ -36,14 +36,16 @@ export function ruleMarkdown(rule: Rule): string {
     for (const [name, spec] of Object.entries(meta.options)) lines.push(`- \`${name}\` (${spec.type}, default \`${JSON.stringify(spec.default)}\`): ${spec.description}`);
     lines.push('');
   }
-  lines.push('## Suppressing', '', '```swift', `// bglint-disable-next-line ${meta.id} -- reason`, '```', '');
+  lines.push('## Suppressing', '');
+  if (rule.create) lines.push('```swift', `// bglint-disable-next-line ${meta.id} -- reason`, '```', '');
+  if (rule.checkProjectFile) lines.push('In an Info.plist or `.entitlements` file:', '', '```xml', `<!-- bglint-disable-next-line ${meta.id} -->`, '```', '');
   lines.push('## References', '', ...meta.references.map((r) => `- ${r}`), '');
   return lines.join('\n');
 }
 
 function exampleMarkdown(example: RuleExample, fence: string): string[] {
-  if (typeof example === 'string') return ['```' + fence, example, '```', ''];
-  return ['```' + fence, example.code, '```', '', ...projectMarkdown(example.project)];
+  if (typeof example === 'string') return ['```' + fence, example.trimEnd(), '```', ''];
+  return ['```' + fence, example.code.trimEnd(), '```', '', ...projectMarkdown(example.project)];
 }
 
 /** The project files an example runs with, as the user would write them. */
