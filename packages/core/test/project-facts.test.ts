@@ -1,6 +1,6 @@
 /** The pieces the project-file rules stand on: plist facts, identifier matching, constants, ObjC initializers. */
 import {
-  ProjectIndex, bundleKindOf, buildSettingRange, descendants, parseSource, permits, plistLocation, plistStrings, readPlistFacts, resolveString,
+  ProjectIndex, bundleKindOf, buildSettingRange, processInfoPlist, descendants, parseSource, permits, plistLocation, plistStrings, readPlistFacts, resolveString,
   withGeneratedKeys,
 } from '@bglint/core';
 import type { CallExpr, Expr, Language, SyntaxNode } from '@bglint/core';
@@ -137,5 +137,21 @@ describe('bundleKindOf', () => {
     [undefined, 'unknown'],
   ])('%s builds a %s', (productType, kind) => {
     expect(bundleKindOf(productType)).toBe(kind);
+  });
+});
+
+describe('processInfoPlist (the Info.plist the running process reads)', () => {
+  const infoPlist = { file: 'Info.plist', format: 'xml' as const, value: {}, locations: {} };
+  const project = { target: 'App', bundle: 'app' as const, infoPlist, entitlementsKnown: false, platforms: ['ios'] };
+  it.each([
+    ['an iOS app', {}, true],
+    ['an app extension', { bundle: 'app-extension' as const }, true],
+    ['a target found by a nearby plist', { bundle: 'unknown' as const, platforms: [] }, true],
+    ['a framework', { bundle: 'library' as const }, false],
+    ['a test bundle', { bundle: 'tests' as const }, false],
+    ['a macOS-only app', { platforms: ['macos'] }, false],
+    ['an app for iOS and macOS', { platforms: ['ios', 'macos'] }, true],
+  ])('%s: %s', (_name, change, expected) => {
+    expect(processInfoPlist({ ...project, ...change }) !== undefined).toBe(expected);
   });
 });

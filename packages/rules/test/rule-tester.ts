@@ -51,7 +51,7 @@ export function exampleProjectFacts(project: ExampleProject): ProjectFacts {
     entitlements: project.entitlements ? plistFactsFromObject(project.entitlements, 'Example.entitlements') : undefined,
     entitlementsKnown: true,
     projectFile,
-    platforms: ['iphoneos'],
+    platforms: ['ios'],
   };
 }
 

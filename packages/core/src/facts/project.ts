@@ -43,7 +43,7 @@ export interface ProjectFacts {
   entitlementsKnown: boolean;
   /** The project.pbxproj or Package.swift declaring the target, for findings about build settings. */
   projectFile?: string;
-  /** `iphoneos`, `macosx`, … Empty when unknown. */
+  /** `ios`, `macos`, `maccatalyst`, `tvos`, `watchos`, `visionos`. Empty when unknown. */
   platforms: string[];
 }
 
@@ -97,9 +97,14 @@ export function plistName(plist: PlistFacts): string {
   return plist.format === 'generated' ? `the Info.plist generated from the INFOPLIST_KEY_ settings in ${plist.file}` : plist.file;
 }
 
-/** Does the code run in a process whose own Info.plist and entitlements these are? */
+/**
+ * Does the code run in a process whose own Info.plist and entitlements these are, on a platform with
+ * UIKit's background model (`UIBackgroundModes`, BGTaskScheduler)? A macOS-only target is not: a
+ * file it shares with an iOS app is checked against the iOS app only when that target comes first.
+ */
 export function runsWithOwnPlist(project: ProjectFacts | undefined): project is ProjectFacts {
-  return project !== undefined && (project.bundle === 'app' || project.bundle === 'app-extension' || project.bundle === 'unknown');
+  if (project === undefined || !(project.bundle === 'app' || project.bundle === 'app-extension' || project.bundle === 'unknown')) return false;
+  return project.platforms.length === 0 || project.platforms.some((p) => p !== 'macos');
 }
 
 /** The Info.plist the running process reads, when the code's target is an app or extension and the plist is known. */

@@ -435,7 +435,8 @@ function allocatedClass(receiver: TSNode | null): string | undefined {
   if (receiver?.type !== 'message_expression') return undefined;
   const inner = receiver.childForFieldName('receiver');
   const method = receiver.childForFieldName('method');
-  return inner?.type === 'identifier' && method?.text === 'alloc' && receiver.namedChildCount === 2 ? inner.text : undefined;
+  const isClass = inner?.type === 'identifier' && !/^(self|super)$/.test(inner.text);
+  return isClass && method?.text === 'alloc' && receiver.namedChildCount === 2 ? inner!.text : undefined;
 }
 
 /** `withDelegate` → `delegate`: Swift drops the `With` of an initializer's first label. */
