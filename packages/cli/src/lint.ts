@@ -144,7 +144,7 @@ export function runLint(options: RunOptions): LintReport {
     const relativeTo = (l: ConfigLayer) => path.relative(l.dir, file);
     return isIgnored(file, layers, relativeTo) ? undefined : rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
   }));
-  notices.push(...projectFileNotices(targets.model, options.cwd));
+  notices.push(...targets.notices(options.cwd));
   return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
 }
 
@@ -160,7 +160,7 @@ function readSource(file: string, notices: Notice[]): string | undefined {
 
 /** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
 class TargetResolver {
-  model: import('@bglint/project').ProjectModel | undefined;
+  private model: import('@bglint/project').ProjectModel | undefined;
   private loaded = false;
   private readonly facts: ProjectFactsBuilder;
   /** The folders being linted (files given one by one bring no project files of their own). */
@@ -178,6 +178,11 @@ class TargetResolver {
       swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
       defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
     };
+  }
+
+  /** Malformed or unreadable project files, at their line. */
+  notices(cwd: string): Notice[] {
+    return projectFileNotices(this.model, cwd);
   }
 
   /** The Info.plist and entitlements of the file's target, for rules; undefined outside every target. */
