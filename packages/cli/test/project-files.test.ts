@@ -75,8 +75,10 @@ describe('project rules through the CLI (fixtures/TrailmixApp)', () => {
     expect(findings[0]!.message).toContain('com.apple.security.scripting-targets');
   });
 
-  it('says nothing about a Swift package, whose Info.plist belongs to the app linking it', () => {
+  it('says nothing about a Swift package or a framework target, which run with the Info.plist of the app linking them', () => {
     expect(messagesIn(files, 'Sources/TrailKit/LocationFeed.swift')).toEqual([]);
+    expect(messagesIn(files, 'TrailmixCore/WorkoutRecorder.swift')).toEqual([]);
+    expect(fs.readFileSync(path.join(repoRoot, 'fixtures/TrailmixApp/TrailmixCore/WorkoutRecorder.swift'), 'utf8')).toContain('allowsBackgroundLocationUpdates = true');
   });
 });
 
