@@ -10,7 +10,7 @@ const registersRefresh = `BGTaskScheduler.shared.register(forTaskWithIdentifier:
 const registersFromParameter = `func register(_ id: String) {\n  BGTaskScheduler.shared.register(forTaskWithIdentifier: id, using: nil) { task in }\n}`;
 
 /** An Info.plist around some keys (each line indented with a tab). */
-const plistXml = (keys: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n${keys}\n</dict>\n</plist>\n`;
+const infoPlistAround = (keys: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n${keys}\n</dict>\n</plist>\n`;
 
 const plist = {
   BGTaskSchedulerPermittedIdentifiers: ['com.example.refresh', 'com.example.cleanup', 'com.example.export.*'],
@@ -80,11 +80,11 @@ export default defineRule({
       },
       'info-plist': {
         invalid: [
-          { code: plistXml(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t↓<string>com.example.weekly-report</string>\n\t</array>`), project: { sources: [registersRefresh] } },
+          { code: infoPlistAround(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t↓<string>com.example.weekly-report</string>\n\t</array>`), project: { sources: [registersRefresh] } },
         ],
         valid: [
-          { code: plistXml(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t<string>com.example.export.*</string>\n\t</array>`), project: { sources: [registersRefresh] } },
-          { code: plistXml(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t<string>com.example.weekly-report</string>\n\t</array>`), project: { sources: [registersRefresh, registersFromParameter] } },
+          { code: infoPlistAround(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t<string>com.example.export.*</string>\n\t</array>`), project: { sources: [registersRefresh] } },
+          { code: infoPlistAround(`\t<key>BGTaskSchedulerPermittedIdentifiers</key>\n\t<array>\n\t\t<string>com.example.refresh</string>\n\t\t<string>com.example.weekly-report</string>\n\t</array>`), project: { sources: [registersRefresh, registersFromParameter] } },
         ],
       },
     },
