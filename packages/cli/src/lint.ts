@@ -9,8 +9,9 @@ import ignore from 'ignore';
 import {
   CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, lintSource, parseConfig, passesPrefilter, rulesForFile,
 } from '@bglint/core';
-import type { ConfigLayer, FileResult, LintReport, Notice, RuleSetting, TargetSettings } from '@bglint/core';
+import type { ConfigLayer, EnabledRule, FileResult, LintReport, Notice, ProjectFacts, ProjectFactsBuilder, RuleSetting, TargetSettings } from '@bglint/core';
 import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
+import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
 
 
 export interface RunOptions {
@@ -132,12 +133,17 @@ export function runLint(options: RunOptions): LintReport {
     try {
       results.push(lintSource({
         file: relative, text, language: languageOf(file) ?? 'swift', rules, index,
-        target: targets.settingsFor(file), reportUnusedDirectives: options.reportUnusedDirectives,
+        target: targets.settingsFor(file), project: targets.projectFor(file), reportUnusedDirectives: options.reportUnusedDirectives,
       }));
     } catch (error) {
       notices.push({ kind: 'rule-crash', severity: 'warning', file: relative, message: `${relative} could not be analyzed: ${(error as Error).message}` });
     }
   }
+  if (!options.stdin) results.push(...targets.lintProjectFiles(index, (file) => {
+    const layers = finder.layersFor(file);
+    const relativeTo = (l: ConfigLayer) => path.relative(l.dir, file);
+    return isIgnored(file, layers, relativeTo) ? undefined : rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
+  }));
   notices.push(...targets.notices(options.cwd));
   return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
 }
@@ -156,8 +162,14 @@ function readSource(file: string, notices: Notice[]): string | undefined {
 class TargetResolver {
   private model: import('@bglint/project').ProjectModel | undefined;
   private loaded = false;
+  private readonly facts: ProjectFactsBuilder;
+  /** The folders being linted (files given one by one bring no project files of their own). */
+  private readonly folders: string[];
 
-  constructor(private readonly cwd: string, private readonly paths: string[]) {}
+  constructor(private readonly cwd: string, private readonly paths: string[]) {
+    this.facts = projectFactsBuilder(cwd);
+    this.folders = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p)).filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
+  }
 
   settingsFor(file: string): TargetSettings {
     const target = this.load()?.targetFor(file);
@@ -168,11 +180,21 @@ class TargetResolver {
     };
   }
 
+  /** Malformed or unreadable project files, at their line. */
   notices(cwd: string): Notice[] {
-    return (this.model?.errors ?? []).map((e) => ({
-      kind: 'project-file' as const, severity: 'warning' as const, file: path.relative(cwd, e.file),
-      message: `${path.relative(cwd, e.file)}: ${e.message}`,
-    }));
+    return projectFileNotices(this.model, cwd);
+  }
+
+  /** The Info.plist and entitlements of the file's target, for rules; undefined outside every target. */
+  projectFor(file: string): ProjectFacts | undefined {
+    const target = this.load()?.targetFor(file);
+    return target ? this.facts.factsFor(target) : undefined;
+  }
+
+  /** Info.plist and entitlements files in the linted folders, checked by the rules that read them. */
+  lintProjectFiles(index: ProjectIndex, rulesFor: (file: string) => EnabledRule[] | undefined): FileResult[] {
+    const model = this.load();
+    return model && this.folders.length ? lintProjectFiles(model, this.cwd, this.folders, rulesFor, index) : [];
   }
 
   private load() {

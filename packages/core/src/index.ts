@@ -2,6 +2,8 @@ export * from './types';
 export * from './syntax/ir';
 export * from './syntax/query';
 export { childrenOf } from './syntax/children';
+export { resolveString, dictionaryEntries } from './syntax/constants';
+export type { StringValue } from './syntax/constants';
 export { swiftNameForSelector, parseSwiftName } from './syntax/api-names';
 export { pathsFrom, pathsThrough, isGuardedBy } from './flow/paths';
 export type { Obligation, PathLeaks, CheckTest } from './flow/paths';
@@ -10,7 +12,14 @@ export type { IndexedType, IndexedMethod } from './facts/lexical-index';
 export { isolationAt, typeIsolation, calleeIsolation, MAIN_ACTOR_SUPERTYPES } from './facts/isolation';
 export type { Isolation, IsolationSettings } from './facts/isolation';
 export { defineRule } from './engine/rule';
-export type { Rule, RuleMeta, RuleContext, RuleListener, RuleExamples, ReportInput, TargetSettings, OptionSpec } from './engine/rule';
+export type {
+  Rule, RuleMeta, RuleContext, RuleListener, RuleExamples, RuleExample, ExampleProject, ExampleWithProject, ReportInput, RelatedInput,
+  TargetSettings, OptionSpec, ProjectFileContext, ProjectFileKind, ProjectFileReport,
+} from './engine/rule';
+export { lintProjectFile } from './engine/project-file-runner';
+export type { ProjectFileInput } from './engine/project-file-runner';
+export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName, runsWithOwnPlist, processInfoPlist, bundleKindOf } from './facts/project';
+export type { PlistFacts, PlistDictValue, PlistValue, ProjectFacts, PlistPathSegment, BundleKind } from './facts/project';
 export { lintSource, passesPrefilter, fill } from './engine/runner';
 export type { EnabledRule, LintInput } from './engine/runner';
 export { parseDirectives, applyDirectives } from './engine/suppressions';
@@ -22,3 +31,9 @@ export type { ConfigLayer, RuleSetting, RuleSets } from './config/config';
 export { BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK, BACKGROUND_TASK_TRIGGERS, expirationHandlerOf, isEndCall, deferringCall, deferredBy, TaskEnding } from './apis/background-tasks';
 export { applyFixes } from './engine/fixes';
 export type { FixOutcome } from './engine/fixes';
+export { plistFacts, withGeneratedKeys, buildSettingRange, readPlistFacts, plistFactsFromObject, plistXml } from './facts/build-project-facts';
+export { GPU_ENTITLEMENT, gpuRequested, gpuValueIn, lastName } from './apis/continued-processing';
+export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, requiredBackgroundMode } from './apis/task-scheduler';
+export type { TaskIdentifierUse } from './apis/task-scheduler';
+export { ProjectFactsBuilder } from './facts/target-facts';
+export type { ProjectFactsIo } from './facts/target-facts';

@@ -12,7 +12,8 @@ import { ProjectIndex } from '../facts/lexical-index';
 import { applyDirectives, lineAt, lineStartOffsets, parseDirectives } from './suppressions';
 import type { Directive } from './suppressions';
 import { assignFingerprints } from './fingerprint';
-import type { Rule, RuleContext, RuleListener, TargetSettings } from './rule';
+import type { RelatedInput, Rule, RuleContext, RuleListener, TargetSettings } from './rule';
+import type { ProjectFacts } from '../facts/project';
 
 export interface EnabledRule {
   rule: Rule;
@@ -27,6 +28,8 @@ export interface LintInput {
   rules: EnabledRule[];
   index?: ProjectIndex;
   target?: TargetSettings;
+  /** The target's Info.plist and entitlements, when known. */
+  project?: ProjectFacts;
   /** Report directives that suppress nothing (`--report-unused-disable-directives`). */
   reportUnusedDirectives?: boolean;
   /** Skip the prefilter (used by the test that proves the prefilter loses nothing). */
@@ -65,7 +68,7 @@ export function lintSource(input: LintInput): FileResult {
   const active = input.rules.flatMap((enabled) => {
     const context = makeContext(input, enabled, lineStarts, findings);
     try {
-      return [{ enabled, listener: enabled.rule.create(context) }];
+      return [{ enabled, listener: enabled.rule.create?.(context) ?? {} }];
     } catch (error) {
       notices.push(crashNotice(file, enabled.rule.meta.id, error));
       return [];
@@ -110,6 +113,7 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
     options: { ...defaults(enabled.rule), ...enabled.options },
     index: input.index ?? new ProjectIndex(),
     target: input.target ?? {},
+    project: input.project,
     report(r) {
       const template = meta.messages[r.messageId];
       if (template === undefined) throw new Error(`rule ${meta.id} has no message '${r.messageId}'`);
@@ -119,7 +123,7 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
         message: fill(template, r.data ?? {}),
         file: input.file,
         range: r.at.range,
-        related: (r.related ?? []).map((rel) => ({ file: input.file, range: rel.at.range, message: rel.message })),
+        related: (r.related ?? []).map((rel) => relatedLocation(input.file, rel)),
         fix: r.fix,
         suggestions: r.suggest ?? [],
         fingerprint: '',
@@ -134,7 +138,11 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
   };
 }
 
-function defaults(rule: Rule): Record<string, unknown> {
+function relatedLocation(file: string, related: RelatedInput) {
+  return 'at' in related ? { file, range: related.at.range, message: related.message } : { file: related.file, range: related.range, message: related.message };
+}
+
+export function defaults(rule: Rule): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.meta.options ?? {}).map(([k, spec]) => [k, spec.default]));
 }
 

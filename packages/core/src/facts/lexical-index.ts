@@ -5,9 +5,13 @@
  * hundreds of files mention `@MainActor` and only a few contain an API a rule checks.
  */
 import type { Language } from '../syntax/ir';
+import { swiftNameForSelector } from '../syntax/api-names';
+import { taskRegistrationsIn } from './task-registrations';
 
 export interface IndexedMethod {
   name: string;
+  /** Swift-style full name: `centralManager(_:willRestoreState:)` (ObjC selectors mapped like the syntax view). */
+  fullName: string;
   attributes: string[];
   nonisolated: boolean;
   /** Names passed to `endBackgroundTask` in the method's own body (`bgTask` for `self.bgTask`). */
@@ -31,9 +35,21 @@ export class ProjectIndex {
   readonly types = new Map<string, IndexedType>();
   /** Free functions and globals declared `@MainActor`. */
   readonly mainActorGlobals = new Set<string>();
+  /** BGTask identifiers registered anywhere in the indexed files (for "permitted but never registered"). */
+  readonly registeredTaskIds = new Set<string>();
+  /** Registrations whose identifier the lexical pass could not read (built at run time, declared elsewhere). */
+  unresolvedTaskRegistrations = 0;
 
   type(name: string | undefined): IndexedType | undefined {
     return name ? this.types.get(name) : undefined;
+  }
+
+  /** Does the type, or a supertype declared in the project, implement a method with this full name? */
+  implements(typeName: string | undefined, fullName: string, seen = new Set<string>()): boolean {
+    const type = this.type(typeName);
+    if (!type || seen.has(type.name)) return false;
+    seen.add(type.name);
+    return type.methods.some((m) => m.fullName === fullName) || type.inherits.some((t) => this.implements(t, fullName, seen));
   }
 
   /** Every value ended with `endBackgroundTask` by a method of the type (any file, any extension). */
@@ -58,6 +74,9 @@ export class ProjectIndex {
     const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
     for (const block of blocks) this.addBlock(file, code, block, language);
     if (language === 'swift') this.addGlobals(code, blocks);
+    const registrations = taskRegistrationsIn(text, code, language);
+    registrations.identifiers.forEach((id) => this.registeredTaskIds.add(id));
+    this.unresolvedTaskRegistrations += registrations.unresolved;
   }
 
   private addBlock(file: string, code: string, block: TypeBlock, language: Language): void {
@@ -139,6 +158,7 @@ function swiftMethods(body: string): IndexedMethod[] {
     const text = body.slice(open, matchingBrace(body, open));
     return {
       name: m[3]!,
+      fullName: swiftFullName(m[3]!, m[0]),
       attributes: attributesIn(m[1] ?? ''),
       nonisolated: /\bnonisolated\b/.test(m[2] ?? ''),
       endsTasks: endedNames(text),
@@ -151,8 +171,37 @@ function objcMethods(body: string): IndexedMethod[] {
   return [...body.matchAll(OBJC_METHOD)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const text = body.slice(open, matchingBrace(body, open));
-    return { name: m[1]!, attributes: [], nonisolated: false, endsTasks: endedNames(text), calls: selfCalls(text) };
+    return { name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, endsTasks: endedNames(text), calls: selfCalls(text) };
   });
+}
+
+/** `func f(_ a: A, with b: B) … {` → `f(_:with:)`: the first word of each top-level parameter. */
+function swiftFullName(name: string, header: string): string {
+  const open = header.indexOf('(', header.indexOf(name) + name.length);
+  if (open < 0) return `${name}()`;
+  const labels: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < header.length; i++) {
+    const c = header[i]!;
+    if ('([<'.includes(c)) depth++;
+    else if (')]>'.includes(c) && header[i - 1] !== '-') depth--;
+    if ((c === ',' && depth === 1) || depth === 0) {
+      const label = /^\s*(\w+)/.exec(header.slice(start, i))?.[1];
+      if (label) labels.push(label);
+      start = i + 1;
+    }
+    if (depth === 0) break;
+  }
+  return `${name}(${labels.map((l) => `${l}:`).join('')})`;
+}
+
+/** `- (void)centralManager:(CBCentralManager *)c willRestoreState:(NSDictionary *)d {` → `centralManager:willRestoreState:`. */
+function objcSelector(header: string): string {
+  const afterReturnType = header.replace(/^\s*[-+]\s*\([^)]*\)\s*/, '').replace(/\{$/, '');
+  const withoutTypes = afterReturnType.replace(/\([^)]*\)/g, ' ');
+  const pieces = [...withoutTypes.matchAll(/(\w+)\s*:/g)].map((m) => m[1]!);
+  return pieces.length ? pieces.map((p) => `${p}:`).join('') : withoutTypes.trim().split(/\s+/)[0] ?? '';
 }
 
 const END_CALL = /endBackgroundTask\s*(?:\(\s*|:\s*)([\w.>\-?!]+)/g;

@@ -176,6 +176,8 @@ class ObjCLowering extends Lowering {
       modifiers: node.namedChildren.filter((c) => c.type === 'type_qualifier' || c.type === 'storage_class_specifier').map((c) => c.text),
       typeName: node.childForFieldName('type')?.text,
       value: init ? this.expr(init.childForFieldName('value')) : undefined,
+      // `NSString *const kID` or `const NSString *kID`: a const anywhere before the name.
+      constant: /\bconst\b/.test(node.text.slice(0, (nameNode?.endIndex ?? node.startIndex) - node.startIndex)),
       ...spanOf(node),
     };
   }
@@ -183,7 +185,7 @@ class ObjCLowering extends Lowering {
   private property(node: TSNode): SyntaxNode {
     const text = node.text.replace(/;\s*$/, '');
     const name = /(\w+)\s*$/.exec(text)?.[1] ?? '';
-    return { kind: 'var', name: OBJC_PROPERTY_NAMES[name] ?? name, isProperty: true, attributes: [], modifiers: [], ...spanOf(node) };
+    return { kind: 'var', name: OBJC_PROPERTY_NAMES[name] ?? name, isProperty: true, attributes: [], modifiers: [], constant: false, ...spanOf(node) };
   }
 
   private ifStmt(node: TSNode): SyntaxNode {
@@ -280,6 +282,9 @@ class ObjCLowering extends Lowering {
       }
     }
 
+    const allocated = allocatedClass(receiverNode);
+    if (allocated && /^init(?![a-z])/.test(selector)) return this.initializer(node, allocated, selector, argNodes, nameNode);
+
     const asClassMethod = OBJC_CLASS_METHODS[classKey];
     const name = asClassMethod?.name ?? swiftNameForSelector(selector);
     const { base, labels } = parseSwiftName(name);
@@ -291,6 +296,18 @@ class ObjCLowering extends Lowering {
       return value ? [{ label: labels[i] ?? '_', value, trailing: false }] : [];
     });
     return { kind: 'call', name, baseName: base, receiver, args, selector, nameSpan: spanOf(nameNode ?? node), ...spanOf(node) };
+  }
+
+  /** `[[T alloc] initWithDelegate:d queue:q]` reads as Swift's `T(delegate: d, queue: q)`. */
+  private initializer(node: TSNode, type: string, selector: string, argNodes: TSNode[], nameNode: TSNode | undefined): Expr {
+    const labels = parseSwiftName(swiftNameForSelector(selector)).labels.map((l, i) => (i === 0 ? initLabel(l) : l));
+    const swiftType = OBJC_TYPE_NAMES[type] ?? type;
+    const args: Argument[] = argNodes.flatMap((argNode, i) => {
+      const value = this.expr(argNode);
+      return value ? [{ label: labels[i] ?? '_', value, trailing: false }] : [];
+    });
+    const name = swiftName(swiftType, labels);
+    return { kind: 'call', name, baseName: swiftType, args, selector, nameSpan: spanOf(nameNode ?? node), ...spanOf(node) };
   }
 
   private typeIdent(at: TSNode, name: string): Expr {
@@ -396,4 +413,19 @@ class ObjCLowering extends Lowering {
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** The class of `[T alloc]`, the receiver an initializer message is sent to. */
+function allocatedClass(receiver: TSNode | null): string | undefined {
+  if (receiver?.type !== 'message_expression') return undefined;
+  const inner = receiver.childForFieldName('receiver');
+  const method = receiver.childForFieldName('method');
+  const isClass = inner?.type === 'identifier' && !/^(self|super)$/.test(inner.text);
+  return isClass && method?.text === 'alloc' && receiver.namedChildCount === 2 ? inner!.text : undefined;
+}
+
+/** `withDelegate` → `delegate`: Swift drops the `With` of an initializer's first label. */
+function initLabel(label: string): string {
+  const m = /^with([A-Z])(.*)$/.exec(label);
+  return m ? m[1]!.toLowerCase() + m[2]! : label;
 }

@@ -156,6 +156,7 @@ class SwiftLowering extends Lowering {
       modifiers,
       typeName: typeNode?.childForFieldName('name')?.text,
       value: this.expr(node.childForFieldName('value')),
+      constant: node.namedChildren.some((c) => c.type === 'value_binding_pattern' && c.text.startsWith('let')),
       getter: computed ? this.bodyOf(computed) : undefined,
       ...spanOf(node),
     };
