@@ -22,8 +22,11 @@ const OBJC_ANNOTATION_MACRO = new RegExp(
   'g',
 );
 
-/** `NS_ENUM(NSInteger, Name)` → `enum` + `Name`, so `typedef NS_ENUM(…) {…} ` reads as a C enum. */
-const OBJC_ENUM_MACRO = /\b(?:NS|CF)_(?:ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)\s*\(([^,()]*),\s*(\w+)\s*\)/g;
+/**
+ * `typedef NS_ENUM(NSInteger, Name)` → `enum Name`, so `typedef NS_ENUM(…) {…};` reads as a C enum
+ * declaration (a `typedef` with no declarator after the braces would not parse).
+ */
+const OBJC_ENUM_MACRO = /(?:\btypedef\s+)?\b(?:NS|CF)_(?:ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)\s*\(([^,()]*),\s*(\w+)\s*\)/g;
 
 /** `NS_ERROR_ENUM(Domain) {…}`, one argument: an anonymous C enum. */
 const OBJC_ERROR_ENUM_MACRO = /\bNS_ERROR_ENUM\s*\(\s*\w+\s*\)/g;
@@ -50,8 +53,9 @@ function normalizeSwift(text: string): string {
 
 function normalizeObjC(text: string): string {
   let out = text.replace(OBJC_ENUM_MACRO, (match, _type: string, name: string) => {
+    const macroAt = match.search(/(?:NS|CF)_/);
     const nameAt = match.lastIndexOf(name);
-    return 'enum' + blank(match.slice(4, nameAt)) + name + blank(match.slice(nameAt + name.length));
+    return blank(match.slice(0, macroAt)) + 'enum' + blank(match.slice(macroAt + 4, nameAt)) + name + blank(match.slice(nameAt + name.length));
   });
   out = out.replace(OBJC_ERROR_ENUM_MACRO, (match) => 'enum' + blank(match.slice(4)));
   out = out.replace(OBJC_BARE_MACRO_LINE, blank);
