@@ -11,6 +11,8 @@ import {
 } from '@bglint/core';
 import type { ConfigLayer, EnabledRule, FileResult, LintReport, Notice, ProjectFacts, ProjectFactsBuilder, RuleSetting, TargetSettings } from '@bglint/core';
 import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
+import { explicitFilesContext } from './project-context';
+import type { SourceText } from './project-context';
 import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
 
 
@@ -100,6 +102,15 @@ export function configFor(options: RunOptions, file: string) {
   return { layers, rules: rulesForFile((l) => path.relative(l.dir, path.resolve(options.cwd, file)), layers, ruleSets, options.cliRules) };
 }
 
+/** Other sources of the project when single files are linted (pre-commit, stdin from an editor). */
+function contextOfExplicitFiles(options: RunOptions, linted: SourceText[]): SourceText[] {
+  const explicit = options.stdin ? [path.resolve(options.cwd, options.stdin.filename)] : options.paths
+    .map((p) => path.resolve(options.cwd, p))
+    .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile());
+  const sources = (root: string) => discoverFiles(root, ['.']).filter((f) => languageOf(f) !== undefined);
+  return explicitFilesContext(explicit, linted, sources, (file) => readSource(file, []));
+}
+
 export function runLint(options: RunOptions): LintReport {
   const finder = new ConfigFinder(options);
   const notices: Notice[] = [];
@@ -118,6 +129,7 @@ export function runLint(options: RunOptions): LintReport {
     index.addFile(file, options.stdin.text, languageOf(file) ?? 'swift');
     inputs.push({ file, text: options.stdin.text });
   }
+  for (const context of contextOfExplicitFiles(options, inputs)) index.addFile(context.file, context.text, languageOf(context.file)!);
   const targets = new TargetResolver(options.cwd, options.paths);
   const results: FileResult[] = [];
   for (const { file, text } of inputs) {

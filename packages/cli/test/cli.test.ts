@@ -156,6 +156,32 @@ describe('stdin', () => {
   });
 });
 
+describe('linting single files (pre-commit, an editor\'s stdin)', () => {
+  const uploader = 'import UIKit\n\nfinal class Uploader {\n  var task: UIBackgroundTaskIdentifier = .invalid\n\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n  }\n}\n';
+  const finish = 'import UIKit\n\nextension Uploader {\n  func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}\n';
+  const appDelegate = 'import BackgroundTasks\n\nfinal class AppDelegate: BaseAppDelegate {\n  func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in self.refresh(task) }\n  }\n}\n';
+  const base = 'import UIKit\n\nclass BaseAppDelegate: CoreResponder {}\n';
+  const core = 'import UIKit\n\nclass CoreResponder: UIResponder {}\n';
+
+  it('still sees how other files of the project end a stored task', async () => {
+    const dir = project({ 'Package.swift': '// swift-tools-version:5.9\n', 'Sources/App/Uploader.swift': uploader, 'Sources/App/Uploader+Finish.swift': finish });
+    expect((await bglint(['Sources/App/Uploader.swift'], { cwd: dir })).exitCode).toBe(0);
+    const piped = await bglint(['--stdin', '--stdin-filename', 'Sources/App/Uploader.swift'], { cwd: dir, stdin: uploader });
+    expect(piped.stdout).toBe('');
+    expect(piped.exitCode).toBe(0);
+    fs.rmSync(path.join(dir, 'Sources/App/Uploader+Finish.swift'));
+    expect((await bglint(['Sources/App/Uploader.swift'], { cwd: dir })).stdout).toContain('The expiration handler never ends the task');
+  });
+
+  it('follows supertypes declared in other files to find main-actor isolation', async () => {
+    const dir = project({ 'Package.swift': '// swift-tools-version:5.9\n', 'Sources/App/AppDelegate.swift': appDelegate, 'Sources/App/Base.swift': base, 'Sources/Core/CoreResponder.swift': core });
+    const outcome = await bglint(['--format', 'json', 'Sources/App/AppDelegate.swift'], { cwd: dir });
+    const messages = JSON.parse(outcome.stdout).flatMap((f: { messages: { ruleId: string; message: string }[] }) => f.messages);
+    expect(messages.map((m: { ruleId: string }) => m.ruleId)).toEqual(['bgtask-handler-main-actor']);
+    expect(messages[0].message).toContain('CoreResponder');
+  });
+});
+
 describe('inline directives', () => {
   it('--report-unused-disable-directives reports a directive that suppresses nothing', async () => {
     const dir = project({ 'Clean.swift': '// bglint-disable-next-line background-task-unbalanced -- stale\nlet x = 1\n' });

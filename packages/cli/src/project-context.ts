@@ -1,0 +1,103 @@
+/**
+ * When only some files of a project are linted (a pre-commit hook passes the staged ones), the facts
+ * rules draw from other files — a stored task ended in an extension elsewhere, a supertype declared
+ * elsewhere, a `@MainActor` global, a task registered in another file — must still come from the
+ * whole project, or the run reports what a full run would not. These are the project's other
+ * sources worth indexing (lexically; they are not linted).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Files that can only matter to the index through these words (cheap to test before indexing). */
+const FACT_WORDS = ['endBackgroundTask', 'MainActor', 'willRestoreState', 'forTaskWithIdentifier', 'ForTaskWithIdentifier'];
+const TYPE_DECLARATION = /\b(?:class|struct|enum|actor|extension|protocol|@interface|@implementation)\s+([A-Z]\w*)/g;
+const PROJECT_MARKERS = ['Package.swift', '.git'];
+
+/** The nearest folder above `file` that holds an Xcode project, a Package.swift or a .git (or `stop`). */
+export function projectRootOf(file: string, stop: string): string {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (isProjectRoot(dir) || dir === stop || path.dirname(dir) === dir) return dir;
+  }
+}
+
+function isProjectRoot(dir: string): boolean {
+  if (PROJECT_MARKERS.some((m) => fs.existsSync(path.join(dir, m)))) return true;
+  try {
+    return fs.readdirSync(dir).some((name) => name.endsWith('.xcodeproj') || name.endsWith('.xcworkspace'));
+  } catch {
+    return false;
+  }
+}
+
+/** Capitalized names in the linted files: the types whose declarations elsewhere may matter. */
+export function referencedTypeNames(texts: Iterable<string>): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(/\b[A-Z]\w+/g)) names.add(m[0]);
+  return names;
+}
+
+/** Does this other file hold a fact the linted files may need? */
+export function holdsRelevantFacts(text: string, referenced: ReadonlySet<string>): boolean {
+  if (FACT_WORDS.some((w) => text.includes(w))) return true;
+  for (const m of text.matchAll(TYPE_DECLARATION)) if (referenced.has(m[1]!)) return true;
+  return false;
+}
+
+const SUPERTYPE_CLAUSE = /\b(?:class|struct|enum|actor|extension|protocol|@interface)\s+[A-Z]\w*\s*(?:<[^>{]*>)?\s*:\s*([^{\n]+)/g;
+
+/** The supertypes named where this file declares types: `class A: Base, Proto` gives Base and Proto. */
+function supertypesIn(text: string): string[] {
+  return [...text.matchAll(SUPERTYPE_CLAUSE)].flatMap((m) => [...m[1]!.matchAll(/\b[A-Z]\w+/g)].map((n) => n[0]));
+}
+
+/**
+ * The other sources to index for the linted ones: those with fact words, and those declaring a type
+ * the linted files name, following supertypes declared there (`A: Base` in one file, `Base: UIResponder`
+ * in another) until nothing new is named.
+ */
+export function contextSources<T extends { text: string }>(linted: Iterable<string>, others: T[]): T[] {
+  const referenced = referencedTypeNames(linted);
+  const chosen = new Set<T>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const other of others) {
+      if (chosen.has(other) || !holdsRelevantFacts(other.text, referenced)) continue;
+      chosen.add(other);
+      for (const name of supertypesIn(other.text)) {
+        if (referenced.has(name)) continue;
+        referenced.add(name);
+        grew = true;
+      }
+    }
+  }
+  return others.filter((o) => chosen.has(o));
+}
+
+export interface SourceText {
+  file: string;
+  text: string;
+}
+
+/**
+ * The context to index for a run given single files (not folders): the relevant other sources of
+ * each file's project. Empty when every path was a folder (the folder is taken as the project).
+ */
+export function explicitFilesContext(
+  explicitFiles: string[],
+  linted: SourceText[],
+  discover: (root: string) => string[],
+  read: (file: string) => string | undefined,
+): SourceText[] {
+  if (explicitFiles.length === 0) return [];
+  const lintedFiles = new Set(linted.map((l) => l.file));
+  const roots = new Set(explicitFiles.map((f) => projectRootOf(f, path.parse(f).root)));
+  const others: SourceText[] = [];
+  for (const root of roots) {
+    for (const file of discover(root)) {
+      if (lintedFiles.has(file)) continue;
+      const text = read(file);
+      if (text !== undefined) others.push({ file, text });
+    }
+  }
+  return contextSources(linted.map((l) => l.text), others);
+}
