@@ -76,6 +76,14 @@ describe('code the parser cannot read', () => {
   });
 });
 
+describe('the parse time limit', () => {
+  it('gives up on a file that takes longer, and the next file parses normally', () => {
+    const huge = 'func f() {\n' + '  let x = [1, 2, 3].map { $0 + 1 }.filter { $0 > 1 }\n'.repeat(40_000) + '}\n';
+    expect(parseSource(huge, 'swift', { timeLimitMs: 1 })).toEqual({ ok: false, reason: 'timeout' });
+    expect(parseSource('func g() {}\n', 'swift').ok).toBe(true);
+  });
+});
+
 describe('deep nesting', () => {
   it('analyzes 3,000 nested closures without overflowing the stack, and says where it stopped', () => {
     const depth = 3000;
