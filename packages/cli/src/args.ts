@@ -21,6 +21,8 @@ export interface CliOptions {
   writeBaseline?: string;
   color?: boolean;
   cache: boolean;
+  fix: boolean;
+  fixDryRun: boolean;
 }
 
 export class UsageError extends Error {}
@@ -36,7 +38,7 @@ const BOOLEAN_FLAGS: Record<string, [keyof CliOptions, boolean]> = {
   '--quiet': ['quiet', true], '--stdin': ['stdin', true], '--list-rules': ['listRules', true], '--version': ['version', true],
   '-v': ['version', true], '--help': ['help', true], '-h': ['help', true], '--no-config': ['noConfig', true],
   '--report-unused-disable-directives': ['reportUnusedDisableDirectives', true], '--color': ['color', true],
-  '--no-color': ['color', false], '--cache': ['cache', true],
+  '--no-color': ['color', false], '--cache': ['cache', true], '--fix': ['fix', true], '--fix-dry-run': ['fixDryRun', true],
 };
 
 /** `bglint lsp [--stdio]`: the language server instead of a run (the transport flag is read by the server). */
@@ -47,7 +49,7 @@ export function isLanguageServerCommand(argv: string[]): boolean {
 export function parseArgs(argv: string[]): CliOptions {
   const options: CliOptions = {
     paths: [], format: 'stylish', quiet: false, rules: [], stdin: false, listRules: false, version: false, help: false,
-    noConfig: false, reportUnusedDisableDirectives: false, cache: false,
+    noConfig: false, reportUnusedDisableDirectives: false, cache: false, fix: false, fixDryRun: false,
   };
   const record = options as unknown as Record<string, unknown>;
   for (let i = 0; i < argv.length; i++) {
@@ -72,6 +74,8 @@ export function parseArgs(argv: string[]): CliOptions {
     }
   }
   if (options.stdin && !options.stdinFilename) options.stdinFilename = 'stdin.swift';
+  if (options.fix && options.stdin) throw new UsageError('--fix cannot write to piped-in code; use --fix-dry-run to print the fixed text (with --format json)');
+  if (options.fix && options.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   return options;
 }
 
@@ -85,6 +89,8 @@ Options:
   -o, --output-file FILE           write the report to FILE
   --max-warnings N                 exit 1 when there are more than N warnings
   --quiet                          report errors only
+  --fix                            apply the safe fixes to the files, then report what remains
+  --fix-dry-run                    compute the fixes without writing (json output has each file's "output")
   --rule 'id: severity'            set a rule's severity (off, note, warn, error); repeatable
   --stdin                          lint text from standard input
   --stdin-filename FILE            the name (and language) of the stdin text

@@ -11,7 +11,7 @@ import { startServer } from '@bglint/lsp';
 import { readPlist } from '@bglint/project';
 import type { FolderLinter, FolderOptions, LintHost } from '@bglint/lsp';
 import { discoverFiles } from './lint';
-import { ConfigFinder, TargetResolver, loadLayer, rulesFor } from './project-context';
+import { ConfigFinder, TargetResolver, loadLayer, rulesFor } from './lint-context';
 
 export function startLanguageServer(): void {
   startServer(createHost());
@@ -56,7 +56,9 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
     lint(file, text, parseCache) {
       const rules = rulesFor(file, finder, settingRules);
       if (!rules) return undefined;
-      return lintSource({ file, text, language: languageOf(file) ?? 'swift', rules, index: index(), target: targets.settingsFor(file), parseCache });
+      return lintSource({
+        file, text, language: languageOf(file) ?? 'swift', rules, index: index(), target: targets.settingsFor(file), project: targets.projectFor(file), parseCache,
+      });
     },
   };
 }

@@ -9,7 +9,9 @@ import ignore from 'ignore';
 import { ProjectIndex, languageOf, lintSource, passesPrefilter, rulesForFile } from '@bglint/core';
 import type { FileResult, LintReport, Notice, RuleSetting } from '@bglint/core';
 import { allRules, ruleSets, ruleSummary } from '@bglint/rules';
-import { ConfigFinder, TargetResolver, rulesFor } from './project-context';
+import { explicitFilesContext } from './project-context';
+import type { SourceText } from './project-context';
+import { ConfigFinder, TargetResolver, rulesFor } from './lint-context';
 
 
 export interface RunOptions {
@@ -58,6 +60,15 @@ export function configFor(options: RunOptions, file: string) {
   return { layers, rules: rulesForFile((l) => path.relative(l.dir, path.resolve(options.cwd, file)), layers, ruleSets, options.cliRules) };
 }
 
+/** Other sources of the project when single files are linted (pre-commit, stdin from an editor). */
+function contextOfExplicitFiles(options: RunOptions, linted: SourceText[]): SourceText[] {
+  const explicit = options.stdin ? [path.resolve(options.cwd, options.stdin.filename)] : options.paths
+    .map((p) => path.resolve(options.cwd, p))
+    .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile());
+  const sources = (root: string) => discoverFiles(root, ['.']).filter((f) => languageOf(f) !== undefined);
+  return explicitFilesContext(explicit, linted, sources, (file) => readSource(file, []));
+}
+
 export function runLint(options: RunOptions): LintReport {
   const finder = new ConfigFinder(options);
   const notices: Notice[] = [];
@@ -76,25 +87,27 @@ export function runLint(options: RunOptions): LintReport {
     index.addFile(file, options.stdin.text, languageOf(file) ?? 'swift');
     inputs.push({ file, text: options.stdin.text });
   }
+  for (const context of contextOfExplicitFiles(options, inputs)) index.addFile(context.file, context.text, languageOf(context.file)!);
   const targets = new TargetResolver(options.cwd, options.paths);
   const results: FileResult[] = [];
   for (const { file, text } of inputs) {
     const rules = rulesFor(file, finder, options.cliRules);
     if (!rules) continue;
     const relative = path.relative(options.cwd, file) || path.basename(file);
-    if (!passesPrefilter(text, rules)) {
+    if (!passesPrefilter(text, rules) && !options.reportUnusedDirectives) {
       results.push({ file: relative, findings: [], notices: [], skipped: true });
       continue;
     }
     try {
       results.push(lintSource({
         file: relative, text, language: languageOf(file) ?? 'swift', rules, index,
-        target: targets.settingsFor(file), reportUnusedDirectives: options.reportUnusedDirectives,
+        target: targets.settingsFor(file), project: targets.projectFor(file), reportUnusedDirectives: options.reportUnusedDirectives,
       }));
     } catch (error) {
       notices.push({ kind: 'rule-crash', severity: 'warning', file: relative, message: `${relative} could not be analyzed: ${(error as Error).message}` });
     }
   }
+  if (!options.stdin) results.push(...targets.lintProjectFiles(index, (file) => rulesFor(file, finder, options.cliRules)));
   notices.push(...targets.notices(options.cwd));
   return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
 }

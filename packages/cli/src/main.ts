@@ -9,6 +9,7 @@ import { HELP, isLanguageServerCommand, parseArgs, UsageError } from './args';
 import type { CliOptions } from './args';
 import { configFor, runLint, UsageErrorForPath } from './lint';
 import { applyBaseline, writeBaseline } from './baseline';
+import { fixUntilStable, previewFixes } from './fix';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../package.json').version;
@@ -59,7 +60,8 @@ function execute(options: CliOptions, io: Io): number {
     const { layers, rules } = configFor(runOptions, options.printConfig);
     return print(io, JSON.stringify({ files: layers.map((l) => l.file), rules: Object.fromEntries(rules.map((r) => [r.rule.meta.id, [r.severity, r.options]])) }, null, 2) + '\n');
   }
-  let report = runLint(runOptions);
+  let report = options.fix ? fixUntilStable(() => runLint(runOptions)) : runLint(runOptions);
+  if (options.fixDryRun) report = previewFixes(report);
   if (options.quiet) report = onlyErrors(report);
   if (options.writeBaseline) {
     fs.writeFileSync(path.resolve(io.cwd, options.writeBaseline), writeBaseline(report.results.flatMap((r) => r.findings.filter((f) => !f.suppression)), io.cwd));

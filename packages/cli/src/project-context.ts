@@ -1,100 +1,103 @@
 /**
- * What a file is linted with, found from the files around it: the config layers that apply to it
- * (and so its rules) and its target's settings from the project files. Shared by the CLI run and
- * the language server, so both resolve config and targets the same way.
+ * When only some files of a project are linted (a pre-commit hook passes the staged ones), the facts
+ * rules draw from other files — a stored task ended in an extension elsewhere, a supertype declared
+ * elsewhere, a `@MainActor` global, a task registered in another file — must still come from the
+ * whole project, or the run reports what a full run would not. These are the project's other
+ * sources worth indexing (lexically; they are not linted).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAMES, ConfigError, isIgnored, parseConfig, rulesForFile } from '@bglint/core';
-import type { ConfigLayer, EnabledRule, Notice, RuleSetting, TargetSettings } from '@bglint/core';
-import { ruleSets, rulesById } from '@bglint/rules';
 
-/** Which config files to use: found upward from each file, one given file, or none. */
-export interface ConfigChoice {
-  cwd: string;
-  configFile?: string;
-  noConfig: boolean;
+/** Files that can only matter to the index through these words (cheap to test before indexing). */
+const FACT_WORDS = ['endBackgroundTask', 'MainActor', 'willRestoreState', 'forTaskWithIdentifier', 'ForTaskWithIdentifier'];
+const TYPE_DECLARATION = /\b(?:class|struct|enum|actor|extension|protocol|@interface|@implementation)\s+([A-Z]\w*)/g;
+const PROJECT_MARKERS = ['Package.swift', '.git'];
+
+/** The nearest folder above `file` that holds an Xcode project, a Package.swift or a .git (or `stop`). */
+export function projectRootOf(file: string, stop: string): string {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (isProjectRoot(dir) || dir === stop || path.dirname(dir) === dir) return dir;
+  }
 }
 
-/** Config layers from the outermost applicable config file down to the file's folder. */
-export class ConfigFinder {
-  private readonly byDir = new Map<string, ConfigLayer[]>();
-  private readonly single?: ConfigLayer[];
+function isProjectRoot(dir: string): boolean {
+  if (PROJECT_MARKERS.some((m) => fs.existsSync(path.join(dir, m)))) return true;
+  try {
+    return fs.readdirSync(dir).some((name) => name.endsWith('.xcodeproj') || name.endsWith('.xcworkspace'));
+  } catch {
+    return false;
+  }
+}
 
-  constructor(private readonly options: ConfigChoice) {
-    if (options.noConfig) this.single = [];
-    else if (options.configFile) {
-      const file = path.resolve(options.cwd, options.configFile);
-      this.single = [loadLayer(file)];
+/** Capitalized names in the linted files: the types whose declarations elsewhere may matter. */
+export function referencedTypeNames(texts: Iterable<string>): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(/\b[A-Z]\w+/g)) names.add(m[0]);
+  return names;
+}
+
+/** Does this other file hold a fact the linted files may need? */
+export function holdsRelevantFacts(text: string, referenced: ReadonlySet<string>): boolean {
+  if (FACT_WORDS.some((w) => text.includes(w))) return true;
+  for (const m of text.matchAll(TYPE_DECLARATION)) if (referenced.has(m[1]!)) return true;
+  return false;
+}
+
+const SUPERTYPE_CLAUSE = /\b(?:class|struct|enum|actor|extension|protocol|@interface)\s+[A-Z]\w*\s*(?:<[^>{]*>)?\s*:\s*([^{\n]+)/g;
+
+/** The supertypes named where this file declares types: `class A: Base, Proto` gives Base and Proto. */
+function supertypesIn(text: string): string[] {
+  return [...text.matchAll(SUPERTYPE_CLAUSE)].flatMap((m) => [...m[1]!.matchAll(/\b[A-Z]\w+/g)].map((n) => n[0]));
+}
+
+/**
+ * The other sources to index for the linted ones: those with fact words, and those declaring a type
+ * the linted files name, following supertypes declared there (`A: Base` in one file, `Base: UIResponder`
+ * in another) until nothing new is named.
+ */
+export function contextSources<T extends { text: string }>(linted: Iterable<string>, others: T[]): T[] {
+  const referenced = referencedTypeNames(linted);
+  const chosen = new Set<T>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const other of others) {
+      if (chosen.has(other) || !holdsRelevantFacts(other.text, referenced)) continue;
+      chosen.add(other);
+      for (const name of supertypesIn(other.text)) {
+        if (referenced.has(name)) continue;
+        referenced.add(name);
+        grew = true;
+      }
     }
   }
-
-  layersFor(file: string): ConfigLayer[] {
-    return this.single ?? this.forDir(path.dirname(file));
-  }
-
-  private forDir(dir: string): ConfigLayer[] {
-    const cached = this.byDir.get(dir);
-    if (cached) return cached;
-    const own = CONFIG_FILE_NAMES.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
-    const layer = own ? loadLayer(own) : undefined;
-    const parent = path.dirname(dir);
-    const outer = layer?.root || parent === dir ? [] : this.forDir(parent);
-    const layers = layer ? [...outer, layer] : outer;
-    this.byDir.set(dir, layers);
-    return layers;
-  }
+  return others.filter((o) => chosen.has(o));
 }
 
-/** Reads and validates one config file; throws ConfigError naming the file and the bad key. */
-export function loadLayer(file: string): ConfigLayer {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError(file, '', 'cannot be read');
-  }
-  return parseConfig(text, file, path.dirname(file), rulesById);
+export interface SourceText {
+  file: string;
+  text: string;
 }
 
-/** The rules enabled for a file, or undefined when its config ignores it. */
-export function rulesFor(file: string, finder: ConfigFinder, extraRules: Record<string, RuleSetting>): EnabledRule[] | undefined {
-  const layers = finder.layersFor(file);
-  const relativeTo = (l: ConfigLayer) => path.relative(l.dir, file);
-  if (isIgnored(file, layers, relativeTo)) return undefined;
-  return rulesForFile(relativeTo, layers, ruleSets, extraRules);
-}
-
-/** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
-export class TargetResolver {
-  private model: import('@bglint/project').ProjectModel | undefined;
-  private loaded = false;
-
-  constructor(private readonly cwd: string, private readonly paths: string[]) {}
-
-  settingsFor(file: string): TargetSettings {
-    const target = this.load()?.targetFor(file);
-    if (!target) return {};
-    return {
-      swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
-      defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
-    };
+/**
+ * The context to index for a run given single files (not folders): the relevant other sources of
+ * each file's project. Empty when every path was a folder (the folder is taken as the project).
+ */
+export function explicitFilesContext(
+  explicitFiles: string[],
+  linted: SourceText[],
+  discover: (root: string) => string[],
+  read: (file: string) => string | undefined,
+): SourceText[] {
+  if (explicitFiles.length === 0) return [];
+  const lintedFiles = new Set(linted.map((l) => l.file));
+  const roots = new Set(explicitFiles.map((f) => projectRootOf(f, path.parse(f).root)));
+  const others: SourceText[] = [];
+  for (const root of roots) {
+    for (const file of discover(root)) {
+      if (lintedFiles.has(file)) continue;
+      const text = read(file);
+      if (text !== undefined) others.push({ file, text });
+    }
   }
-
-  notices(cwd: string): Notice[] {
-    return (this.model?.errors ?? []).map((e) => ({
-      kind: 'project-file' as const, severity: 'warning' as const, file: path.relative(cwd, e.file),
-      message: `${path.relative(cwd, e.file)}: ${e.message}`,
-    }));
-  }
-
-  private load() {
-    if (this.loaded) return this.model;
-    this.loaded = true;
-    const root = path.resolve(this.cwd, this.paths.find((p) => fs.statSync(path.resolve(this.cwd, p), { throwIfNoEntry: false })?.isDirectory()) ?? '.');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { resolveProject } = require('@bglint/project') as typeof import('@bglint/project');
-    this.model = resolveProject(root);
-    return this.model;
-  }
+  return contextSources(linted.map((l) => l.text), others);
 }

@@ -1,14 +1,15 @@
 /**
  * Runs bglint over the realistic fixture projects under /fixtures and checks that the findings
- * are exactly the ones marked in the sources with a trailing `// expect: <rule-id>[, <rule-id>…]`.
+ * are exactly the ones marked in the sources with a trailing `// expect: <rule-id>[, <rule-id>…]`,
+ * and in Info.plist / `.entitlements` files with a trailing `<!-- expect: <rule-id> -->`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '@bglint/cli';
 
 const repoRoot = path.resolve(__dirname, '../../..');
-const SOURCE_EXTENSIONS = new Set(['.swift', '.m', '.h']);
-const MARKER = /\/\/\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*$/;
+const SOURCE_EXTENSIONS = new Set(['.swift', '.m', '.h', '.plist', '.entitlements']);
+const MARKER = /(?:\/\/|<!--)\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?:-->)?\s*$/;
 
 interface JsonMessage {
   ruleId: string | null;
@@ -36,10 +37,12 @@ function expectedFindings(dir: string): string[] {
   const expected: string[] = [];
   for (const file of sourceFiles(dir)) {
     const rel = path.relative(dir, file);
-    fs.readFileSync(file, 'utf8')
+    const text = fs.readFileSync(file, 'utf8');
+    if (text.startsWith('bplist')) continue;
+    text
       .split(/\r?\n/)
-      .forEach((text, i) => {
-        const match = MARKER.exec(text);
+      .forEach((line, i) => {
+        const match = MARKER.exec(line);
         if (!match) return;
         for (const ruleId of match[1]!.split(',')) expected.push(`${rel}:${i + 1}:${ruleId.trim()}`);
       });
@@ -90,6 +93,7 @@ const fixtures: { name: string; exitCode: number }[] = [
   { name: 'BackgroundTasksApp', exitCode: 1 },
   { name: 'LegacyObjCApp', exitCode: 1 },
   { name: 'CleanApp', exitCode: 0 },
+  { name: 'TrailmixApp', exitCode: 1 },
 ];
 
 describe('fixture projects', () => {

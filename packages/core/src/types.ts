@@ -60,7 +60,7 @@ export interface Finding {
 
 /** Not a rule finding: something the run could not do (unparsed lines, unreadable file, crashed rule). */
 export interface Notice {
-  kind: 'parse-error' | 'unreadable-file' | 'rule-crash' | 'timeout' | 'config' | 'too-deep' | 'unused-directive' | 'project-file';
+  kind: 'parse-error' | 'unreadable-file' | 'rule-crash' | 'timeout' | 'config' | 'too-deep' | 'unused-directive' | 'project-file' | 'fix-failed';
   severity: Severity;
   message: string;
   file?: string;
@@ -76,6 +76,8 @@ export interface FileResult {
   skipped: boolean;
   /** The text that was linted (kept for fixes and fingerprints; dropped by formatters). */
   source?: string;
+  /** `--fix-dry-run`: the text with the fixes applied (ESLint's `output`), when any applied. */
+  output?: string;
 }
 
 export interface RuleSummary {

@@ -14,12 +14,12 @@ const TYPED = '        let label = "🚀 漢字"; UIApplication.shared.beginBack
 
 function fresh(text: string, language: Language) {
   const cache = new ParseCache();
-  const parsed = parseSource(text, language, cache);
+  const parsed = parseSource(text, language, { cache });
   return { tree: cache.tree!.rootNode.toString(), unreadable: parsed.ok ? parsed.file.unreadable : 'timeout' };
 }
 
 function incremental(text: string, language: Language, cache: ParseCache) {
-  const parsed = parseSource(text, language, cache);
+  const parsed = parseSource(text, language, { cache });
   return { tree: cache.tree!.rootNode.toString(), unreadable: parsed.ok ? parsed.file.unreadable : 'timeout' };
 }
 
@@ -65,7 +65,7 @@ test('one-character edits anywhere in a valid file give the fresh tree whenever 
 
 test('a cache from another language is not reused', () => {
   const cache = new ParseCache();
-  parseSource(SWIFT, 'swift', cache);
+  parseSource(SWIFT, 'swift', { cache });
   const objc = '@implementation A\n- (void)go { [self run]; }\n@end\n';
   expect(incremental(objc, 'objc', cache)).toEqual(fresh(objc, 'objc'));
 });

@@ -65,6 +65,7 @@ function jsonNotice(notice: Notice) {
 interface FileEntry {
   findings: Finding[];
   notices: Notice[];
+  output?: string;
 }
 
 /** Findings and notices grouped by absolute path; run-wide notices go under the root folder. */
@@ -76,7 +77,11 @@ function groupByFile(report: LintReport): Map<string, FileEntry> {
     if (entry === undefined) entries.set(key, (entry = { findings: [], notices: [] }));
     return entry;
   };
-  for (const result of report.results) entryFor(result.file).findings.push(...result.findings);
+  for (const result of report.results) {
+    const entry = entryFor(result.file);
+    entry.findings.push(...result.findings);
+    if (result.output !== undefined) entry.output = result.output;
+  }
   for (const notice of allNotices(report)) entryFor(notice.file ?? '.').notices.push(notice);
   return entries;
 }
@@ -97,6 +102,7 @@ export function format(report: LintReport, _options: FormatOptions): string {
       fixableErrorCount: fixable.errors,
       fixableWarningCount: fixable.warnings + fixable.notes,
       notices: entry.notices.map(jsonNotice),
+      ...(entry.output !== undefined ? { output: entry.output } : {}),
     };
   });
   return `${JSON.stringify(files, null, 2)}\n`;

@@ -27,7 +27,8 @@ describe('.pre-commit-hooks.yaml', () => {
 
   it('defines the bglint hook with the fields pre-commit requires', () => {
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]).toMatchObject({ id: 'bglint', name: 'bglint', entry: 'bglint', language: 'node', require_serial: false });
+    expect(hooks[0]).toMatchObject({ id: 'bglint', name: 'bglint', entry: 'scripts/pre-commit-hook.sh', language: 'script', require_serial: true });
+    expect(fs.statSync(path.join(repo, hooks[0].entry)).mode & 0o111).not.toBe(0);
     expect(hooks[0].types_or).toEqual(['swift', 'objective-c', 'objective-c++', 'plist']);
   });
 
@@ -35,8 +36,7 @@ describe('.pre-commit-hooks.yaml', () => {
     const docs = yamlBlocks(read('docs/integrations/pre-commit.md'));
     const fromRepo = docs.find((block) => block.repos?.[0]?.repo !== 'local');
     expect(fromRepo.repos[0].hooks[0].id).toBe(hooks[0].id);
-    const local = docs.find((block) => block.repos?.[0]?.repo === 'local');
-    expect(local.repos[0].hooks[0]).toMatchObject({ id: 'bglint', entry: 'bglint', language: 'node' });
+    expect(docs.find((block) => block.repos?.[0]?.repo === 'local')).toBeUndefined();
   });
 });
 

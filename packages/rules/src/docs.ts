@@ -1,9 +1,11 @@
 /** A rule's documentation page, generated from its `meta` (ruff's headings, SwiftLint's examples). */
-import type { Rule, RuleSummary } from '@bglint/core';
+import { plistXml } from '@bglint/core';
+import type { ExampleProject, Rule, RuleExample, RuleSummary } from '@bglint/core';
 
 export const DOCS_BASE_URL = 'https://github.com/bglint/bglint/blob/main/docs/rules/';
 
-const LANGUAGE_NAMES = { swift: 'Swift', objc: 'Objective-C' } as const;
+const LANGUAGE_NAMES = { swift: 'Swift', objc: 'Objective-C', entitlements: 'Entitlements', 'info-plist': 'Info.plist' } as const;
+const FENCES = { swift: 'swift', objc: 'objc', entitlements: 'xml', 'info-plist': 'xml' } as const;
 
 export function ruleMarkdown(rule: Rule): string {
   const { meta } = rule;
@@ -25,18 +27,39 @@ export function ruleMarkdown(rule: Rule): string {
   lines.push('## How to fix', '', meta.fix, '');
   for (const [language, examples] of Object.entries(meta.examples)) {
     const name = LANGUAGE_NAMES[language as keyof typeof LANGUAGE_NAMES];
-    const fence = language === 'swift' ? 'swift' : 'objc';
-    for (const code of examples?.invalid ?? []) lines.push(`### ${name}: reported (↓ marks the finding)`, '', '```' + fence, code, '```', '');
-    for (const code of examples?.valid ?? []) lines.push(`### ${name}: not reported`, '', '```' + fence, code, '```', '');
+    const fence = FENCES[language as keyof typeof FENCES];
+    for (const example of examples?.invalid ?? []) lines.push(`### ${name}: reported (↓ marks the finding)`, '', ...exampleMarkdown(example, fence));
+    for (const example of examples?.valid ?? []) lines.push(`### ${name}: not reported`, '', ...exampleMarkdown(example, fence));
   }
   if (meta.options) {
     lines.push('## Options', '');
     for (const [name, spec] of Object.entries(meta.options)) lines.push(`- \`${name}\` (${spec.type}, default \`${JSON.stringify(spec.default)}\`): ${spec.description}`);
     lines.push('');
   }
-  lines.push('## Suppressing', '', '```swift', `// bglint-disable-next-line ${meta.id} -- reason`, '```', '');
+  lines.push('## Suppressing', '');
+  if (rule.create) lines.push('```swift', `// bglint-disable-next-line ${meta.id} -- reason`, '```', '');
+  if (rule.checkProjectFile) lines.push('In an Info.plist or `.entitlements` file:', '', '```xml', `<!-- bglint-disable-next-line ${meta.id} -->`, '```', '');
   lines.push('## References', '', ...meta.references.map((r) => `- ${r}`), '');
   return lines.join('\n');
+}
+
+function exampleMarkdown(example: RuleExample, fence: string): string[] {
+  if (typeof example === 'string') return ['```' + fence, example.trimEnd(), '```', ''];
+  return ['```' + fence, example.code.trimEnd(), '```', '', ...projectMarkdown(example.project)];
+}
+
+/** The project files an example runs with, as the user would write them. */
+function projectMarkdown(project: ExampleProject): string[] {
+  const lines: string[] = project.bundle && project.bundle !== 'app' ? [`In a target that builds a ${project.bundle}.`, ''] : [];
+  const dictOf = (value: Parameters<typeof plistXml>[0]) => plistXml(value).split('\n').slice(2, -2).join('\n');
+  if (project.infoPlist) lines.push('With this Info.plist:', '', '```xml', dictOf(project.infoPlist), '```', '');
+  if (project.generatedInfoPlistKeys) {
+    const settings = Object.entries(project.generatedInfoPlistKeys).map(([k, v]) => `INFOPLIST_KEY_${k} = ${v.includes(' ') ? `"${v}"` : v};`);
+    lines.push('With these build settings (Xcode generates the Info.plist keys):', '', '```', ...settings, '```', '');
+  }
+  if (project.entitlements) lines.push('With these entitlements:', '', '```xml', dictOf(project.entitlements), '```', '');
+  if (project.sources) lines.push('With this code elsewhere in the project:', '', '```swift', ...project.sources, '```', '');
+  return lines;
 }
 
 export function ruleSummary(rule: Rule): RuleSummary {

@@ -5,6 +5,11 @@ import backgroundTaskDeferredEnd from './rules/background-task-deferred-end';
 import bgtaskHandlerMainActor from './rules/bgtask-handler-main-actor';
 import continuedProcessingGpuUnchecked from './rules/continued-processing-gpu-unchecked';
 import discretionaryBackgroundUpload from './rules/discretionary-background-upload';
+import bgtaskPlistMismatch from './rules/bgtask-plist-mismatch';
+import continuedProcessingGpuEntitlement from './rules/continued-processing-gpu-entitlement';
+import locationBackgroundModeMissing from './rules/location-background-mode-missing';
+import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
+import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -12,6 +17,11 @@ export const allRules: Rule[] = [
   bgtaskHandlerMainActor,
   continuedProcessingGpuUnchecked,
   discretionaryBackgroundUpload,
+  bgtaskPlistMismatch,
+  continuedProcessingGpuEntitlement,
+  locationBackgroundModeMissing,
+  temporaryExceptionEntitlement,
+  bluetoothRestorationMissing,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */

@@ -1,44 +1,77 @@
 import { allRules } from '@bglint/rules';
-import type { Language } from '@bglint/core';
-import { commentedOut, lintExample, positionsOf, stripMarkers } from './rule-tester';
+import type { Language, ProjectFileKind, Rule, RuleExample } from '@bglint/core';
+import {
+  PROJECT_FILE_KINDS, afterXmlDeclaration, codeOf, commentedOut, lintExample, lintProjectFileExample, positionsOf, projectOf, stripMarkers,
+} from './rule-tester';
 
 const LANGUAGES: Language[] = ['swift', 'objc'];
+const numbered = (examples: RuleExample[]) => examples.map((e, i) => [i, e] as const);
 
 describe.each(allRules.map((r) => [r.meta.id, r] as const))('%s', (_id, rule) => {
   it('documents at least one invalid and one valid example', () => {
-    const all = LANGUAGES.flatMap((l) => [rule.meta.examples[l]?.invalid ?? [], rule.meta.examples[l]?.valid ?? []]);
-    expect(all.filter((_, i) => i % 2 === 0).flat().length).toBeGreaterThan(0);
-    expect(all.filter((_, i) => i % 2 === 1).flat().length).toBeGreaterThan(0);
+    const kinds = [...LANGUAGES, ...PROJECT_FILE_KINDS];
+    expect(kinds.flatMap((k) => rule.meta.examples[k]?.invalid ?? []).length).toBeGreaterThan(0);
+    expect(kinds.flatMap((k) => rule.meta.examples[k]?.valid ?? []).length).toBeGreaterThan(0);
   });
 
   for (const language of LANGUAGES) {
     const examples = rule.meta.examples[language];
-    if (!examples) continue;
-    describe(language, () => {
-      if (examples.invalid.length === 0) it('has no invalid examples in this language', () => expect(examples.invalid).toEqual([]));
-      else it.each(examples.invalid.map((e, i) => [i, e] as const))('invalid #%i reports exactly at each ↓', (_i, example) => {
-        const { code, positions } = stripMarkers(example);
-        expect(positions.length).toBeGreaterThan(0);
-        expect(positionsOf(lintExample(rule, code, language))).toEqual(positions);
-      });
-
-      if (examples.invalid.length) it.each(examples.invalid.map((e, i) => [i, e] as const))('invalid #%i moves with an emoji line above it', (_i, example) => {
-        const { code, positions } = stripMarkers(example);
-        const shifted = positions.map((p) => ({ line: p.line + 1, column: p.column }));
-        expect(positionsOf(lintExample(rule, `// 😀 née\n${code}`, language))).toEqual(shifted);
-      });
-
-      if (examples.invalid.length) it.each(examples.invalid.map((e, i) => [i, e] as const))('invalid #%i is silent when commented out or disabled', (_i, example) => {
-        const { code } = stripMarkers(example);
-        expect(lintExample(rule, commentedOut(code), language)).toEqual([]);
-        const disabled = lintExample(rule, `/* bglint-disable ${rule.meta.id} -- known */\n${code}`, language);
-        expect(disabled.length).toBeGreaterThan(0);
-        expect(disabled.every((f) => f.suppression?.justification === 'known')).toBe(true);
-      });
-
-      it.each(examples.valid.map((e, i) => [i, e] as const))('valid #%i reports nothing', (_i, example) => {
-        expect(positionsOf(lintExample(rule, example, language))).toEqual([]);
-      });
-    });
+    if (examples) describe(language, () => codeExampleTests(rule, language, examples.invalid, examples.valid));
+  }
+  for (const kind of PROJECT_FILE_KINDS) {
+    const examples = rule.meta.examples[kind];
+    if (examples) describe(kind, () => projectFileExampleTests(rule, kind, examples.invalid, examples.valid));
   }
 });
+
+function codeExampleTests(rule: Rule, language: Language, invalid: RuleExample[], valid: RuleExample[]): void {
+  const lint = (example: RuleExample, code: string) => lintExample(rule, code, language, {}, projectOf(example));
+  if (invalid.length === 0) it('has no invalid examples in this language', () => expect(invalid).toEqual([]));
+  else {
+    it.each(numbered(invalid))('invalid #%i reports exactly at each ↓', (_i, example) => {
+      const { code, positions } = stripMarkers(codeOf(example));
+      expect(positions.length).toBeGreaterThan(0);
+      expect(positionsOf(lint(example, code))).toEqual(positions);
+    });
+
+    it.each(numbered(invalid))('invalid #%i moves with an emoji line above it', (_i, example) => {
+      const { code, positions } = stripMarkers(codeOf(example));
+      const shifted = positions.map((p) => ({ line: p.line + 1, column: p.column }));
+      expect(positionsOf(lint(example, `// 😀 née\n${code}`))).toEqual(shifted);
+    });
+
+    it.each(numbered(invalid))('invalid #%i is silent when commented out or disabled', (_i, example) => {
+      const { code } = stripMarkers(codeOf(example));
+      expect(lint(example, commentedOut(code))).toEqual([]);
+      const disabled = lint(example, `/* bglint-disable ${rule.meta.id} -- known */\n${code}`);
+      expect(disabled.length).toBeGreaterThan(0);
+      expect(disabled.every((f) => f.suppression?.justification === 'known')).toBe(true);
+    });
+  }
+
+  it.each(numbered(valid))('valid #%i reports nothing', (_i, example) => {
+    expect(positionsOf(lint(example, codeOf(example)))).toEqual([]);
+  });
+}
+
+function projectFileExampleTests(rule: Rule, kind: ProjectFileKind, invalid: RuleExample[], valid: RuleExample[]): void {
+  const lint = (example: RuleExample, xml: string) => lintProjectFileExample(rule, xml, kind, projectOf(example));
+  it.each(numbered(invalid))('invalid #%i reports exactly at each ↓', (_i, example) => {
+    const { code, positions } = stripMarkers(codeOf(example));
+    expect(positions.length).toBeGreaterThan(0);
+    expect(positionsOf(lint(example, code))).toEqual(positions);
+  });
+
+  it.each(numbered(invalid))('invalid #%i moves with a comment line above it and is silent when disabled', (_i, example) => {
+    const { code, positions } = stripMarkers(codeOf(example));
+    const shifted = positions.map((p) => (p.line > 1 ? { line: p.line + 1, column: p.column } : p));
+    expect(positionsOf(lint(example, afterXmlDeclaration(code, '<!-- 😀 née -->')))).toEqual(shifted);
+    const disabled = lint(example, afterXmlDeclaration(code, `<!-- bglint-disable ${rule.meta.id} -->`));
+    expect(disabled.length).toBeGreaterThan(0);
+    expect(disabled.every((f) => f.suppression !== undefined)).toBe(true);
+  });
+
+  it.each(numbered(valid))('valid #%i reports nothing', (_i, example) => {
+    expect(positionsOf(lint(example, codeOf(example)))).toEqual([]);
+  });
+}

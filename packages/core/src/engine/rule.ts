@@ -3,12 +3,38 @@ import type { Language, NodeOfKind, Span, SyntaxKind, SyntaxNode, CallExpr } fro
 import type { Fix, Severity } from '../types';
 import type { ProjectIndex } from '../facts/lexical-index';
 import type { IsolationSettings } from '../facts/isolation';
+import type { BundleKind, PlistFacts, PlistDictValue, ProjectFacts } from '../facts/project';
+import type { Range } from '../types';
+
+/** The project files an example runs with: plist contents written as plain objects. */
+export interface ExampleProject {
+  /** The target's Info.plist (without it, rules that need one must stay silent). */
+  infoPlist?: PlistDictValue;
+  /** Keys Xcode generates from `INFOPLIST_KEY_*` build settings (arrays as space-separated lists). */
+  generatedInfoPlistKeys?: Record<string, string>;
+  entitlements?: PlistDictValue;
+  /** What the target builds (default `app`); `library` for a framework's code. */
+  bundle?: BundleKind;
+  /** Other Swift files of the project: indexed (what they declare and register), not linted. */
+  sources?: string[];
+}
+
+/** An example that needs project files: `{ code, project: { infoPlist: { UIBackgroundModes: ['fetch'] } } }`. */
+export interface ExampleWithProject {
+  code: string;
+  project: ExampleProject;
+}
+
+export type RuleExample = string | ExampleWithProject;
 
 export interface RuleExamples {
   /** Code with a `↓` where each finding must start; every example is run as a test. */
-  invalid: string[];
-  valid: string[];
+  invalid: RuleExample[];
+  valid: RuleExample[];
 }
+
+/** The kinds of project file a rule can check on its own (`checkProjectFile`). */
+export type ProjectFileKind = 'info-plist' | 'entitlements';
 
 export interface OptionSpec {
   type: 'string[]' | 'boolean' | 'number' | 'string';
@@ -32,7 +58,8 @@ export interface RuleMeta {
   precision: 'very-high' | 'high' | 'medium' | 'low';
   securitySeverity?: number;
   messages: Record<string, string>;
-  examples: Partial<Record<Language, RuleExamples>>;
+  /** Per language; `entitlements`/`info-plist` examples are plist XML checked by `checkProjectFile`. */
+  examples: Partial<Record<Language | ProjectFileKind, RuleExamples>>;
   /** Strings a file must contain for this rule to find anything in it (the prefilter). */
   triggers: string[];
   options?: Record<string, OptionSpec>;
@@ -45,10 +72,8 @@ export interface TargetSettings extends IsolationSettings {
   swiftLanguageMode?: number;
 }
 
-export interface RelatedInput {
-  at: Span;
-  message: string;
-}
+/** Another place in this file (`at`), or in another file such as the Info.plist (`file` + `range`). */
+export type RelatedInput = { at: Span; message: string } | { file: string; range: Range; message: string };
 
 export interface ReportInput {
   /** Where the finding is: a node or a span (`call.nameSpan` to point at the API name). */
@@ -69,8 +94,10 @@ export interface RuleContext {
   readonly options: Record<string, unknown>;
   readonly index: ProjectIndex;
   readonly target: TargetSettings;
+  /** The target's Info.plist, entitlements and platforms; undefined when no project file is known. */
+  readonly project?: ProjectFacts;
   report(input: ReportInput): void;
-  /** An edit replacing `at` with `text`. */
+  /** An edit replacing the text from `at.startIndex` to `at.endIndex` with `text`. */
   replace(at: Span, text: string): Fix['edits'][number];
   /** An edit inserting `text` at offset `index`. */
   insertAt(index: number, text: string): Fix['edits'][number];
@@ -87,9 +114,32 @@ export type RuleListener = { [K in SyntaxKind]?: Handler<K> } & { [K in SyntaxKi
   [signature: `call:${string}`]: ((node: CallExpr) => void) | undefined;
 } & { 'file:end'?: () => void };
 
+export interface ProjectFileReport {
+  /** A range in the project file (`plistLocation(plist, path).range`). */
+  at: Range;
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** Overrides the configured severity, as in `ReportInput`. */
+  severity?: Severity;
+}
+
+/** What `checkProjectFile` sees: one Info.plist or `.entitlements` file of the linted folders. */
+export interface ProjectFileContext {
+  readonly file: string;
+  readonly kind: ProjectFileKind;
+  readonly plist: PlistFacts;
+  readonly options: Record<string, unknown>;
+  /** The lexical index of every linted source file (what the code registers, declares…). */
+  readonly index: ProjectIndex;
+  report(input: ProjectFileReport): void;
+}
+
 export interface Rule {
   meta: RuleMeta;
-  create(context: RuleContext): RuleListener;
+  /** Listens to source files; rules about project files alone may leave it out. */
+  create?(context: RuleContext): RuleListener;
+  /** Runs once per Info.plist or `.entitlements` file in the linted folders. */
+  checkProjectFile?(context: ProjectFileContext): void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -11,8 +11,10 @@ import { parseSource } from '../source/parse';
 import type { ParseCache } from '../source/parse';
 import { ProjectIndex } from '../facts/lexical-index';
 import { applyDirectives, lineAt, lineStartOffsets, parseDirectives } from './suppressions';
+import type { Directive } from './suppressions';
 import { assignFingerprints } from './fingerprint';
-import type { Rule, RuleContext, RuleListener, TargetSettings } from './rule';
+import type { RelatedInput, Rule, RuleContext, RuleListener, TargetSettings } from './rule';
+import type { ProjectFacts } from '../facts/project';
 
 export interface EnabledRule {
   rule: Rule;
@@ -27,6 +29,8 @@ export interface LintInput {
   rules: EnabledRule[];
   index?: ProjectIndex;
   target?: TargetSettings;
+  /** The target's Info.plist and entitlements, when known. */
+  project?: ProjectFacts;
   /** Report directives that suppress nothing (`--report-unused-disable-directives`). */
   reportUnusedDirectives?: boolean;
   /** Skip the prefilter (used by the test that proves the prefilter loses nothing). */
@@ -41,8 +45,12 @@ export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
 
 export function lintSource(input: LintInput): FileResult {
   const { file, text, language } = input;
-  if (!input.noPrefilter && !passesPrefilter(text, input.rules)) return { file, findings: [], notices: [], skipped: true };
-  const parsed = parseSource(text, language, input.parseCache);
+  if (!input.noPrefilter && !passesPrefilter(text, input.rules)) {
+    // Nothing can be reported here, so every directive is unused: no parse needed to say so.
+    const notices = input.reportUnusedDirectives ? unusedDirectiveNotices(file, parseDirectives(text)) : [];
+    return { file, findings: [], notices, skipped: true };
+  }
+  const parsed = parseSource(text, language, { cache: input.parseCache });
   if (!parsed.ok) {
     return { file, findings: [], notices: [{ kind: 'timeout', severity: 'warning', file, message: `${file}: parsing took longer than the time limit; the file was not analyzed.` }], skipped: false };
   }
@@ -63,7 +71,7 @@ export function lintSource(input: LintInput): FileResult {
   const active = input.rules.flatMap((enabled) => {
     const context = makeContext(input, enabled, lineStarts, findings);
     try {
-      return [{ enabled, listener: enabled.rule.create(context) }];
+      return [{ enabled, listener: enabled.rule.create?.(context) ?? {} }];
     } catch (error) {
       notices.push(crashNotice(file, enabled.rule.meta.id, error));
       return [];
@@ -74,13 +82,16 @@ export function lintSource(input: LintInput): FileResult {
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
   const directives = parseDirectives(text);
   applyDirectives(findings, directives);
-  if (input.reportUnusedDirectives) {
-    for (const d of directives.filter((x) => !x.used && x.kind !== 'enable')) {
-      notices.push({ kind: 'unused-directive', severity: 'warning', file, range: lineRange(d.line), message: `unused bglint-${d.kind} directive (no ${d.ruleIds.join(', ') || 'finding'} reported here)` });
-    }
-  }
+  if (input.reportUnusedDirectives) notices.push(...unusedDirectiveNotices(file, directives));
   assignFingerprints(findings, text.split('\n'));
   return { file, findings, notices, skipped: false, source: text };
+}
+
+function unusedDirectiveNotices(file: string, directives: Directive[]): Notice[] {
+  return directives.filter((d) => !d.used && d.kind !== 'enable').map((d) => ({
+    kind: 'unused-directive', severity: 'warning', file, range: lineRange(d.line),
+    message: `unused bglint-${d.kind} directive (no ${d.ruleIds.join(', ') || 'finding'} reported here)`,
+  }));
 }
 
 function lineRange(line: number) {
@@ -105,6 +116,7 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
     options: { ...defaults(enabled.rule), ...enabled.options },
     index: input.index ?? new ProjectIndex(),
     target: input.target ?? {},
+    project: input.project,
     report(r) {
       const template = meta.messages[r.messageId];
       if (template === undefined) throw new Error(`rule ${meta.id} has no message '${r.messageId}'`);
@@ -114,13 +126,13 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
         message: fill(template, r.data ?? {}),
         file: input.file,
         range: r.at.range,
-        related: (r.related ?? []).map((rel) => ({ file: input.file, range: rel.at.range, message: rel.message })),
+        related: (r.related ?? []).map((rel) => relatedLocation(input.file, rel)),
         fix: r.fix,
         suggestions: r.suggest ?? [],
         fingerprint: '',
       });
     },
-    replace: (at: Span, text: string) => ({ range: at.range, startIndex: at.startIndex, endIndex: at.endIndex, text }),
+    replace: (at: Span, text: string) => ({ range: { start: position(at.startIndex), end: position(at.endIndex) }, startIndex: at.startIndex, endIndex: at.endIndex, text }),
     insertAt: (index: number, text: string) => {
       const p = position(index);
       return { range: { start: p, end: p }, startIndex: index, endIndex: index, text };
@@ -129,7 +141,11 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
   };
 }
 
-function defaults(rule: Rule): Record<string, unknown> {
+function relatedLocation(file: string, related: RelatedInput) {
+  return 'at' in related ? { file, range: related.at.range, message: related.message } : { file: related.file, range: related.range, message: related.message };
+}
+
+export function defaults(rule: Rule): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.meta.options ?? {}).map(([k, spec]) => [k, spec.default]));
 }
 

@@ -1,7 +1,8 @@
 /**
  * Inline suppressions in ESLint's grammar, in Swift and Objective-C comments:
  * `// bglint-disable-next-line id[, id] -- reason`, `// bglint-disable-line …`,
- * `/* bglint-disable id *\/ … /* bglint-enable id *\/` (no ids: every rule).
+ * `/* bglint-disable id *\/ … /* bglint-enable id *\/` (no ids: every rule), and in plist XML comments
+ * `<!-- bglint-disable-next-line id -->` (XML forbids `--` inside a comment, so no justification there).
  */
 import type { Finding } from '../types';
 
@@ -14,7 +15,7 @@ export interface Directive {
   used: boolean;
 }
 
-const DIRECTIVE = /(?:\/\/|\/\*)\s*bglint-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)(?:\*\/|$)/gm;
+const DIRECTIVE = /(?:\/\/|\/\*|<!--)\s*bglint-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)(?:\*\/|-->|$)/gm;
 
 export function parseDirectives(text: string): Directive[] {
   const directives: Directive[] = [];

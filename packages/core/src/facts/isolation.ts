@@ -3,7 +3,8 @@
  * main-actor isolated, `nonisolated` and `@Sendable` opting out, and the module's default isolation.
  * Objective-C has no actor isolation: every answer for it is false.
  */
-import type { SyntaxNode } from '../syntax/ir';
+import type { CallExpr, SyntaxNode } from '../syntax/ir';
+import { memberPath } from '../syntax/query';
 import type { ProjectIndex } from './lexical-index';
 
 /** Types whose subclasses and conformers are main-actor isolated (UIKit, AppKit, SwiftUI). */
@@ -66,4 +67,25 @@ export function isolationAt(node: SyntaxNode, index: ProjectIndex, settings: Iso
 
 function label(n: { kind: string; name: string }): string {
   return n.kind === 'function' ? `${n.name}` : `\`${n.name}\``;
+}
+
+/**
+ * Is the declaration a call reaches one the project isolates to the main actor? Known only for
+ * project types and globals named directly: `Model.shared.reload()`, `Store.save()`, `refreshUI()`.
+ * A receiver held in a variable has a type we do not know, so it is never guessed.
+ */
+export function calleeIsolation(call: CallExpr, index: ProjectIndex): Isolation | undefined {
+  if (call.receiver === undefined) {
+    return index.mainActorGlobals.has(call.baseName) ? { mainActor: true, because: `${call.baseName} is declared @MainActor` } : undefined;
+  }
+  const typeName = memberPath(call.receiver)[0];
+  const type = index.type(typeName);
+  if (!type || !typeName) return undefined;
+  const method = type.methods.find((m) => m.name === call.baseName);
+  if (method?.nonisolated) return undefined;
+  if (method?.attributes.includes('MainActor') || type.mainActorMembers.includes(call.baseName)) {
+    return { mainActor: true, because: `${typeName}.${call.baseName} is declared @MainActor` };
+  }
+  const isolation = typeIsolation(typeName, index);
+  return isolation?.mainActor ? isolation : undefined;
 }

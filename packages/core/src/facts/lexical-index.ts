@@ -5,9 +5,13 @@
  * hundreds of files mention `@MainActor` and only a few contain an API a rule checks.
  */
 import type { Language } from '../syntax/ir';
+import { swiftNameForSelector } from '../syntax/api-names';
+import { taskRegistrationsIn } from './task-registrations';
 
 export interface IndexedMethod {
   name: string;
+  /** Swift-style full name: `centralManager(_:willRestoreState:)` (ObjC selectors mapped like the syntax view). */
+  fullName: string;
   attributes: string[];
   nonisolated: boolean;
   /** Names passed to `endBackgroundTask` in the method's own body (`bgTask` for `self.bgTask`). */
@@ -31,9 +35,21 @@ export class ProjectIndex {
   readonly types = new Map<string, IndexedType>();
   /** Free functions and globals declared `@MainActor`. */
   readonly mainActorGlobals = new Set<string>();
+  /** BGTask identifiers registered anywhere in the indexed files (for "permitted but never registered"). */
+  readonly registeredTaskIds = new Set<string>();
+  /** Registrations whose identifier the lexical pass could not read (built at run time, declared elsewhere). */
+  unresolvedTaskRegistrations = 0;
 
   type(name: string | undefined): IndexedType | undefined {
     return name ? this.types.get(name) : undefined;
+  }
+
+  /** Does the type, or a supertype declared in the project, implement a method with this full name? */
+  implements(typeName: string | undefined, fullName: string, seen = new Set<string>()): boolean {
+    const type = this.type(typeName);
+    if (!type || seen.has(type.name)) return false;
+    seen.add(type.name);
+    return type.methods.some((m) => m.fullName === fullName) || type.inherits.some((t) => this.implements(t, fullName, seen));
   }
 
   /** Every value ended with `endBackgroundTask` by a method of the type (any file, any extension). */
@@ -42,13 +58,13 @@ export class ProjectIndex {
   }
 
   /** Does calling `method` on the type end `stored` (directly, or through one more same-type call)? */
-  methodEnds(typeName: string | undefined, method: string, stored: string | undefined, depth = 2): boolean {
+  methodEnds(typeName: string | undefined, method: string, stored: string | ReadonlySet<string> | undefined, depth = 2): boolean {
     const type = this.type(typeName);
     if (!type || depth === 0) return false;
     return type.methods.some(
       (m) =>
         m.name === method &&
-        (m.endsTasks.some((e) => stored === undefined || e === stored) ||
+        (m.endsTasks.some((e) => stored === undefined || (typeof stored === 'string' ? e === stored : stored.has(e))) ||
           m.calls.some((c) => c !== method && this.methodEnds(typeName, c, stored, depth - 1))),
     );
   }
@@ -58,6 +74,9 @@ export class ProjectIndex {
     const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
     for (const block of blocks) this.addBlock(file, code, block, language);
     if (language === 'swift') this.addGlobals(code, blocks);
+    const registrations = taskRegistrationsIn(text, code, language);
+    registrations.identifiers.forEach((id) => this.registeredTaskIds.add(id));
+    this.unresolvedTaskRegistrations += registrations.unresolved;
   }
 
   private addBlock(file: string, code: string, block: TypeBlock, language: Language): void {
@@ -71,14 +90,26 @@ export class ProjectIndex {
     pushNew(type.files, file);
     const body = code.slice(block.bodyStart, block.bodyEnd);
     type.methods.push(...(language === 'swift' ? swiftMethods(body) : objcMethods(body)));
-    if (language === 'swift') type.mainActorMembers.push(...mainActorDeclarations(body));
+    if (language === 'swift' && body.includes('@MainActor')) type.mainActorMembers.push(...mainActorDeclarations(body));
   }
 
   private addGlobals(code: string, blocks: TypeBlock[]): void {
-    let outside = code;
-    for (const b of blocks) outside = outside.slice(0, b.bodyStart) + ' '.repeat(b.bodyEnd - b.bodyStart) + outside.slice(b.bodyEnd);
-    for (const name of mainActorDeclarations(outside)) this.mainActorGlobals.add(name);
+    if (!code.includes('@MainActor')) return;
+    for (const name of mainActorDeclarations(outsideBlocks(code, blocks))) this.mainActorGlobals.add(name);
   }
+}
+
+/** The code with every type body blanked (one pass; nested bodies lie inside their outer one). */
+function outsideBlocks(code: string, blocks: TypeBlock[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const b of [...blocks].sort((x, y) => x.bodyStart - y.bodyStart)) {
+    if (b.bodyStart < at) continue;
+    parts.push(code.slice(at, b.bodyStart), ' '.repeat(b.bodyEnd - b.bodyStart));
+    at = b.bodyEnd;
+  }
+  parts.push(code.slice(at));
+  return parts.join('');
 }
 
 interface TypeBlock {
@@ -130,29 +161,81 @@ function objcTypeBlocks(code: string): TypeBlock[] {
   return blocks;
 }
 
-const SWIFT_FUNC = /((?:@[\w.]+(?:\([^)]*\))?\s+)*)((?:\w+\s+)*)func\s+(\w+)[^{;]*?\{/g;
+const SWIFT_FUNC = /\bfunc\s+(\w+)[^{;]*?\{/g;
 const OBJC_METHOD = /^[ \t]*[-+]\s*\([^)]*\)\s*(\w+)[^{;]*\{/gm;
 
 function swiftMethods(body: string): IndexedMethod[] {
   return [...body.matchAll(SWIFT_FUNC)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const text = body.slice(open, matchingBrace(body, open));
+    const prefix = declarationPrefix(body, m.index ?? 0);
     return {
-      name: m[3]!,
-      attributes: attributesIn(m[1] ?? ''),
-      nonisolated: /\bnonisolated\b/.test(m[2] ?? ''),
+      name: m[1]!,
+      fullName: swiftFullName(m[1]!, m[0]),
+      attributes: attributesIn(prefix),
+      nonisolated: /\bnonisolated\b/.test(prefix),
       endsTasks: endedNames(text),
       calls: selfCalls(text),
     };
   });
 }
 
+// Each token ends at a word boundary, so the repetition cannot split a word and backtrack.
+const ATTRIBUTES_ONLY_LINE =
+  /^\s*(?:(?:@[\w.]+(?![\w.])(?:\([^)]*\))?|(?:public|private|fileprivate|internal|open|final|static|class|override|nonisolated|mutating|dynamic|required|convenience|package)\b)\s*)*$/;
+
+/**
+ * The attributes and modifiers written before a declaration at `at`: its own line up to there, and
+ * the lines just above it that hold only attributes and modifiers (`@MainActor` on a line of its own).
+ */
+function declarationPrefix(code: string, at: number): string {
+  let start = code.lastIndexOf('\n', at - 1) + 1;
+  while (start > 0) {
+    // (lastIndexOf clamps a negative start to 0, so the first line is handled apart.)
+    const above = start >= 2 ? code.lastIndexOf('\n', start - 2) + 1 : 0;
+    if (!ATTRIBUTES_ONLY_LINE.test(code.slice(above, start - 1))) break;
+    start = above;
+  }
+  const prefix = code.slice(start, at);
+  const lastBoundary = Math.max(prefix.lastIndexOf('{'), prefix.lastIndexOf('}'), prefix.lastIndexOf(';'));
+  return prefix.slice(lastBoundary + 1);
+}
+
 function objcMethods(body: string): IndexedMethod[] {
   return [...body.matchAll(OBJC_METHOD)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const text = body.slice(open, matchingBrace(body, open));
-    return { name: m[1]!, attributes: [], nonisolated: false, endsTasks: endedNames(text), calls: selfCalls(text) };
+    return { name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, endsTasks: endedNames(text), calls: selfCalls(text) };
   });
+}
+
+/** `func f(_ a: A, with b: B) … {` → `f(_:with:)`: the first word of each top-level parameter. */
+function swiftFullName(name: string, header: string): string {
+  const open = header.indexOf('(', header.indexOf(name) + name.length);
+  if (open < 0) return `${name}()`;
+  const labels: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < header.length; i++) {
+    const c = header[i]!;
+    if ('([<'.includes(c)) depth++;
+    else if (')]>'.includes(c) && header[i - 1] !== '-') depth--;
+    if ((c === ',' && depth === 1) || depth === 0) {
+      const label = /^\s*(\w+)/.exec(header.slice(start, i))?.[1];
+      if (label) labels.push(label);
+      start = i + 1;
+    }
+    if (depth === 0) break;
+  }
+  return `${name}(${labels.map((l) => `${l}:`).join('')})`;
+}
+
+/** `- (void)centralManager:(CBCentralManager *)c willRestoreState:(NSDictionary *)d {` → `centralManager:willRestoreState:`. */
+function objcSelector(header: string): string {
+  const afterReturnType = header.replace(/^\s*[-+]\s*\([^)]*\)\s*/, '').replace(/\{$/, '');
+  const withoutTypes = afterReturnType.replace(/\([^)]*\)/g, ' ');
+  const pieces = [...withoutTypes.matchAll(/(\w+)\s*:/g)].map((m) => m[1]!);
+  return pieces.length ? pieces.map((p) => `${p}:`).join('') : withoutTypes.trim().split(/\s+/)[0] ?? '';
 }
 
 const END_CALL = /endBackgroundTask\s*(?:\(\s*|:\s*)([\w.>\-?!]+)/g;
@@ -199,22 +282,24 @@ function matchingBrace(code: string, open: number): number {
  * count. Handles `//`, `/* *\/`, "…" with escapes, and Swift's `"""` blocks; interpolations are blanked too.
  */
 export function stripCommentsAndStrings(text: string): string {
-  const out = text.split('');
-  let i = 0;
+  const parts: string[] = [];
+  let copied = 0;
   const n = text.length;
-  const blankTo = (end: number) => {
-    for (let k = i; k < end && k < n; k++) if (out[k] !== '\n') out[k] = ' ';
-    i = end;
-  };
-  while (i < n) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '/') blankTo(indexOr(text, '\n', i, n));
-    else if (c === '/' && text[i + 1] === '*') blankTo(indexOr(text, '*/', i + 2, n) + 2);
-    else if (c === '"' && text.startsWith('"""', i)) blankTo(indexOr(text, '"""', i + 3, n) + 3);
-    else if (c === '"') blankTo(stringEnd(text, i + 1));
-    else i++;
+  // Jumps from one comment or string opener to the next: the code between is copied as is.
+  const opener = /\/\/|\/\*|"/g;
+  for (let m = opener.exec(text); m; m = opener.exec(text)) {
+    const i = m.index;
+    let end: number;
+    if (m[0] === '//') end = indexOr(text, '\n', i, n);
+    else if (m[0] === '/*') end = Math.min(indexOr(text, '*/', i + 2, n) + 2, n);
+    else if (text.startsWith('"""', i)) end = Math.min(indexOr(text, '"""', i + 3, n) + 3, n);
+    else end = stringEnd(text, i + 1);
+    parts.push(text.slice(copied, i), text.slice(i, end).replace(/[^\n]/g, ' '));
+    copied = end;
+    opener.lastIndex = end;
   }
-  return out.join('');
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 function indexOr(text: string, needle: string, from: number, fallback: number): number {

@@ -10,6 +10,11 @@ import type { Block, CodeBody, Expr, JumpStmt, SyntaxNode } from '../syntax/ir';
 export interface Obligation {
   /** Does running this simple statement (or expression) discharge the obligation? */
   discharges(node: SyntaxNode): boolean;
+  /**
+   * Does a branch taken when `condition` is `holds` need nothing more (the task already ended, its
+   * owner gone)? Such a branch's exits are not leaks.
+   */
+  releasedWhen?(condition: Expr, holds: boolean): boolean;
 }
 
 export interface PathLeaks {
@@ -94,6 +99,16 @@ class PathWalker {
     return { open: true, covered };
   }
 
+  /** A branch taken when all `conditions` held: one released condition is enough. */
+  private releasedIfAny(conditions: Expr[], holds: boolean): boolean {
+    return conditions.some((c) => this.obligation.releasedWhen?.(c, holds) ?? false);
+  }
+
+  /** A branch taken when some condition failed: any of them may be the one, so all must release. */
+  private releasedIfEvery(conditions: Expr[], holds: boolean): boolean {
+    return conditions.length > 0 && conditions.every((c) => this.obligation.releasedWhen?.(c, holds) ?? false);
+  }
+
   /** Whether the obligation may still be open after `node`. */
   private statement(node: SyntaxNode, covered: boolean): boolean {
     switch (node.kind) {
@@ -106,13 +121,14 @@ class PathWalker {
         return this.run(node.body, covered).open;
       case 'if': {
         if (node.conditions.some((c) => this.obligation.discharges(c))) return false;
-        const thenOpen = this.run(node.then.body, covered).open;
-        const elseOpen = node.else ? this.statement(node.else, covered) : true;
+        const thenOpen = this.releasedIfAny(node.conditions, true) ? false : this.run(node.then.body, covered).open;
+        const elseReleased = node.else && this.releasedIfEvery(node.conditions, false);
+        const elseOpen = node.else && !elseReleased ? this.statement(node.else, covered) : !elseReleased;
         return thenOpen || elseOpen;
       }
       case 'guard':
         if (node.conditions.some((c) => this.obligation.discharges(c))) return false;
-        this.run(node.else.body, covered);
+        if (!this.releasedIfEvery(node.conditions, false)) this.run(node.else.body, covered);
         return true;
       case 'switch': {
         const open = node.cases.map((c) => this.run(c.body, covered).open);

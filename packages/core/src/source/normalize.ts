@@ -22,8 +22,20 @@ const OBJC_ANNOTATION_MACRO = new RegExp(
   'g',
 );
 
-/** `NS_ENUM(NSInteger, Name)` → `enum` + `Name`, so `typedef NS_ENUM(…) {…} ` reads as a C enum. */
-const OBJC_ENUM_MACRO = /\b(?:NS|CF)_(?:ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)\s*\(([^,()]*),\s*(\w+)\s*\)/g;
+/**
+ * `typedef NS_ENUM(NSInteger, Name)` → `enum Name`, so `typedef NS_ENUM(…) {…};` reads as a C enum
+ * declaration (a `typedef` with no declarator after the braces would not parse).
+ */
+const OBJC_ENUM_MACRO = /(?:\btypedef\s+)?\b(?:NS|CF)_(?:ENUM|OPTIONS|CLOSED_ENUM|ERROR_ENUM)\s*\(([^,()]*),\s*(\w+)\s*\)/g;
+
+/** `NS_ERROR_ENUM(Domain) {…}`, one argument: an anonymous C enum. */
+const OBJC_ERROR_ENUM_MACRO = /\bNS_ERROR_ENUM\s*\(\s*\w+\s*\)/g;
+
+/**
+ * A line holding nothing but an upper-case macro, with no `;`: a project's own `MX_ASSUME_…_BEGIN`
+ * or `FOO_EXTERN_C_BEGIN`. No statement or declaration looks like that, so blanking it is safe.
+ */
+const OBJC_BARE_MACRO_LINE = /^[ \t]*[A-Z][A-Z0-9]*_[A-Z0-9_]+[ \t]*$/gm;
 
 /** Swift conditional-compilation lines: the grammar mishandles them between a type's members. */
 const SWIFT_DIRECTIVE_LINE = /^[ \t]*#(?:if|elseif|else|endif)\b[^\n]*/gm;
@@ -41,9 +53,12 @@ function normalizeSwift(text: string): string {
 
 function normalizeObjC(text: string): string {
   let out = text.replace(OBJC_ENUM_MACRO, (match, _type: string, name: string) => {
+    const macroAt = match.search(/(?:NS|CF)_/);
     const nameAt = match.lastIndexOf(name);
-    return 'enum' + blank(match.slice(4, nameAt)) + name + blank(match.slice(nameAt + name.length));
+    return blank(match.slice(0, macroAt)) + 'enum' + blank(match.slice(macroAt + 4, nameAt)) + name + blank(match.slice(nameAt + name.length));
   });
+  out = out.replace(OBJC_ERROR_ENUM_MACRO, (match) => 'enum' + blank(match.slice(4)));
+  out = out.replace(OBJC_BARE_MACRO_LINE, blank);
   out = blankAnnotationMacros(out);
   return out;
 }

@@ -53,7 +53,6 @@ function parserFor(language: Language): Parser {
     // Grammars load on first use: a run over Swift files never loads the Objective-C grammar.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     parser.setLanguage(language === 'swift' ? require('tree-sitter-swift') : require('tree-sitter-objc'));
-    parser.setTimeoutMicros(PARSE_TIME_LIMIT_MS * 1000);
     parsers.set(language, parser);
   }
   return parser;
@@ -75,9 +74,20 @@ export class ParseCache {
   tree?: Tree;
 }
 
-export function parseSource(source: string, language: Language, cache?: ParseCache): ParseOutcome {
-  const text = normalizeSource(source, language);
+export interface ParseOptions {
+  /** Blank macros and `#if` lines first (default). Off only to measure what normalization buys. */
+  normalize?: boolean;
+  /** Give up on the file after this long (default PARSE_TIME_LIMIT_MS). */
+  timeLimitMs?: number;
+  /** The buffer's previous tree, reused for an incremental parse (and replaced by the new one). */
+  cache?: ParseCache;
+}
+
+export function parseSource(source: string, language: Language, options: ParseOptions = {}): ParseOutcome {
+  const text = options.normalize === false ? source : normalizeSource(source, language);
   const parser = parserFor(language);
+  parser.setTimeoutMicros((options.timeLimitMs ?? PARSE_TIME_LIMIT_MS) * 1000);
+  const { cache } = options;
   const previous = cache?.language === language && cache.tree && cache.text !== undefined ? editedTree(cache.tree, cache.text, text) : undefined;
   let tree: Tree | undefined;
   try {

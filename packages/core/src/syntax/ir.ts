@@ -67,6 +67,8 @@ export interface VarDecl extends Base {
   modifiers: string[];
   typeName?: string;
   value?: Expr;
+  /** Declared with Swift's `let` or ObjC's `const`: the value never changes after it is set. */
+  constant: boolean;
   /** Getter body of a computed property. */
   getter?: Block;
 }

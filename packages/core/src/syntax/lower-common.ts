@@ -89,3 +89,40 @@ export function deeper<T extends SyntaxNode | undefined>(
     state.depth--;
   }
 }
+
+/**
+ * The walk both lowerings share: lists, the depth limit, skipped kinds, and expressions wrapped as
+ * opaque nodes when a statement stands where an expression was expected. A language's lowering
+ * supplies `dispatch` (grammar node → view node) and may widen `lowerInList`.
+ */
+export abstract class Lowering {
+  constructor(
+    protected readonly state: LoweringState,
+    private readonly skippedKinds: ReadonlySet<string>,
+  ) {}
+
+  list(nodes: TSNode[]): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (const node of nodes) out.push(...this.lowerInList(node));
+    return out;
+  }
+
+  node(node: TSNode): SyntaxNode | undefined {
+    if (this.skippedKinds.has(node.type)) return undefined;
+    return deeper(this.state, node, () => this.dispatch(node));
+  }
+
+  expr(node: TSNode | null | undefined): Expr | undefined {
+    if (!node) return undefined;
+    const lowered = this.node(node);
+    return isExpr(lowered) ? lowered : lowered ? { ...opaque(node), children: [lowered] } : undefined;
+  }
+
+  /** The view nodes one grammar node contributes to a list (containers contribute their children). */
+  protected lowerInList(node: TSNode): SyntaxNode[] {
+    const lowered = this.node(node);
+    return lowered ? [lowered] : [];
+  }
+
+  protected abstract dispatch(node: TSNode): SyntaxNode | undefined;
+}

@@ -6,7 +6,7 @@ import {
   C_FUNCTIONS_AS_METHODS, C_FUNCTIONS_AS_PROPERTIES, OBJC_CLASS_METHODS, OBJC_CLASS_PROPERTIES, OBJC_PROPERTY_NAMES,
   OBJC_TYPE_NAMES, parseSwiftName, swiftName, swiftNameForSelector,
 } from './api-names';
-import { asBlock, deeper, emptyBlock, isExpr, LoweringState, opaque, spanOf } from './lower-common';
+import { asBlock, emptyBlock, isExpr, Lowering, LoweringState, opaque, spanOf } from './lower-common';
 
 const SKIPPED_KINDS = new Set(['comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'preproc_call', 'module_import', 'type_definition', 'struct_specifier', 'enum_specifier', 'protocol_forward_declaration', 'class_declaration']);
 /** Conditional compilation and scoping constructs whose contents run as written. */
@@ -21,33 +21,17 @@ export function lowerObjC(root: TSNode, state = new LoweringState()): FileNode {
   return { kind: 'file', language: 'objc', body: lowering.list(root.namedChildren), ...spanOf(root) };
 }
 
-class ObjCLowering {
-  constructor(private readonly state: LoweringState) {}
-
-  list(nodes: TSNode[]): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
-    for (const node of nodes) {
-      if (CONTAINER_KINDS.has(node.type)) out.push(...this.list(node.namedChildren.filter((c) => c.type !== 'identifier' && c.type !== 'preproc_arg')));
-      else {
-        const lowered = this.node(node);
-        if (lowered) out.push(lowered);
-      }
-    }
-    return out;
+class ObjCLowering extends Lowering {
+  constructor(state: LoweringState) {
+    super(state, SKIPPED_KINDS);
   }
 
-  node(node: TSNode): SyntaxNode | undefined {
-    if (SKIPPED_KINDS.has(node.type)) return undefined;
-    return deeper(this.state, node, () => this.dispatch(node));
+  protected override lowerInList(node: TSNode): SyntaxNode[] {
+    if (!CONTAINER_KINDS.has(node.type)) return super.lowerInList(node);
+    return this.list(node.namedChildren.filter((c) => c.type !== 'identifier' && c.type !== 'preproc_arg'));
   }
 
-  expr(node: TSNode | null | undefined): Expr | undefined {
-    if (!node) return undefined;
-    const lowered = this.node(node);
-    return isExpr(lowered) ? lowered : lowered ? { ...opaque(node), children: [lowered] } : undefined;
-  }
-
-  private dispatch(node: TSNode): SyntaxNode | undefined {
+  protected dispatch(node: TSNode): SyntaxNode | undefined {
     switch (node.type) {
       case 'compound_statement': return this.block(node);
       case 'expression_statement': case 'parenthesized_expression': case 'else_clause':
@@ -192,6 +176,8 @@ class ObjCLowering {
       modifiers: node.namedChildren.filter((c) => c.type === 'type_qualifier' || c.type === 'storage_class_specifier').map((c) => c.text),
       typeName: node.childForFieldName('type')?.text,
       value: init ? this.expr(init.childForFieldName('value')) : undefined,
+      // `NSString *const kID` or `const NSString *kID`: a const anywhere before the name.
+      constant: /\bconst\b/.test(node.text.slice(0, (nameNode?.endIndex ?? node.startIndex) - node.startIndex)),
       ...spanOf(node),
     };
   }
@@ -199,7 +185,7 @@ class ObjCLowering {
   private property(node: TSNode): SyntaxNode {
     const text = node.text.replace(/;\s*$/, '');
     const name = /(\w+)\s*$/.exec(text)?.[1] ?? '';
-    return { kind: 'var', name: OBJC_PROPERTY_NAMES[name] ?? name, isProperty: true, attributes: [], modifiers: [], ...spanOf(node) };
+    return { kind: 'var', name: OBJC_PROPERTY_NAMES[name] ?? name, isProperty: true, attributes: [], modifiers: [], constant: false, ...spanOf(node) };
   }
 
   private ifStmt(node: TSNode): SyntaxNode {
@@ -233,7 +219,8 @@ class ObjCLowering {
   }
 
   private loop(node: TSNode): SyntaxNode {
-    const bodyNode = node.childForFieldName('body');
+    // Fast enumeration (`for (X *x in items) {…}`) has no `body` field: its body is the last child.
+    const bodyNode = node.childForFieldName('body') ?? node.namedChild(node.namedChildCount - 1);
     const conditions = ['condition', 'initializer', 'update', 'right']
       .map((f) => this.expr(node.childForFieldName(f)))
       .filter((e): e is Expr => e !== undefined);
@@ -295,6 +282,9 @@ class ObjCLowering {
       }
     }
 
+    const allocated = allocatedClass(receiverNode);
+    if (allocated && /^init(?![a-z])/.test(selector)) return this.initializer(node, allocated, selector, argNodes, nameNode);
+
     const asClassMethod = OBJC_CLASS_METHODS[classKey];
     const name = asClassMethod?.name ?? swiftNameForSelector(selector);
     const { base, labels } = parseSwiftName(name);
@@ -306,6 +296,18 @@ class ObjCLowering {
       return value ? [{ label: labels[i] ?? '_', value, trailing: false }] : [];
     });
     return { kind: 'call', name, baseName: base, receiver, args, selector, nameSpan: spanOf(nameNode ?? node), ...spanOf(node) };
+  }
+
+  /** `[[T alloc] initWithDelegate:d queue:q]` reads as Swift's `T(delegate: d, queue: q)`. */
+  private initializer(node: TSNode, type: string, selector: string, argNodes: TSNode[], nameNode: TSNode | undefined): Expr {
+    const labels = parseSwiftName(swiftNameForSelector(selector)).labels.map((l, i) => (i === 0 ? initLabel(l) : l));
+    const swiftType = OBJC_TYPE_NAMES[type] ?? type;
+    const args: Argument[] = argNodes.flatMap((argNode, i) => {
+      const value = this.expr(argNode);
+      return value ? [{ label: labels[i] ?? '_', value, trailing: false }] : [];
+    });
+    const name = swiftName(swiftType, labels);
+    return { kind: 'call', name, baseName: swiftType, args, selector, nameSpan: spanOf(nameNode ?? node), ...spanOf(node) };
   }
 
   private typeIdent(at: TSNode, name: string): Expr {
@@ -411,4 +413,19 @@ class ObjCLowering {
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** The class of `[T alloc]`, the receiver an initializer message is sent to. */
+function allocatedClass(receiver: TSNode | null): string | undefined {
+  if (receiver?.type !== 'message_expression') return undefined;
+  const inner = receiver.childForFieldName('receiver');
+  const method = receiver.childForFieldName('method');
+  const isClass = inner?.type === 'identifier' && !/^(self|super)$/.test(inner.text);
+  return isClass && method?.text === 'alloc' && receiver.namedChildCount === 2 ? inner!.text : undefined;
+}
+
+/** `withDelegate` → `delegate`: Swift drops the `With` of an initializer's first label. */
+function initLabel(label: string): string {
+  const m = /^with([A-Z])(.*)$/.exec(label);
+  return m ? m[1]!.toLowerCase() + m[2]! : label;
 }

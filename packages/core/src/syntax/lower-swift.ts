@@ -5,7 +5,7 @@ import type {
   Argument, Block, CallExpr, ClosureExpr, Expr, FileNode, FunctionDecl, IfStmt, SyntaxNode, TypeDecl, TypeKind, VarDecl,
 } from './ir';
 import { swiftName } from './api-names';
-import { asBlock, deeper, emptyBlock, isExpr, LoweringState, opaque, spanOf } from './lower-common';
+import { asBlock, emptyBlock, isExpr, Lowering, LoweringState, opaque, spanOf } from './lower-common';
 
 const BINARY_KINDS = new Set([
   'conjunction_expression', 'disjunction_expression', 'equality_expression', 'comparison_expression',
@@ -22,28 +22,14 @@ export function lowerSwift(root: TSNode, state = new LoweringState()): FileNode 
   return { kind: 'file', language: 'swift', body: lowering.list(root.namedChildren), ...spanOf(root) };
 }
 
-class SwiftLowering {
-  constructor(private readonly state: LoweringState) {}
-
-  list(nodes: TSNode[]): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
-    for (const node of nodes) {
-      const lowered = this.node(node);
-      if (lowered) out.push(lowered);
-    }
-    return out;
+class SwiftLowering extends Lowering {
+  constructor(state: LoweringState) {
+    super(state, SKIPPED_KINDS);
   }
 
-  node(node: TSNode): SyntaxNode | undefined {
-    if (SKIPPED_KINDS.has(node.type)) return undefined;
-    return deeper(this.state, node, () => this.dispatch(node));
-  }
-
-  expr(node: TSNode | null | undefined): Expr | undefined {
-    if (!node) return undefined;
-    if (!node.isNamed) return this.token(node);
-    const lowered = this.node(node);
-    return isExpr(lowered) ? lowered : lowered ? { ...opaque(node), children: [lowered] } : undefined;
+  override expr(node: TSNode | null | undefined): Expr | undefined {
+    if (node && !node.isNamed) return this.token(node);
+    return super.expr(node);
   }
 
   private token(node: TSNode): Expr | undefined {
@@ -51,7 +37,7 @@ class SwiftLowering {
     return undefined;
   }
 
-  private dispatch(node: TSNode): SyntaxNode | undefined {
+  protected dispatch(node: TSNode): SyntaxNode | undefined {
     const t = node.type;
     switch (t) {
       case 'statements': return this.block(node);
@@ -170,6 +156,7 @@ class SwiftLowering {
       modifiers,
       typeName: typeNode?.childForFieldName('name')?.text,
       value: this.expr(node.childForFieldName('value')),
+      constant: node.namedChildren.some((c) => c.type === 'value_binding_pattern' && c.text.startsWith('let')),
       getter: computed ? this.bodyOf(computed) : undefined,
       ...spanOf(node),
     };

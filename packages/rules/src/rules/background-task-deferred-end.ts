@@ -1,7 +1,8 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, deferredBy, defineRule, expirationHandlerOf, storageName,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, asClosure, deferredBy, defineRule, descendants, expirationHandlerOf,
+  isMainQueue, storageName,
 } from '@bglint/core';
-import type { CallExpr, RuleContext } from '@bglint/core';
+import type { CallExpr, ClosureExpr, Fix, RuleContext } from '@bglint/core';
 
 export default defineRule({
   meta: {
@@ -21,6 +22,7 @@ export default defineRule({
     ],
     tags: ['correctness', 'background-tasks'],
     precision: 'very-high',
+    fixable: true,
     messages: {
       deferred: 'The expiration handler ends the task only inside {{wrapper}}, which runs after the handler returns; by then the system has given up and may kill the app. Call endBackgroundTask directly in the handler.',
     },
@@ -66,5 +68,35 @@ function checkHandler(context: RuleContext, begin: CallExpr): void {
     messageId: 'deferred',
     data: { wrapper: `\`${context.text.slice(wrapper.startIndex, wrapper.nameSpan.endIndex).replace(/\s+/g, '')}\`` },
     related: [{ at: wrapper.nameSpan, message: 'the end is deferred from here' }, { at: ends[0]!, message: 'the task is ended here, after the handler returned' }],
+    fix: unwrapFix(context, handler, wrapper),
   });
+}
+
+/**
+ * The safe fix: the handler already runs on the main thread, so a `DispatchQueue.main.async { … }`
+ * (or `dispatch_async(dispatch_get_main_queue(), ^{ … })`) written as a statement of the handler can
+ * run its statements in place. Not offered when the block returns early, or for other queues and `Task`.
+ */
+function unwrapFix(context: RuleContext, handler: ClosureExpr, wrapper: CallExpr): Fix | undefined {
+  const block = wrapper.args.map((a) => asClosure(a.value)).find((c) => c !== undefined);
+  if (wrapper.parent !== handler.body || wrapper.baseName !== 'async' || !isMainQueue(wrapper.receiver) || !block) return undefined;
+  const statements = block.body.body;
+  if (statements.length === 0 || [...descendants(block.body, (n) => n.kind !== 'closure')].some((n) => n.kind === 'jump')) return undefined;
+  const text = context.text;
+  const inner = text.slice(statements[0]!.startIndex, statementEnd(text, statements[statements.length - 1]!.endIndex));
+  const outdent = indentOf(text, statements[0]!.startIndex).slice(indentOf(text, wrapper.startIndex).length);
+  const unwrapped = inner.split('\n').map((line, i) => (i > 0 && line.startsWith(outdent) ? line.slice(outdent.length) : line)).join('\n');
+  const end = statementEnd(text, wrapper.endIndex);
+  return { description: 'End the task in the handler itself, without dispatching to the main queue', edits: [context.replace({ ...wrapper, endIndex: end }, unwrapped)] };
+}
+
+/** Past a `;` that ends the statement at `index`, if there is one (Objective-C). */
+function statementEnd(text: string, index: number): number {
+  const match = /^[ \t]*;/.exec(text.slice(index, index + 64));
+  return match ? index + match[0].length : index;
+}
+
+function indentOf(text: string, index: number): string {
+  const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }

@@ -1,5 +1,5 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, childrenOf, enclosingFunction, defineRule, enclosingBody, enclosingType,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, descendants, enclosingFunction, defineRule, enclosingBody, enclosingType,
   expirationHandlerOf, isNil, isPropertyReference, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
@@ -30,6 +30,8 @@ export default defineRule({
       expirationNeverEnds: 'The expiration handler never ends the task, so the app is killed when its time runs out. Call endBackgroundTask({{name}}) in the handler.',
       earlyExit: 'The {{exit}} on line {{line}} leaves while the task is still running, so it runs until the system kills the app. End it before leaving, or in a `defer`/`@finally`.',
       neverEnded: 'The task is never ended once the work is done: it runs until its time expires and the system may kill the app. Call endBackgroundTask({{name}}) when the work finishes.',
+      overwritten: 'This begin overwrites `{{name}}` while the task begun on line {{line}} may still be running, so that task can never be ended and the system kills the app. End the running task (or check that `{{name}}` is `.invalid`) before beginning another.',
+      overwrittenInLoop: 'Each pass of this loop begins a task into `{{name}}` without ending the previous one, so every task but the last can never be ended and the system kills the app. End the task inside the loop, or begin one task around the whole loop.',
       storedNeverEnded: 'The task stored in `{{name}}` is never ended by any method of {{type}}, so it runs until the system kills the app. End it when the work finishes and in the expiration handler.',
     },
     examples: {
@@ -38,12 +40,18 @@ export default defineRule({
           `func save() {\n  UIApplication.shared.↓beginBackgroundTask(withName: "save") {}\n  store.flush()\n}`,
           `func upload(_ file: URL) {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.↓beginBackgroundTask(withName: "upload", expirationHandler: nil)\n  send(file)\n  UIApplication.shared.endBackgroundTask(id)\n}`,
           `func sync() {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.↓beginBackgroundTask {\n    log("expired")\n  }\n  client.sync { UIApplication.shared.endBackgroundTask(id) }\n}`,
+          `final class Tracker {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.stop() }\n    queue.async { [weak self] in\n      guard let self = self, let batch = self.pending else { return }\n      self.send(batch)\n      self.stop()\n    }\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n  }\n}`,
+          `final class Syncer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func syncAll(_ accounts: [Account]) {\n    for account in accounts {\n      task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.finish() }\n      account.sync { [weak self] in self?.finish() }\n    }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          `final class Syncer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func sync() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n    client.pull()\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.finish() }\n    client.push { [weak self] in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `func export(_ items: [Item]) throws {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.↓beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  guard !items.isEmpty else { return }\n  try write(items)\n  UIApplication.shared.endBackgroundTask(id)\n}`,
         ],
         valid: [
           `func export(_ items: [Item]) throws {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  defer { UIApplication.shared.endBackgroundTask(id) }\n  guard !items.isEmpty else { return }\n  try write(items)\n}`,
           `final class Uploader {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n    client.upload { [weak self] _ in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `func sync() {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  client.sync { _ in UIApplication.shared.endBackgroundTask(id) }\n}`,
+          `final class Tracker {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n    DispatchQueue.main.asyncAfter(deadline: .now() + 25) { [weak self] in\n      guard let self = self, self.task != .invalid else { return }\n      self.stop()\n    }\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          `func begin(named name: String, onExpiry: @escaping () -> Void) -> (UIBackgroundTaskIdentifier?, TimeInterval) {\n  let identifier = UIApplication.shared.beginBackgroundTask(withName: name, expirationHandler: onExpiry)\n  return (identifier == .invalid ? nil : identifier, UIApplication.shared.backgroundTimeRemaining)\n}`,
+          `final class Tracker {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func restart() {\n    if task != .invalid { stop() }\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n    monitor.start { [weak self] in self?.stop() }\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `func beginTask(_ handler: @escaping () -> Void) -> UIBackgroundTaskIdentifier {\n  return UIApplication.shared.beginBackgroundTask(expirationHandler: handler)\n}`,
         ],
       },
@@ -51,9 +59,11 @@ export default defineRule({
         invalid: [
           `@implementation Worker\n- (void)save {\n  [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n  [self.store flush];\n}\n@end`,
           `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  dispatch_async(self.queue, ^{\n    if (![self write:data]) {\n      return;\n    }\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  });\n}\n@end`,
+          `@implementation Syncer\n- (void)syncAll:(NSArray *)accounts {\n  for (Account *account in accounts) {\n    self.bgTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{ [self finish]; }];\n    [account syncWithCompletion:^{ [self finish]; }];\n  }\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
         ],
         valid: [
           `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  @try {\n    [self write:data];\n  } @finally {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }\n}\n@end`,
+          `@implementation TaskManager\n- (void)startTask:(Task *)task {\n  UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:task.name expirationHandler:^{\n    [self endTask:task];\n  }];\n  if (taskID != UIBackgroundTaskInvalid) {\n    task.identifier = taskID;\n  }\n}\n- (void)endTask:(Task *)task {\n  [[UIApplication sharedApplication] endBackgroundTask:task.identifier];\n}\n@end`,
           `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [self finish];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
         ],
       },
@@ -82,7 +92,44 @@ function checkBegin(context: RuleContext, call: CallExpr): void {
   if (!checkExpirationHandler(context, call, ending, stored)) return;
   if (!storage || !body) return; // returned or passed on: the caller owns ending it
   const isProperty = storage.kind !== 'var' && isPropertyReference(storage, localNames(body));
+  if (stored && storage.kind !== 'var' && reportOverwrite(context, call, ending, stored)) return;
   checkWork(context, call, body, ending, stored ?? 'id', isProperty);
+}
+
+/**
+ * A begin stored where an earlier task of the same function may still be running: a begin in a
+ * loop that does not end the task each time round, or a second begin with no end in between.
+ */
+function reportOverwrite(context: RuleContext, call: CallExpr, ending: TaskEnding, stored: string): boolean {
+  const previous = earlierOpenBegin(call, ending, stored);
+  if (!previous) return false;
+  if (previous === call) {
+    context.report({ at: call.nameSpan, messageId: 'overwrittenInLoop', data: { name: stored } });
+    return true;
+  }
+  const related = [{ at: previous.nameSpan, message: 'the earlier task begins here' }];
+  context.report({ at: call.nameSpan, messageId: 'overwritten', data: { name: stored, line: previous.range.start.line }, related });
+  return true;
+}
+
+/** The begin whose task this one's assignment would orphan (itself, when in a loop), if any. */
+function earlierOpenBegin(call: CallExpr, ending: TaskEnding, stored: string): CallExpr | undefined {
+  for (let child: SyntaxNode = call, p = call.parent; p && p.kind !== 'function' && p.kind !== 'closure'; child = p, p = p.parent) {
+    if (p.kind === 'loop' && !ending.endsBeforeReturning(p.body)) return call;
+    if (p.kind !== 'block') continue;
+    for (const statement of p.body.slice(0, p.body.indexOf(child)).reverse()) {
+      if (ending.endsBeforeReturning(statement)) return undefined;
+      const begin = callsIn(statement, (c) => c !== call && storesBeginIn(c, stored), false)[0];
+      if (begin) return begin;
+    }
+  }
+  return undefined;
+}
+
+function storesBeginIn(call: CallExpr, stored: string): boolean {
+  if (!BEGIN_BACKGROUND_TASK.some((sig) => matchesSignature(call, sig))) return false;
+  const storage = storageOf(call);
+  return typeof storage === 'object' && storage.kind !== 'var' && storageName(storage) === stored;
 }
 
 function forwardsParameter(handler: ClosureExpr, begin: CallExpr): boolean {
@@ -151,28 +198,26 @@ function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending:
   }
 }
 
+/** Closures handed to calls after the begin: where the work may go on and end the task. */
 function closuresAfter(call: CallExpr, body: CodeBody): ClosureExpr[] {
-  const found: ClosureExpr[] = [];
-  const stack: SyntaxNode[] = body.body ? [body.body] : [];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.kind === 'closure' && node.startIndex > call.startIndex && node.parent?.kind === 'call' && node.parent !== call) found.push(node);
-    if (node.kind === 'call' && node === call) continue;
-    stack.push(...childrenOf(node));
-  }
-  return found;
+  if (!body.body) return [];
+  return [...descendants(body.body, (n) => n !== call)].filter(
+    (n): n is ClosureExpr => n.kind === 'closure' && n.startIndex > call.startIndex && n.parent?.kind === 'call' && n.parent !== call,
+  );
+}
+
+/** `stored` itself, or inside a tuple, ternary or other expression built from it (`(id, remaining)`). */
+function mentions(value: Expr, stored: string): boolean {
+  return [value, ...descendants(value)].some((n) => n.kind === 'ident' && n.name === stored);
 }
 
 /** The identifier is handed to other code (an argument, a return, a property): someone else may end it. */
 function escapes(body: CodeBody, stored: string, begin: CallExpr): boolean {
-  const stack: SyntaxNode[] = body.body ? [body.body] : [];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node === begin) continue;
-    if (node.kind === 'call' && node.baseName !== 'endBackgroundTask' && node.args.some((a) => a.value.kind === 'ident' && a.value.name === stored)) return true;
-    if (node.kind === 'jump' && node.value?.kind === 'ident' && node.value.name === stored) return true;
-    if (node.kind === 'assign' && node.value.kind === 'ident' && node.value.name === stored) return true;
-    stack.push(...childrenOf(node));
+  if (!body.body) return false;
+  for (const node of descendants(body.body, (n) => n !== begin)) {
+    if (node.kind === 'call' && node !== begin && node.baseName !== 'endBackgroundTask' && node.args.some((a) => mentions(a.value, stored))) return true;
+    if (node.kind === 'jump' && node.value && mentions(node.value, stored)) return true;
+    if (node.kind === 'assign' && mentions(node.value, stored)) return true;
   }
   return false;
 }

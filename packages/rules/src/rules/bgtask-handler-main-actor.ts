@@ -1,5 +1,5 @@
-import { bindArguments, callsIn, defineRule, isMainQueue, isNil, isolationAt, memberPath } from '@bglint/core';
-import type { CallExpr, ClosureExpr, Expr, RuleContext } from '@bglint/core';
+import { bindArguments, calleeIsolation, callsIn, defineRule, isMainQueue, isNil, isolationAt, memberPath } from '@bglint/core';
+import type { CallExpr, ClosureExpr, Expr, Isolation, RuleContext } from '@bglint/core';
 
 const REGISTER = 'register(forTaskWithIdentifier:using:launchHandler:)';
 
@@ -27,6 +27,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       isolated: 'This launch handler runs on a background queue (`using: {{queue}}`), but it is formed in a main-actor context ({{because}}), so Swift 6 checks its isolation at entry and the app crashes in _dispatch_assert_queue_fail. {{mode}} Pass `using: .main`, or register from a nonisolated function with a @Sendable closure.',
+      callsMainActor: '`{{call}}` is main-actor isolated ({{because}}), but this launch handler calls it synchronously on a background queue (`using: {{queue}}`), where its isolation check traps. {{mode}} Register with `using: .main`, or hop with `Task { @MainActor in … }`.',
       assumesMain: '{{call}} runs in a launch handler on a background queue (`using: {{queue}}`) and will trap. {{mode}} Register with `using: .main`, or hop with `await MainActor.run {}`.',
     },
     examples: {
@@ -35,11 +36,13 @@ export default defineRule({
           `@main struct ExportApp: App {\n  init() {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      Store.shared.refresh(task)\n    }\n  }\n  var body: some Scene { WindowGroup { ContentView() } }\n}`,
           `class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, didFinishLaunchingWithOptions options: [UIApplication.LaunchOptionsKey: Any]?) -> Bool {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil, launchHandler: { task in self.refresh(task) })\n    return true\n  }\n}`,
           `enum Refresher {\n  static func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { @Sendable task in\n      ↓MainActor.assumeIsolated { Model.shared.reload() }\n    }\n  }\n}`,
+          `@MainActor final class Library {\n  static let shared = Library()\n  func reload() {}\n}\nenum Refresher {\n  static func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { @Sendable task in\n      Library.shared.↓reload()\n      task.setTaskCompleted(success: true)\n    }\n  }\n}`,
         ],
         valid: [
           `@main struct ExportApp: App {\n  init() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: .main) { task in\n      Store.shared.refresh(task)\n    }\n  }\n  var body: some Scene { WindowGroup { ContentView() } }\n}`,
           `final class BackgroundRefresher {\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      self.refresh(task)\n    }\n  }\n}`,
           `@MainActor final class AppModel {\n  nonisolated func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { @Sendable task in\n      Task { await AppModel.refresh(task) }\n    }\n  }\n}`,
+          `@MainActor final class Library {\n  static let shared = Library()\n  func reload() {}\n  nonisolated func scheduleNext() {}\n}\nenum Refresher {\n  static func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { @Sendable task in\n      Library.shared.scheduleNext()\n      Task { @MainActor in Library.shared.reload() }\n    }\n  }\n}`,
         ],
       },
       objc: {
@@ -83,6 +86,22 @@ function checkRegistration(context: RuleContext, call: CallExpr): void {
   for (const assumption of mainThreadAssumptions(handler)) {
     context.report({ at: assumption, messageId: 'assumesMain', data: { call: describe(assumption), queue: queueText, mode }, severity });
   }
+  for (const { call: callee, isolation: calleeIsolated } of mainActorCalls(handler, context)) {
+    context.report({
+      at: callee.nameSpan,
+      messageId: 'callsMainActor',
+      data: { call: context.text.slice(callee.startIndex, callee.nameSpan.endIndex), because: calleeIsolated.because, queue: queueText, mode },
+      severity,
+    });
+  }
+}
+
+/** Synchronous calls, in the handler itself, to declarations the project isolates to the main actor. */
+function mainActorCalls(handler: ClosureExpr, context: RuleContext): { call: CallExpr; isolation: Isolation }[] {
+  return callsIn(handler.body, () => true, false).flatMap((call) => {
+    const isolation = calleeIsolation(call, context.index);
+    return isolation ? [{ call, isolation }] : [];
+  });
 }
 
 function useMainSuggestion(context: RuleContext, queue: Expr | undefined) {

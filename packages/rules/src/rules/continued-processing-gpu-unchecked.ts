@@ -1,4 +1,4 @@
-import { defineRule, descendants, isGuardedBy, memberPath, rootOf } from '@bglint/core';
+import { defineRule, descendants, gpuRequested, gpuValueIn, isGuardedBy, lastName, rootOf } from '@bglint/core';
 import type { Expr, RuleContext, SyntaxNode } from '@bglint/core';
 
 export default defineRule({
@@ -47,18 +47,11 @@ export default defineRule({
     triggers: ['requiredResources'],
   },
   create(context) {
-    return {
-      assign(node) {
-        if (lastName(node.target) !== 'requiredResources') return;
-        const gpu = gpuValueIn(node.value);
-        if (gpu) check(context, node, gpu);
-      },
-      call(node) {
-        if (!/^(insert|formUnion|update)$/.test(node.baseName) || lastName(node.receiver) !== 'requiredResources') return;
-        const gpu = node.args.map((a) => gpuValueIn(a.value)).find(Boolean);
-        if (gpu) check(context, node, gpu);
-      },
+    const onRequest = (node: SyntaxNode) => {
+      const gpu = gpuRequested(node);
+      if (gpu) check(context, node, gpu);
     };
+    return { assign: onRequest, call: onRequest };
   },
 });
 
@@ -77,23 +70,6 @@ function wrapSuggestion(context: RuleContext, node: SyntaxNode) {
     description: 'Request the GPU only when BGTaskScheduler.supportedResources contains it',
     edits: [context.replace(node, `if BGTaskScheduler.supportedResources.contains(.gpu) {\n${indent}    ${statement}\n${indent}}`)],
   }];
-}
-
-function lastName(expr: Expr | undefined): string | undefined {
-  const path = memberPath(expr);
-  return path[path.length - 1];
-}
-
-/** `.gpu`, `BGContinuedProcessingTaskRequest.Resources.gpu`, `[.gpu]`, ObjC `…ResourcesGPU`. */
-function gpuValueIn(expr: Expr): Expr | undefined {
-  if (isGpu(expr)) return expr;
-  for (const d of descendants(expr, (n) => n.kind !== 'closure')) if (isGpu(d)) return d as Expr;
-  return undefined;
-}
-
-function isGpu(node: SyntaxNode): boolean {
-  if (node.kind === 'ident') return (node.implicitMember && node.name === 'gpu') || node.name === 'BGContinuedProcessingTaskRequestResourcesGPU';
-  return node.kind === 'member' && node.name === 'gpu';
 }
 
 /** `supportedResources.contains(.gpu)`, ObjC `supportedResources & …GPU`, or a Bool bound from one in this file. */

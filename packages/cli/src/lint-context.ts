@@ -1,0 +1,117 @@
+/**
+ * What a file is linted with, found from the files around it: the config layers that apply to it
+ * (and so its rules) and its target's settings and project facts from the project files. Shared by
+ * the CLI run and the language server, so both resolve config and targets the same way.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CONFIG_FILE_NAMES, ConfigError, isIgnored, parseConfig, rulesForFile } from '@bglint/core';
+import type { ConfigLayer, EnabledRule, FileResult, Notice, ProjectFacts, ProjectFactsBuilder, ProjectIndex, RuleSetting, TargetSettings } from '@bglint/core';
+import { ruleSets, rulesById } from '@bglint/rules';
+import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
+
+/** Which config files to use: found upward from each file, one given file, or none. */
+export interface ConfigChoice {
+  cwd: string;
+  configFile?: string;
+  noConfig: boolean;
+}
+
+/** Config layers from the outermost applicable config file down to the file's folder. */
+export class ConfigFinder {
+  private readonly byDir = new Map<string, ConfigLayer[]>();
+  private readonly single?: ConfigLayer[];
+
+  constructor(private readonly options: ConfigChoice) {
+    if (options.noConfig) this.single = [];
+    else if (options.configFile) {
+      const file = path.resolve(options.cwd, options.configFile);
+      this.single = [loadLayer(file)];
+    }
+  }
+
+  layersFor(file: string): ConfigLayer[] {
+    return this.single ?? this.forDir(path.dirname(file));
+  }
+
+  private forDir(dir: string): ConfigLayer[] {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    const own = CONFIG_FILE_NAMES.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
+    const layer = own ? loadLayer(own) : undefined;
+    const parent = path.dirname(dir);
+    const outer = layer?.root || parent === dir ? [] : this.forDir(parent);
+    const layers = layer ? [...outer, layer] : outer;
+    this.byDir.set(dir, layers);
+    return layers;
+  }
+}
+
+/** Reads and validates one config file; throws ConfigError naming the file and the bad key. */
+export function loadLayer(file: string): ConfigLayer {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(file, '', 'cannot be read');
+  }
+  return parseConfig(text, file, path.dirname(file), rulesById);
+}
+
+/** The rules enabled for a file, or undefined when its config ignores it. */
+export function rulesFor(file: string, finder: ConfigFinder, extraRules: Record<string, RuleSetting>): EnabledRule[] | undefined {
+  const layers = finder.layersFor(file);
+  const relativeTo = (l: ConfigLayer) => path.relative(l.dir, file);
+  if (isIgnored(file, layers, relativeTo)) return undefined;
+  return rulesForFile(relativeTo, layers, ruleSets, extraRules);
+}
+
+/** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
+export class TargetResolver {
+  private model: import('@bglint/project').ProjectModel | undefined;
+  private loaded = false;
+  private readonly facts: ProjectFactsBuilder;
+  /** The folders being linted (files given one by one bring no project files of their own). */
+  private readonly folders: string[];
+
+  constructor(private readonly cwd: string, private readonly paths: string[]) {
+    this.facts = projectFactsBuilder(cwd);
+    this.folders = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p)).filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
+  }
+
+  settingsFor(file: string): TargetSettings {
+    const target = this.load()?.targetFor(file);
+    if (!target) return {};
+    return {
+      swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
+      defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
+    };
+  }
+
+  /** Malformed or unreadable project files, at their line. */
+  notices(cwd: string): Notice[] {
+    return projectFileNotices(this.model, cwd);
+  }
+
+  /** The Info.plist and entitlements of the file's target, for rules; undefined outside every target. */
+  projectFor(file: string): ProjectFacts | undefined {
+    const target = this.load()?.targetFor(file);
+    return target ? this.facts.factsFor(target) : undefined;
+  }
+
+  /** Info.plist and entitlements files in the linted folders, checked by the rules that read them. */
+  lintProjectFiles(index: ProjectIndex, rulesFor: (file: string) => EnabledRule[] | undefined): FileResult[] {
+    const model = this.load();
+    return model && this.folders.length ? lintProjectFiles(model, this.cwd, this.folders, rulesFor, index) : [];
+  }
+
+  private load() {
+    if (this.loaded) return this.model;
+    this.loaded = true;
+    const root = path.resolve(this.cwd, this.paths.find((p) => fs.statSync(path.resolve(this.cwd, p), { throwIfNoEntry: false })?.isDirectory()) ?? '.');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { resolveProject } = require('@bglint/project') as typeof import('@bglint/project');
+    this.model = resolveProject(root);
+    return this.model;
+  }
+}
