@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, ProjectIndex, languageOf, lintSource, parseRuleSetting } from '@bglint/core';
-import type { RuleSetting } from '@bglint/core';
+import { ConfigError, ProjectIndex, languageOf, lintProjectFile, lintSource, parseRuleSetting, plistFacts } from '@bglint/core';
+import type { EnabledRule, FileResult, RuleSetting } from '@bglint/core';
 import { rulesById } from '@bglint/rules';
 import { startServer } from '@bglint/lsp';
 import { readPlist } from '@bglint/project';
@@ -30,12 +30,6 @@ function createHost(): LintHost {
     sourceChanged(file) {
       for (const index of indexes.values()) index.fileChanged(file);
     },
-    checkPropertyList(file, text) {
-      const plist = readPlist(text, file);
-      if (plist.ok) return [];
-      const at = { line: plist.error.line ?? 1, column: plist.error.column ?? 1 };
-      return [{ kind: 'project-file', severity: 'error', file, range: { start: at, end: at }, message: plist.error.message }];
-    },
     checkConfigFile(file) {
       try {
         loadLayer(file);
@@ -56,11 +50,24 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
     lint(file, text, parseCache) {
       const rules = rulesFor(file, finder, settingRules);
       if (!rules) return undefined;
+      const language = languageOf(file);
+      if (!language) return lintPropertyList(file, text, rules, index());
       return lintSource({
-        file, text, language: languageOf(file) ?? 'swift', rules, index: index(), target: targets.settingsFor(file), project: targets.projectFor(file), parseCache,
+        file, text, language, rules, index: index(), target: targets.settingsFor(file), project: targets.projectFor(file), parseCache,
       });
     },
   };
+}
+
+/** An open Info.plist or entitlements file: what does not parse, else the rules that check project files. */
+function lintPropertyList(file: string, text: string, rules: EnabledRule[], index: ProjectIndex): FileResult {
+  const plist = readPlist(text, file);
+  if (!plist.ok) {
+    const at = { line: plist.error.line ?? 1, column: plist.error.column ?? 1 };
+    return { file, findings: [], notices: [{ kind: 'project-file', severity: 'error', file, range: { start: at, end: at }, message: plist.error.message }], skipped: false };
+  }
+  const kind = /Info\.plist$/.test(file) ? 'info-plist' : 'entitlements';
+  return lintProjectFile({ file, kind, plist: plistFacts(plist, file), text, rules: rules.filter((r) => r.rule.checkProjectFile), index });
 }
 
 /** The `rules` setting, validated as a config file's `rules` would be. */

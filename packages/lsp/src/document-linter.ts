@@ -5,7 +5,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageOf, ParseCache } from '@bglint/core';
-import type { ConfigError, FileResult, Finding, Notice } from '@bglint/core';
+import type { ConfigError, FileResult, Finding } from '@bglint/core';
 import { toDiagnostics } from './convert';
 import type { Folders } from './folders';
 import { isPropertyList } from './watched-files';
@@ -24,7 +24,6 @@ interface Entry extends LintedVersion {
 
 export interface DocumentLinterDeps {
   folders: Folders;
-  checkPropertyList: (file: string, text: string) => Notice[];
   onConfigError: (error: ConfigError) => void;
   log: (message: string) => void;
   docsUrl: (ruleId: string) => string;
@@ -60,9 +59,7 @@ export class DocumentLinter {
   }
 
   private lintFile(file: string, document: TextDocument): FileResult {
-    const text = document.getText();
-    if (isPropertyList(file)) return { file, findings: [], notices: this.deps.checkPropertyList(file, text), skipped: false };
-    return this.deps.folders.lint(file, text, this.treeOf(document.uri), this.deps.onConfigError) ?? ignored(file);
+    return this.deps.folders.lint(file, document.getText(), this.treeOf(document.uri), this.deps.onConfigError) ?? ignored(file);
   }
 
   /** The last result for the document, of whatever version, unless configs or sources changed since. */

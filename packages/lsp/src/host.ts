@@ -2,12 +2,13 @@
  * What the server needs from the linter, given to it by the CLI: the CLI's own config lookup, target
  * resolution, project index and engine, so the editor and the command line can never disagree.
  */
-import type { ConfigError, FileResult, Notice, ParseCache } from '@bglint/core';
+import type { ConfigError, FileResult, ParseCache } from '@bglint/core';
 
 /** Lints the files of one workspace folder (or the folder of a file outside every workspace folder). */
 export interface FolderLinter {
   /**
-   * Lints one file's (unsaved) text. Undefined when the config ignores the file; throws ConfigError
+   * Lints one source, Info.plist or entitlements file's (unsaved) text, with the CLI's rules.
+   * Undefined when the config ignores the file; throws ConfigError
    * when a config file that applies to it is broken. `parseCache` holds the buffer's previous tree.
    */
   lint(file: string, text: string, parseCache?: ParseCache): FileResult | undefined;
@@ -29,6 +30,4 @@ export interface LintHost {
   checkConfigFile(file: string): ConfigError | undefined;
   /** A source file changed on disk (saved, or a branch switched): update the cross-file index. */
   sourceChanged(file: string): void;
-  /** What is wrong with an Info.plist or entitlements file's (unsaved) text, as notices with ranges. */
-  checkPropertyList(file: string, text: string): Notice[];
 }

@@ -53,7 +53,6 @@ class LanguageServer {
     this.folders = new Folders(host, () => this.settings);
     this.linter = new DocumentLinter({
       folders: this.folders,
-      checkPropertyList: (file, text) => host.checkPropertyList(file, text),
       onConfigError: (error) => this.configProblems.report(error),
       log: (message) => connection.console.warn(message),
       docsUrl,

@@ -285,6 +285,16 @@ describe('workspaces', () => {
 });
 
 describe('project files', () => {
+  test('an open entitlements file gets the project-file rules\' findings from its unsaved text', async () => {
+    const c = await start();
+    const entitlements = (extra: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n\t<key>com.apple.security.app-sandbox</key>\n\t<true/>\n${extra}</dict>\n</plist>\n`;
+    const uri = c.open(project.file('App/App.entitlements'), entitlements(''));
+    expect(await c.diagnosticsAt(uri, 1)).toEqual([]);
+    c.replaceAll(uri, 2, entitlements('\t<key>com.apple.security.temporary-exception.apple-events</key>\n\t<array><string>com.apple.finder</string></array>\n'));
+    const diagnostics = await c.diagnosticsAt(uri, 2);
+    expect(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character])).toEqual([['temporary-exception-entitlement', 5, 1]]);
+  });
+
   test('an open Info.plist that does not parse gets an error at the broken line, gone once fixed', async () => {
     const c = await start();
     const plist = '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n  <key>UIBackgroundModes</key>\n  <array><string>fetch</string>\n</dict>\n</plist>\n';
