@@ -6,6 +6,7 @@
 import { CodeActionKind } from 'vscode-languageserver';
 import type { CodeAction, Range as LspRange, TextEdit as LspTextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { applyFixes } from '@bglint/core';
 import type { FileResult, Finding, Fix } from '@bglint/core';
 import { findingDiagnostic, toRange } from './convert';
 
@@ -29,7 +30,7 @@ export function codeActions(request: ActionRequest): CodeAction[] {
     for (const finding of active.filter((f) => overlaps(toRange(f.range), request.range))) actions.push(...findingActions(finding, request));
   }
   if (wants(FIX_ALL_KIND)) {
-    const fixAll = fixAllAction(request.document.uri, active);
+    const fixAll = fixAllAction(request.document, active);
     if (fixAll) actions.push(fixAll);
   }
   return actions;
@@ -69,15 +70,12 @@ function disableFileEdit(document: TextDocument, finding: Finding): LspTextEdit 
   return { range: { start: at, end: at }, newText: `// bglint-disable ${finding.ruleId} -- ${eolOf(document)}` };
 }
 
-/** Every safe fix, skipping any that overlaps one already taken (the next run offers it again). */
-function fixAllAction(uri: string, findings: Finding[]): CodeAction | undefined {
-  const edits: { startIndex: number; endIndex: number; edit: LspTextEdit }[] = [];
-  for (const fix of findings.map((f) => f.fix).filter((f): f is Fix => Boolean(f))) {
-    const clashes = fix.edits.some((e) => edits.some((taken) => e.startIndex < taken.endIndex && taken.startIndex < e.endIndex));
-    if (!clashes) edits.push(...fix.edits.map((e) => ({ startIndex: e.startIndex, endIndex: e.endIndex, edit: toLspEdit(e) })));
-  }
-  if (edits.length === 0) return undefined;
-  return { title: 'Fix all safe bglint problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits.map((e) => e.edit) } } };
+/** Every safe fix, chosen as `bglint --fix` chooses them (source order, overlapping ones left for later). */
+function fixAllAction(document: TextDocument, findings: Finding[]): CodeAction | undefined {
+  const { fixed } = applyFixes(document.getText(), findings);
+  if (fixed.length === 0) return undefined;
+  const edits = fixed.flatMap((f) => f.fix!.edits.map(toLspEdit));
+  return { title: 'Fix all safe bglint problems', kind: FIX_ALL_KIND, edit: { changes: { [document.uri]: edits } } };
 }
 
 function toLspEdit(edit: Fix['edits'][number]): LspTextEdit {

@@ -223,6 +223,22 @@ describe('code actions', () => {
     expect(shown).toEqual({ uri: diagnostics[0]!.codeDescription!.href, external: true });
   });
 
+  test('source.fixAll.bglint applies the safe fix (as bglint --fix does) and the finding goes', async () => {
+    const c = await start();
+    const deferred = 'func start() {\n  task = UIApplication.shared.beginBackgroundTask(withName: "sync") {\n    DispatchQueue.main.async {\n      UIApplication.shared.endBackgroundTask(self.task)\n      self.task = .invalid\n    }\n  }\n}\n';
+    const uri = c.open(project.file('App/Start.swift'), deferred);
+    expect(codes(await c.diagnosticsAt(uri, 1))).toEqual(['background-task-deferred-end']);
+    const everything = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
+    const [fixAll, ...others] = await c.codeActions(uri, everything, [], ['source.fixAll']);
+    expect(others).toEqual([]);
+    expect(fixAll).toMatchObject({ title: 'Fix all safe bglint problems', kind: 'source.fixAll.bglint' });
+    const after = c.applied(uri, fixAll!);
+    expect(after).not.toContain('DispatchQueue.main.async');
+    expect(after).toContain('UIApplication.shared.endBackgroundTask(self.task)');
+    c.replaceAll(uri, 2, after);
+    expect(codes(await c.diagnosticsAt(uri, 2))).toEqual([]);
+  });
+
   test('source.fixAll.bglint applies safe fixes only, so suggestions are not offered by it', async () => {
     const c = await start();
     const { uri } = await openWithSuggestions(c);
