@@ -18,7 +18,12 @@ export class Folders {
   private roots: string[] = [];
   private readonly states = new Map<string, FolderState>();
 
-  constructor(private readonly host: LintHost, private readonly settings: () => Settings) {}
+  /** `settingsFor(root)`: a folder's own `configFile` and `rules` settings (workspace/configuration by scope). */
+  constructor(private readonly host: LintHost, private readonly settingsFor: (root: string) => Settings) {}
+
+  get workspaceRoots(): readonly string[] {
+    return this.roots;
+  }
 
   setRoots(roots: string[]): void {
     this.roots = [...roots].sort((a, b) => b.length - a.length);
@@ -63,7 +68,7 @@ export class Folders {
   }
 
   private open(root: string): FolderLinter {
-    const { configFile, rules } = this.settings();
+    const { configFile, rules } = this.settingsFor(root);
     return this.host.openFolder(root, {
       configFile: configFile && path.resolve(root, configFile),
       rules,

@@ -40,6 +40,8 @@ class LanguageServer {
   private readonly folders: Folders;
   private readonly linter: DocumentLinter;
   private settings: Settings = DEFAULT_SETTINGS;
+  /** Each workspace folder's own settings, where the client scopes them (configFile, rules). */
+  private folderSettings = new Map<string, Settings>();
   private capabilities: ClientCapabilities = {};
   /** Documents opened but not yet linted (their first change event is the open itself). */
   private readonly justOpened = new Set<string>();
@@ -50,7 +52,7 @@ class LanguageServer {
   constructor(private readonly host: LintHost, private readonly connection: Connection) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.configProblems = new ConfigProblems(connection);
-    this.folders = new Folders(host, () => this.settings);
+    this.folders = new Folders(host, (root) => this.folderSettings.get(root) ?? this.settings);
     this.linter = new DocumentLinter({
       folders: this.folders,
       onConfigError: (error) => this.configProblems.report(error),
@@ -143,14 +145,28 @@ class LanguageServer {
     }
   }
 
-  /** Settings from `workspace/configuration` when the client has it, else from the notification's payload. */
+  /**
+   * Settings from `workspace/configuration` when the client has it (once unscoped, once per workspace
+   * folder), else from the notification's payload.
+   */
   private async loadSettings(pushed?: unknown): Promise<void> {
-    const fromClient = this.capabilities.workspace?.configuration
-      ? await this.connection.workspace.getConfiguration('bglint')
-      : (pushed as { bglint?: unknown } | undefined)?.bglint;
-    if (fromClient === undefined || fromClient === null) return;
-    this.settings = readSettings(fromClient);
-    this.projectChanged();
+    const before = this.settingsSnapshot();
+    if (this.capabilities.workspace?.configuration) {
+      const roots = this.folders.workspaceRoots;
+      const scopes = [{ section: 'bglint' }, ...roots.map((root) => ({ scopeUri: URI.fromPath(root), section: 'bglint' }))];
+      const [global, ...perFolder] = (await this.connection.workspace.getConfiguration(scopes)) as unknown[];
+      if (global !== undefined && global !== null) this.settings = readSettings(global);
+      this.folderSettings = new Map(roots.flatMap((root, i) => (perFolder[i] ? [[root, readSettings(perFolder[i])] as const] : [])));
+    } else {
+      const fromClient = (pushed as { bglint?: unknown } | undefined)?.bglint;
+      if (fromClient !== undefined && fromClient !== null) this.settings = readSettings(fromClient);
+    }
+    // Clients announce configuration changes of any extension; re-lint only when ours changed.
+    if (this.settingsSnapshot() !== before) this.projectChanged();
+  }
+
+  private settingsSnapshot(): string {
+    return JSON.stringify([this.settings, [...this.folderSettings]]);
   }
 
   private watchedFilesChanged(changes: { uri: string; type: FileChangeType }[]): void {

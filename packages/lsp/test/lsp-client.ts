@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
@@ -25,6 +25,8 @@ export interface ClientOptions {
   folders?: string[];
   /** What `workspace/configuration` answers for the `bglint` section. */
   settings?: Record<string, unknown>;
+  /** What it answers for a workspace folder's scope (by folder path), instead of `settings`. */
+  folderSettings?: Record<string, Record<string, unknown>>;
   initializationOptions?: Record<string, unknown>;
   /** A script node loads before the server (`node -r`), to break a rule on purpose. */
   preload?: string;
@@ -114,7 +116,10 @@ export class LspClient {
       p.registrations.forEach((r) => this.registrations.push(r));
       return null;
     });
-    c.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.options.settings ?? null));
+    c.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) => p.items.map((item) => {
+      const folder = item.scopeUri ? this.options.folderSettings?.[fileURLToPath(item.scopeUri)] : undefined;
+      return folder ?? this.options.settings ?? null;
+    }));
     c.onRequest('workspace/diagnostic/refresh', () => (this.refreshes.push(Date.now()), null));
     c.onRequest('window/workDoneProgress/create', () => null);
   }

@@ -300,6 +300,17 @@ describe('workspaces', () => {
   });
 });
 
+describe('workspace folder settings', () => {
+  test('each folder\'s own rules setting (workspace/configuration with its scopeUri) applies to its files', async () => {
+    project.remove();
+    project = tempProject({ 'A/Sync.swift': UNBALANCED, 'B/Sync.swift': UNBALANCED });
+    const c = await start({ folders: [project.file('A'), project.file('B')], folderSettings: { [project.file('A')]: { rules: { 'background-task-unbalanced': 'warn' } } } });
+    const severity = async (rel: string) => (await c.diagnosticsAt(c.open(project.file(rel), UNBALANCED), 1)).map((d) => d.severity);
+    expect(await severity('A/Sync.swift')).toEqual([2]);
+    expect(await severity('B/Sync.swift')).toEqual([1]);
+  });
+});
+
 describe('project files', () => {
   test('an open entitlements file gets the project-file rules\' findings from its unsaved text', async () => {
     const c = await start();
