@@ -4,13 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import fg from 'fast-glob';
-import ignore from 'ignore';
 import {
-  CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, lintSource, parseConfig, passesPrefilter, rulesForFile,
+  CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, parseConfig, passesPrefilter, rulesForFile,
 } from '@bglint/core';
 import type { ConfigLayer, FileResult, LintReport, Notice, RuleSetting, TargetSettings } from '@bglint/core';
 import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
+import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
+import { Executor } from './executor';
+import { choicesOf, hashOf, passesTriggers } from './file-jobs';
+import type { LintOutcome, LintRequest, ScanOk } from './file-jobs';
 
 
 export interface RunOptions {
@@ -21,6 +23,13 @@ export interface RunOptions {
   cliRules: Record<string, RuleSetting>;
   reportUnusedDirectives: boolean;
   stdin?: { text: string; filename: string };
+  /** Lint every file, even those with none of the enabled rules' trigger strings (proves the prefilter sound). */
+  noPrefilter?: boolean;
+  /** `--cache`: where, and the bglint version that results are valid for. */
+  cache?: { location?: string; version: string };
+  jobs?: number;
+  scanInProcessBelow?: number;
+  lintInProcessBelow?: number;
 }
 
 const SOURCE_GLOB = '**/*.{swift,m,mm,h}';
@@ -37,6 +46,9 @@ export function discoverFiles(cwd: string, paths: string[]): string[] {
       continue;
     }
     const ig = gitignoreOf(abs);
+    // Loaded only to expand folders: a pre-commit run names its files.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fg = require('fast-glob') as typeof import('fast-glob');
     for (const rel of fg.sync(SOURCE_GLOB, { cwd: abs, ignore: ALWAYS_IGNORED, dot: false, followSymbolicLinks: false })) {
       if (!ig.ignores(rel)) files.add(path.join(abs, rel));
     }
@@ -47,14 +59,15 @@ export function discoverFiles(cwd: string, paths: string[]): string[] {
 export class UsageErrorForPath extends Error {}
 
 function gitignoreOf(dir: string) {
-  const ig = ignore();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ig = (require('ignore') as typeof import('ignore'))();
   const file = path.join(dir, '.gitignore');
   if (fs.existsSync(file)) ig.add(fs.readFileSync(file, 'utf8'));
   return ig;
 }
 
 /** Config layers from the outermost applicable config file down to the file's folder. */
-class ConfigFinder {
+export class ConfigFinder {
   private readonly byDir = new Map<string, ConfigLayer[]>();
   private readonly single?: ConfigLayer[];
 
@@ -100,60 +113,107 @@ export function configFor(options: RunOptions, file: string) {
 }
 
 export function runLint(options: RunOptions): LintReport {
-  const finder = new ConfigFinder(options);
-  const notices: Notice[] = [];
-  const index = new ProjectIndex();
-  const inputs: { file: string; text: string }[] = [];
-  const files = options.stdin ? [] : discoverFiles(options.cwd, options.paths);
-  for (const file of files) {
-    const text = readSource(file, notices);
-    if (text === undefined) continue;
-    const language = languageOf(file)!;
-    index.addFile(file, text, language);
-    inputs.push({ file, text });
+  const executor = new Executor(options);
+  const cache = options.cache ? LintCache.load(cacheFilePath(options.cwd, options.cache.location), options.cache.version) : undefined;
+  try {
+    return lintFiles(options, executor, cache);
+  } finally {
+    executor.close();
+    cache?.save();
   }
+}
+
+/** A file to lint: scanned from disk, or given as text (stdin). */
+interface LintInput {
+  file: string;
+  scan?: ScanOk;
+  text?: string;
+}
+
+function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | undefined): LintReport {
+  const notices: Notice[] = [];
+  const files = options.stdin ? [] : discoverFiles(options.cwd, options.paths);
+  const scans = scanFiles(files, executor, cache, notices);
+  const index = new ProjectIndex();
+  for (const scan of scans) index.addFacts(scan.facts);
+  const inputs: LintInput[] = scans.map((scan) => ({ file: scan.file, scan }));
   if (options.stdin) {
     const file = path.resolve(options.cwd, options.stdin.filename);
     index.addFile(file, options.stdin.text, languageOf(file) ?? 'swift');
     inputs.push({ file, text: options.stdin.text });
   }
   const targets = new TargetResolver(options.cwd, options.paths);
+  const slots = planFiles(inputs, options, targets);
+  const keyOf = cache ? resultKeys(options, inputs, indexDigest(index)) : undefined;
   const results: FileResult[] = [];
-  for (const { file, text } of inputs) {
-    const layers = finder.layersFor(file);
-    const relativeTo = (l: ConfigLayer) => path.relative(l.dir, file);
-    if (isIgnored(file, layers, relativeTo)) continue;
-    const rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
-    const relative = path.relative(options.cwd, file) || path.basename(file);
-    if (!passesPrefilter(text, rules)) {
-      results.push({ file: relative, findings: [], notices: [], skipped: true });
-      continue;
-    }
-    try {
-      results.push(lintSource({
-        file: relative, text, language: languageOf(file) ?? 'swift', rules, index,
-        target: targets.settingsFor(file), reportUnusedDirectives: options.reportUnusedDirectives,
-      }));
-    } catch (error) {
-      notices.push({ kind: 'rule-crash', severity: 'warning', file: relative, message: `${relative} could not be analyzed: ${(error as Error).message}` });
-    }
+  for (const outcome of lintPlanned(slots, executor, index, cache, keyOf)) {
+    if ('crash' in outcome) notices.push(outcome.crash);
+    else results.push(outcome.result);
   }
   notices.push(...targets.notices(options.cwd));
   return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
 }
 
-function readSource(file: string, notices: Notice[]): string | undefined {
-  try {
-    const buffer = fs.readFileSync(file);
-    return buffer.toString('utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    notices.push({ kind: 'unreadable-file', severity: 'warning', file, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` });
-    return undefined;
-  }
+/** Scans every file (reusing the cache's scan of files whose size and time are unchanged), in path order. */
+function scanFiles(files: string[], executor: Executor, cache: LintCache | undefined, notices: Notice[]): ScanOk[] {
+  const remembered = files.map((f) => cache?.scanOf(f, fs.statSync(f, { throwIfNoEntry: false })));
+  const fresh = new Map(executor.scan(files.filter((_, i) => !remembered[i]), cache !== undefined).map((s) => [s.file, s]));
+  return files.flatMap((file, i) => {
+    const scan = remembered[i] ?? fresh.get(file)!;
+    if ('error' in scan) {
+      notices.push({ kind: 'unreadable-file', severity: 'warning', file, message: `cannot read ${file}: ${scan.error}` });
+      return [];
+    }
+    if (!remembered[i]) cache?.rememberScan(scan);
+    return [scan];
+  });
+}
+
+type Slot = FileResult | LintRequest;
+const isRequest = (slot: Slot): slot is LintRequest => 'rules' in slot;
+
+/** Per file, in order: left out (ignored), a result already (no trigger string), or a request to lint. */
+function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetResolver): Slot[] {
+  const finder = new ConfigFinder(options);
+  return inputs.flatMap((input): Slot[] => {
+    const layers = finder.layersFor(input.file);
+    const relativeTo = (l: ConfigLayer) => path.relative(l.dir, input.file);
+    if (isIgnored(input.file, layers, relativeTo)) return [];
+    const rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
+    const relative = path.relative(options.cwd, input.file) || path.basename(input.file);
+    const passes = input.scan ? passesTriggers(input.scan.triggers, rules) : passesPrefilter(input.text!, rules);
+    if (!passes && !options.noPrefilter) return [{ file: relative, findings: [], notices: [], skipped: true }];
+    return [{
+      file: input.file, relative, rules: choicesOf(rules), target: targets.settingsFor(input.file), text: input.text,
+      reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter),
+    }];
+  });
+}
+
+function resultKeys(options: RunOptions, inputs: LintInput[], digest: string): (request: LintRequest) => string {
+  const hashes = new Map(inputs.map((i) => [i.file, i.scan?.hash]));
+  return (r) => resultKey({
+    contentHash: r.text === undefined ? hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target,
+    reportUnusedDirectives: r.reportUnusedDirectives, noPrefilter: r.noPrefilter, indexDigest: digest, version: options.cache!.version,
+  });
+}
+
+/** Outcomes in the order of `slots`: ready results as they are, cached ones from the cache, the rest linted. */
+function lintPlanned(
+  slots: Slot[], executor: Executor, index: ProjectIndex, cache: LintCache | undefined, keyOf: ((r: LintRequest) => string) | undefined,
+): LintOutcome[] {
+  const requests = slots.filter(isRequest);
+  const keys = new Map(requests.map((r) => [r, keyOf?.(r) ?? '']));
+  const cached = new Map(requests.map((r) => [r, cache?.resultOf(r.file, keys.get(r)!)]));
+  const toLint = requests.filter((r) => !cached.get(r));
+  const linted = new Map(toLint.map((r, i) => [r, i]));
+  const outcomes = executor.lint(toLint, index);
+  toLint.forEach((r, i) => cache?.rememberResult(r.file, keys.get(r)!, outcomes[i]!));
+  return slots.map((s) => (isRequest(s) ? cached.get(s) ?? outcomes[linted.get(s)!]! : { result: s }));
 }
 
 /** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
-class TargetResolver {
+export class TargetResolver {
   private model: import('@bglint/project').ProjectModel | undefined;
   private loaded = false;
 

@@ -54,13 +54,28 @@ export class ProjectIndex {
   }
 
   addFile(file: string, text: string, language: Language): void {
-    const code = stripCommentsAndStrings(text);
-    const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
-    for (const block of blocks) this.addBlock(file, code, block, language);
-    if (language === 'swift') this.addGlobals(code, blocks);
+    this.addFacts(lexFile(file, text, language));
   }
 
-  private addBlock(file: string, code: string, block: TypeBlock, language: Language): void {
+  /** Merges one file's facts; merging every file's facts in path order gives the same index as `addFile`. */
+  addFacts(facts: FileFacts): void {
+    for (const block of facts.types) this.addType(facts.file, block);
+    for (const name of facts.mainActorGlobals) this.mainActorGlobals.add(name);
+  }
+
+  /** The index as plain data (for worker threads and the cache); `ProjectIndex.fromData` restores it. */
+  toData(): ProjectIndexData {
+    return { types: [...this.types.values()], mainActorGlobals: [...this.mainActorGlobals] };
+  }
+
+  static fromData(data: ProjectIndexData): ProjectIndex {
+    const index = new ProjectIndex();
+    for (const type of data.types) index.types.set(type.name, type);
+    for (const name of data.mainActorGlobals) index.mainActorGlobals.add(name);
+    return index;
+  }
+
+  private addType(file: string, block: TypeFacts): void {
     const type = this.types.get(block.name) ?? {
       name: block.name, kinds: [], attributes: [], inherits: [], files: [], methods: [], mainActorMembers: [],
     };
@@ -69,14 +84,46 @@ export class ProjectIndex {
     for (const a of block.attributes) pushNew(type.attributes, a);
     for (const i of block.inherits) pushNew(type.inherits, i);
     pushNew(type.files, file);
-    const body = code.slice(block.bodyStart, block.bodyEnd);
-    type.methods.push(...(language === 'swift' ? swiftMethods(body) : objcMethods(body)));
-    if (language === 'swift') type.mainActorMembers.push(...mainActorDeclarations(body));
+    type.methods.push(...block.methods);
+    type.mainActorMembers.push(...block.mainActorMembers);
   }
+}
 
-  private addGlobals(code: string, blocks: TypeBlock[]): void {
-    for (const name of mainActorDeclarations(outsideBlocks(code, blocks))) this.mainActorGlobals.add(name);
-  }
+export interface ProjectIndexData {
+  types: IndexedType[];
+  mainActorGlobals: string[];
+}
+
+/** One type declaration or extension as one file states it. */
+export interface TypeFacts {
+  name: string;
+  kind: string;
+  attributes: string[];
+  inherits: string[];
+  methods: IndexedMethod[];
+  mainActorMembers: string[];
+}
+
+/** What one file adds to the index: plain data, so it can be computed in a worker or kept in the cache. */
+export interface FileFacts {
+  file: string;
+  types: TypeFacts[];
+  mainActorGlobals: string[];
+}
+
+/** The lexical pass over one file (no parse). */
+export function lexFile(file: string, text: string, language: Language): FileFacts {
+  const code = stripCommentsAndStrings(text);
+  const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
+  const types = blocks.map((block): TypeFacts => {
+    const body = code.slice(block.bodyStart, block.bodyEnd);
+    return {
+      name: block.name, kind: block.kind, attributes: block.attributes, inherits: block.inherits,
+      methods: language === 'swift' ? swiftMethods(body) : objcMethods(body),
+      mainActorMembers: language === 'swift' ? mainActorDeclarations(body) : [],
+    };
+  });
+  return { file, types, mainActorGlobals: language === 'swift' ? mainActorDeclarations(outsideBlocks(code, blocks)) : [] };
 }
 
 /** The code outside every type body, bodies replaced by one space (one pass: files can hold 1,000+ nested types). */

@@ -1,0 +1,59 @@
+/**
+ * Where the file jobs run: in this thread for small runs (a pre-commit hook on a few files must not pay
+ * for starting threads), in a pool of worker threads otherwise. The pool starts on first need and is
+ * reused by both passes.
+ */
+import * as os from 'node:os';
+import type { ProjectIndex } from '@bglint/core';
+import { lintFile, scanFile } from './file-jobs';
+import type { LintOutcome, LintRequest, ScanResult } from './file-jobs';
+import { WorkerPool } from './workers';
+
+export interface ExecutorOptions {
+  /** Worker threads for large runs (`--jobs`); default: one per core. */
+  jobs?: number;
+  /** Runs with fewer files to scan than this stay in this thread (measured: see docs/benchmarks.md). */
+  scanInProcessBelow?: number;
+  /** Runs with fewer files to parse than this stay in this thread, unless the pool is already running. */
+  lintInProcessBelow?: number;
+}
+
+export const DEFAULT_SCAN_IN_PROCESS_BELOW = 400;
+export const DEFAULT_LINT_IN_PROCESS_BELOW = 16;
+/** Files per message: large enough that messaging is negligible, small enough to balance two threads. */
+const SCAN_BATCH = 64;
+const LINT_BATCH = 4;
+
+export function defaultJobs(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+export class Executor {
+  private pool?: WorkerPool;
+
+  constructor(private readonly options: ExecutorOptions = {}) {}
+
+  scan(files: string[], withHash: boolean): ScanResult[] {
+    if (files.length < (this.options.scanInProcessBelow ?? DEFAULT_SCAN_IN_PROCESS_BELOW)) return files.map((f) => scanFile(f, withHash));
+    return this.workers().map('scan', files.map((file) => ({ file, withHash })), SCAN_BATCH);
+  }
+
+  lint(requests: LintRequest[], index: ProjectIndex): LintOutcome[] {
+    if (requests.length === 0) return [];
+    if (!this.pool && requests.length < (this.options.lintInProcessBelow ?? DEFAULT_LINT_IN_PROCESS_BELOW)) {
+      return requests.map((r) => lintFile(r, index));
+    }
+    const pool = this.workers();
+    pool.broadcast('index', [index.toData()]);
+    return pool.map('lint', requests, LINT_BATCH);
+  }
+
+  close(): void {
+    this.pool?.close();
+  }
+
+  private workers(): WorkerPool {
+    this.pool ??= new WorkerPool(this.options.jobs ?? defaultJobs());
+    return this.pool;
+  }
+}
