@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProjectIndex, TargetSettings } from '@bglint/core';
+import type { TargetSettings } from '@bglint/core';
 import { hashOf } from './file-jobs';
 import type { LintOutcome, RuleChoice, ScanOk } from './file-jobs';
 
@@ -107,7 +107,10 @@ export function resultKey(parts: ResultKeyParts): string {
   return hashOf(JSON.stringify(parts));
 }
 
-/** A digest of the whole project index: any change to a cross-file fact changes it. */
-export function indexDigest(index: ProjectIndex): string {
-  return hashOf(JSON.stringify(index.toData()));
+/**
+ * A digest of the whole project index, from each file's facts digest (the index is those facts merged
+ * in path order): any change to a cross-file fact changes it, an edit inside a method body does not.
+ */
+export function indexDigest(factsHashes: string[]): string {
+  return hashOf(factsHashes.join('\n'));
 }

@@ -13,8 +13,9 @@ export interface ScanOk {
   file: string;
   size: number;
   mtimeMs: number;
-  /** sha1 of the bytes; only computed when the cache needs it. */
+  /** sha1 of the bytes, and of the facts; only computed when the cache needs them. */
   hash?: string;
+  factsHash?: string;
   facts: FileFacts;
   /** The trigger strings of any rule that occur in the text (the prefilter, independent of config). */
   triggers: string[];
@@ -34,12 +35,14 @@ export function scanFile(file: string, withHash: boolean): ScanResult {
     return { file, error: String((error as NodeJS.ErrnoException).code ?? error) };
   }
   const text = decodeSource(buffer);
+  const facts = lexFile(file, text, languageOf(file) ?? 'swift');
   return {
     file,
     size: stat.size,
     mtimeMs: stat.mtimeMs,
     hash: withHash ? hashOf(buffer) : undefined,
-    facts: lexFile(file, text, languageOf(file) ?? 'swift'),
+    factsHash: withHash ? hashOf(JSON.stringify(facts)) : undefined,
+    facts,
     triggers: ALL_TRIGGERS.filter((t) => text.includes(t)),
   };
 }

@@ -5,12 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, parseConfig, passesPrefilter, rulesForFile,
+  CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, lexFile, parseConfig, passesPrefilter, rulesForFile,
 } from '@bglint/core';
-import type { ConfigLayer, FileResult, LintReport, Notice, RuleSetting, TargetSettings } from '@bglint/core';
+import type { ConfigLayer, FileFacts, FileResult, LintReport, Notice, RuleSetting, TargetSettings } from '@bglint/core';
 import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
 import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
 import { Executor } from './executor';
+import { sourceFilesUnder } from './source-walk';
 import { choicesOf, hashOf, passesTriggers } from './file-jobs';
 import type { LintOutcome, LintRequest, ScanOk } from './file-jobs';
 
@@ -32,9 +33,6 @@ export interface RunOptions {
   lintInProcessBelow?: number;
 }
 
-const SOURCE_GLOB = '**/*.{swift,m,mm,h}';
-const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/Pods/**', '**/Carthage/**', '**/.build/**', '**/DerivedData/**'];
-
 export function discoverFiles(cwd: string, paths: string[]): string[] {
   const files = new Set<string>();
   for (const p of paths.length ? paths : ['.']) {
@@ -46,10 +44,7 @@ export function discoverFiles(cwd: string, paths: string[]): string[] {
       continue;
     }
     const ig = gitignoreOf(abs);
-    // Loaded only to expand folders: a pre-commit run names its files.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fg = require('fast-glob') as typeof import('fast-glob');
-    for (const rel of fg.sync(SOURCE_GLOB, { cwd: abs, ignore: ALWAYS_IGNORED, dot: false, followSymbolicLinks: false })) {
+    for (const rel of sourceFilesUnder(abs)) {
       if (!ig.ignores(rel)) files.add(path.join(abs, rel));
     }
   }
@@ -126,6 +121,7 @@ export function runLint(options: RunOptions): LintReport {
 /** A file to lint: scanned from disk, or given as text (stdin). */
 interface LintInput {
   file: string;
+  facts: FileFacts;
   scan?: ScanOk;
   text?: string;
 }
@@ -134,17 +130,16 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
   const notices: Notice[] = [];
   const files = options.stdin ? [] : discoverFiles(options.cwd, options.paths);
   const scans = scanFiles(files, executor, cache, notices);
-  const index = new ProjectIndex();
-  for (const scan of scans) index.addFacts(scan.facts);
-  const inputs: LintInput[] = scans.map((scan) => ({ file: scan.file, scan }));
+  const inputs: LintInput[] = scans.map((scan) => ({ file: scan.file, facts: scan.facts, scan }));
   if (options.stdin) {
     const file = path.resolve(options.cwd, options.stdin.filename);
-    index.addFile(file, options.stdin.text, languageOf(file) ?? 'swift');
-    inputs.push({ file, text: options.stdin.text });
+    inputs.push({ file, facts: lexFile(file, options.stdin.text, languageOf(file) ?? 'swift'), text: options.stdin.text });
   }
+  const index = new ProjectIndex();
+  for (const input of inputs) index.addFacts(input.facts);
   const targets = new TargetResolver(options.cwd, options.paths);
   const slots = planFiles(inputs, options, targets);
-  const keyOf = cache ? resultKeys(options, inputs, indexDigest(index)) : undefined;
+  const keyOf = cache ? resultKeys(options, inputs) : undefined;
   const results: FileResult[] = [];
   for (const outcome of lintPlanned(slots, executor, index, cache, keyOf)) {
     if ('crash' in outcome) notices.push(outcome.crash);
@@ -190,8 +185,9 @@ function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetReso
   });
 }
 
-function resultKeys(options: RunOptions, inputs: LintInput[], digest: string): (request: LintRequest) => string {
+function resultKeys(options: RunOptions, inputs: LintInput[]): (request: LintRequest) => string {
   const hashes = new Map(inputs.map((i) => [i.file, i.scan?.hash]));
+  const digest = indexDigest(inputs.map((i) => i.scan?.factsHash ?? hashOf(JSON.stringify(i.facts))));
   return (r) => resultKey({
     contentHash: r.text === undefined ? hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target,
     reportUnusedDirectives: r.reportUnusedDirectives, noPrefilter: r.noPrefilter, indexDigest: digest, version: options.cache!.version,
