@@ -19,6 +19,9 @@ const BGLINT = path.join(root, 'packages/cli/bin/bglint.js');
 const ONE_FILE = path.join(root, 'fixtures/BackgroundTasksApp/BackgroundTasksApp/SyncService.swift');
 const TIME = fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0 ? '/usr/bin/time' : undefined;
 
+/** Files in the corpus for the parse-bound comparison (every file parsed: kept small so it stays quick). */
+const PARSE_BOUND_FILES = 300;
+
 function parseArgs(argv) {
   const args = { runs: 5, files: 6000, dir: undefined, astGrep: true };
   for (let i = 0; i < argv.length; i++) {
@@ -42,17 +45,17 @@ function corpusDir(files) {
   return dir;
 }
 
-/** One run: wall milliseconds and peak RSS in MB (when /usr/bin/time can tell). */
+/** One run: wall milliseconds, CPU milliseconds and peak RSS in MB (CPU and RSS when /usr/bin/time can tell). */
 function measure(command, args, options = {}) {
   const rssFile = path.join(os.tmpdir(), `bglint-bench-rss-${process.pid}`);
-  const [file, argv] = TIME ? [TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const [file, argv] = TIME ? [TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, args];
   const start = process.hrtime.bigint();
   const result = spawnSync(file, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26, ...options });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw result.error;
   if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  const rss = TIME ? Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : NaN;
-  return { ms, rss };
+  const [rssKb, user, system] = TIME ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+  return { ms, cpu: (user + system) * 1000, rss: rssKb / 1024 };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -84,6 +87,7 @@ function astGrepRules() {
 function main() {
   const args = parseArgs(process.argv.slice(2));
   const dir = args.dir ?? corpusDir(args.files);
+  const smallDir = corpusDir(PARSE_BOUND_FILES);
   const sources = spawnSync('find', [dir, '-type', 'f', '(', '-name', '*.swift', '-o', '-name', '*.m', '-o', '-name', '*.mm', '-o', '-name', '*.h', ')'], { encoding: 'utf8', maxBuffer: 1 << 28 })
     .stdout.split('\n').filter(Boolean);
   const bytes = sources.reduce((sum, f) => sum + fs.statSync(f).size, 0);
@@ -97,8 +101,8 @@ function main() {
     'node -e 0': ['node', ['-e', '0']],
     'bglint -j 1': bglint('-j', '1', dir),
     'bglint -j 2': bglint('-j', '2', dir),
-    'parse-bound -j 1 (--no-prefilter)': bglint('-j', '1', '--no-prefilter', dir),
-    'parse-bound -j 2 (--no-prefilter)': bglint('-j', '2', '--no-prefilter', dir),
+    'parse-bound -j 1 (--no-prefilter)': bglint('-j', '1', '--no-prefilter', smallDir),
+    'parse-bound -j 2 (--no-prefilter)': bglint('-j', '2', '--no-prefilter', smallDir),
   };
   const astGrep = args.astGrep ? findAstGrep() : undefined;
   if (astGrep) commands['ast-grep scan -j 2'] = [astGrep, ['scan', '-j', '2', '--inline-rules', astGrepRules(), dir]];
@@ -115,9 +119,12 @@ function main() {
   fs.rmSync(cacheFile, { force: true });
 
   const wall = Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, median(s.map((x) => x.ms))]));
+  const cpu = Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, median(s.map((x) => x.cpu))]));
   const rss = Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, Math.max(...s.map((x) => x.rss))]));
+  console.log(`${'command'.padEnd(36)} ${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  peak RSS`);
   for (const name of Object.keys(commands)) {
-    console.log(`${name.padEnd(36)} ${wall[name].toFixed(0).padStart(7)} ms   peak RSS ${Number.isNaN(rss[name]) ? '   n/a' : rss[name].toFixed(0).padStart(5)} MB`);
+    const mb = Number.isNaN(rss[name]) ? '   n/a' : `${rss[name].toFixed(0).padStart(5)} MB`;
+    console.log(`${name.padEnd(36)} ${wall[name].toFixed(0).padStart(5)} ms  ${Number.isNaN(cpu[name]) ? '     n/a' : `${cpu[name].toFixed(0).padStart(5)} ms`}  ${mb}`);
   }
   const ratio = (a, b) => (wall[a] / wall[b]).toFixed(2);
   console.log('\nratios (target):');
@@ -125,7 +132,7 @@ function main() {
   if (astGrep) console.log(`  cold / ast-grep                    ${ratio('bglint cold', 'ast-grep scan -j 2')}×   (≤ 0.25)`);
   console.log(`  warm / grep floor                  ${ratio('bglint warm (--cache)', 'grep floor')}×   (≤ 2)`);
   console.log(`  -j 1 / -j 2, whole run             ${ratio('bglint -j 1', 'bglint -j 2')}×`);
-  console.log(`  -j 1 / -j 2, parse-bound           ${ratio('parse-bound -j 1 (--no-prefilter)', 'parse-bound -j 2 (--no-prefilter)')}×   (≥ 1.6)`);
+  console.log(`  -j 1 / -j 2, parse-bound           ${ratio('parse-bound -j 1 (--no-prefilter)', 'parse-bound -j 2 (--no-prefilter)')}×   (≥ 1.6; ${PARSE_BOUND_FILES} generated files, all parsed)`);
   console.log(`  one file                           ${wall['bglint one file'].toFixed(0)} ms   (≤ 150 ms; node -e 0 takes ${wall['node -e 0'].toFixed(0)} ms here)`);
   console.log(`  peak RSS, cold                     ${rss['bglint cold'].toFixed(0)} MB   (≤ 300 MB)`);
 }

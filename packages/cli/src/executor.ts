@@ -12,16 +12,22 @@ import { WorkerPool } from './workers';
 export interface ExecutorOptions {
   /** Worker threads for large runs (`--jobs`); default: one per core. */
   jobs?: number;
-  /** Runs with fewer files to scan than this stay in this thread (measured: see docs/benchmarks.md). */
+  /** Runs with fewer files to scan than this stay in this thread. */
   scanInProcessBelow?: number;
   /** Runs with fewer files to parse than this stay in this thread, unless the pool is already running. */
   lintInProcessBelow?: number;
 }
 
-export const DEFAULT_SCAN_IN_PROCESS_BELOW = 400;
+/**
+ * Measured (docs/benchmarks.md): a worker costs 130–260 ms to start (thread plus loading our modules);
+ * scanning costs about 0.5 ms a file and parsing plus rules about 30 ms. Two workers save half the
+ * work, so they pay for their start from about 1,000 files to scan or 16 to parse.
+ */
+export const DEFAULT_SCAN_IN_PROCESS_BELOW = 1000;
 export const DEFAULT_LINT_IN_PROCESS_BELOW = 16;
 /** Files per message: large enough that messaging is negligible, small enough to balance two threads. */
 const SCAN_BATCH = 64;
+/** Small, because each batch ends with a turn of the worker's event loop, which frees the batch's trees. */
 const LINT_BATCH = 4;
 
 export function defaultJobs(): number {
