@@ -75,7 +75,8 @@ export class LintCache {
   rememberResult(file: string, key: string, outcome: LintOutcome): void {
     const entry = this.seen[file];
     if (!entry) return;
-    entry.result = { key, outcome };
+    // The text is left out (it is the file itself); `withSource` puts it back when a result needs it.
+    entry.result = { key, outcome: 'result' in outcome ? { result: { ...outcome.result, source: undefined } } : outcome };
     this.changed = true;
   }
 

@@ -95,8 +95,6 @@ export function lintFile(request: LintRequest, index: ProjectIndex): LintOutcome
       rules: request.rules.map((c) => ({ rule: rulesById.get(c.id)!, severity: c.severity, options: c.options })),
       reportUnusedDirectives: request.reportUnusedDirectives, noPrefilter: request.noPrefilter,
     });
-    // The text stays out of results: they cross threads and go into the cache, and nothing downstream reads it.
-    delete result.source;
     return { result };
   } catch (error) {
     return { crash: { kind: 'rule-crash', severity: 'warning', file: relative, message: `${relative} could not be analyzed: ${(error as Error).message}` } };

@@ -12,7 +12,7 @@ import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
 import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
 import { Executor } from './executor';
 import { sourceFilesUnder } from './source-walk';
-import { choicesOf, hashOf, passesTriggers } from './file-jobs';
+import { choicesOf, decodeSource, hashOf, passesTriggers } from './file-jobs';
 import type { LintOutcome, LintRequest, ScanOk } from './file-jobs';
 
 
@@ -177,7 +177,8 @@ function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetReso
     const rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
     const relative = path.relative(options.cwd, input.file) || path.basename(input.file);
     const passes = input.scan ? passesTriggers(input.scan.triggers, rules) : passesPrefilter(input.text!, rules);
-    if (!passes && !options.noPrefilter) return [{ file: relative, findings: [], notices: [], skipped: true }];
+    // Unused-directive reports need every file's directives, so that option sends every file to lintSource.
+    if (!passes && !options.noPrefilter && !options.reportUnusedDirectives) return [{ file: relative, findings: [], notices: [], skipped: true }];
     return [{
       file: input.file, relative, rules: choicesOf(rules), target: targets.settingsFor(input.file), text: input.text,
       reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter),
@@ -205,7 +206,13 @@ function lintPlanned(
   const linted = new Map(toLint.map((r, i) => [r, i]));
   const outcomes = executor.lint(toLint, index);
   toLint.forEach((r, i) => cache?.rememberResult(r.file, keys.get(r)!, outcomes[i]!));
-  return slots.map((s) => (isRequest(s) ? cached.get(s) ?? outcomes[linted.get(s)!]! : { result: s }));
+  return slots.map((s) => (isRequest(s) ? withSource(cached.get(s), s) ?? outcomes[linted.get(s)!]! : { result: s }));
+}
+
+/** A cached result with findings gets its text back (fixes apply to it); the file is unchanged since it was linted. */
+function withSource(outcome: LintOutcome | undefined, request: LintRequest): LintOutcome | undefined {
+  if (!outcome || !('result' in outcome) || outcome.result.findings.length === 0) return outcome;
+  return { result: { ...outcome.result, source: request.text ?? decodeSource(fs.readFileSync(request.file)) } };
 }
 
 /** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
