@@ -194,6 +194,8 @@ const SWIFT_FUNC = /(?<![\w@.])((?:@[\w.]+(?:\([^)]*\))?\s+)*)((?:\w+\s+)*)func\
 const OBJC_METHOD = /^[ \t]*[-+]\s*\([^)]*\)\s*(\w+)[^{;]*\{/gm;
 
 function swiftMethods(body: string): IndexedMethod[] {
+  // The regex has no literal to search for and tries every position: skip bodies it cannot match.
+  if (!body.includes('func')) return [];
   return [...body.matchAll(SWIFT_FUNC)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const text = body.slice(open, matchingBrace(body, open));
