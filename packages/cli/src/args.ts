@@ -98,7 +98,7 @@ Options:
   --write-baseline FILE            record the current findings in FILE
   --cache                          reuse results of unchanged files (and unchanged config, project facts)
   --cache-location PATH            the cache file, or a folder for it (default node_modules/.cache/bglint/)
-  -j, --jobs N                     worker threads for large runs (default: one per core)
+  -j, --jobs N                     worker threads for large runs (default: cores - 1, at least 1)
   --no-prefilter                   parse every file, even those without any rule's trigger strings (slow)
   --list-rules                     list the rules and their default severities
   -v, --version

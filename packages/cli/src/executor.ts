@@ -10,7 +10,7 @@ import type { LintOutcome, LintRequest, ScanResult } from './file-jobs';
 import { WorkerPool } from './workers';
 
 export interface ExecutorOptions {
-  /** Worker threads for large runs (`--jobs`); default: one per core. */
+  /** Worker threads for large runs (`--jobs`); default: one per core but one. */
   jobs?: number;
   /** Runs with fewer files to scan than this stay in this thread. */
   scanInProcessBelow?: number;
@@ -30,8 +30,9 @@ const SCAN_BATCH = 64;
 /** Small, because each batch ends with a turn of the worker's event loop, which frees the batch's trees. */
 const LINT_BATCH = 4;
 
+/** One worker per core but one: this thread scans alongside them, then waits while they parse. */
 export function defaultJobs(): number {
-  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 }
 
 export class Executor {
@@ -41,7 +42,8 @@ export class Executor {
 
   scan(files: string[], withHash: boolean): ScanResult[] {
     if (files.length < (this.options.scanInProcessBelow ?? DEFAULT_SCAN_IN_PROCESS_BELOW)) return files.map((f) => scanFile(f, withHash));
-    return this.workers().map('scan', files.map((file) => ({ file, withHash })), SCAN_BATCH);
+    // This thread scans too: scanning builds no trees, so nothing piles up here while it helps.
+    return this.workers().map('scan', files.map((file) => ({ file, withHash })), SCAN_BATCH, (batch) => batch.map((i) => scanFile(i.file, i.withHash)));
   }
 
   lint(requests: LintRequest[], index: ProjectIndex): LintOutcome[] {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import {
   CONFIG_FILE_NAMES, ConfigError, ProjectIndex, isIgnored, languageOf, lexFile, parseConfig, passesPrefilter, rulesForFile,
 } from '@bglint/core';
-import type { ConfigLayer, FileFacts, FileResult, LintReport, Notice, RuleSetting, TargetSettings } from '@bglint/core';
+import type { ConfigLayer, EnabledRule, FileFacts, FileResult, LintReport, Notice, RuleSetting, TargetSettings } from '@bglint/core';
 import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
 import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
 import { Executor } from './executor';
@@ -45,7 +45,7 @@ export function discoverFiles(cwd: string, paths: string[]): string[] {
     }
     const ig = gitignoreOf(abs);
     for (const rel of sourceFilesUnder(abs)) {
-      if (!ig.ignores(rel)) files.add(path.join(abs, rel));
+      if (!ig?.ignores(rel)) files.add(path.join(abs, rel));
     }
   }
   return [...files].sort();
@@ -53,12 +53,12 @@ export function discoverFiles(cwd: string, paths: string[]): string[] {
 
 export class UsageErrorForPath extends Error {}
 
+/** The folder's .gitignore, if it has one (matching every path against an empty one cost 70 ms on 6,000 files). */
 function gitignoreOf(dir: string) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ig = (require('ignore') as typeof import('ignore'))();
   const file = path.join(dir, '.gitignore');
-  if (fs.existsSync(file)) ig.add(fs.readFileSync(file, 'utf8'));
-  return ig;
+  if (!fs.existsSync(file)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('ignore') as typeof import('ignore'))().add(fs.readFileSync(file, 'utf8'));
 }
 
 /** Config layers from the outermost applicable config file down to the file's folder. */
@@ -170,11 +170,12 @@ const isRequest = (slot: Slot): slot is LintRequest => 'rules' in slot;
 /** Per file, in order: left out (ignored), a result already (no trigger string), or a request to lint. */
 function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetResolver): Slot[] {
   const finder = new ConfigFinder(options);
+  const rulesOf = rulesPerFolderConfig(options);
   return inputs.flatMap((input): Slot[] => {
     const layers = finder.layersFor(input.file);
     const relativeTo = (l: ConfigLayer) => path.relative(l.dir, input.file);
     if (isIgnored(input.file, layers, relativeTo)) return [];
-    const rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
+    const rules = rulesOf(layers, relativeTo);
     const relative = path.relative(options.cwd, input.file) || path.basename(input.file);
     const passes = input.scan ? passesTriggers(input.scan.triggers, rules) : passesPrefilter(input.text!, rules);
     // Unused-directive reports need every file's directives, so that option sends every file to lintSource.
@@ -184,6 +185,17 @@ function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetReso
       reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter),
     }];
   });
+}
+
+/** `rulesForFile`, worked out once per config when no layer has path overrides (the usual case). */
+function rulesPerFolderConfig(options: RunOptions) {
+  const known = new WeakMap<ConfigLayer[], EnabledRule[]>();
+  return (layers: ConfigLayer[], relativeTo: (l: ConfigLayer) => string): EnabledRule[] => {
+    if (layers.some((l) => l.overrides.length > 0)) return rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
+    let rules = known.get(layers);
+    if (!rules) known.set(layers, (rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules)));
+    return rules;
+  };
 }
 
 function resultKeys(options: RunOptions, inputs: LintInput[]): (request: LintRequest) => string {

@@ -37,8 +37,11 @@ export class WorkerPool {
     this.members = Array.from({ length: size }, () => this.spawn());
   }
 
-  /** Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`. */
-  map<T, R>(task: string, items: T[], batchSize: number): R[] {
+  /**
+   * Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`.
+   * With `helper`, this thread takes batches too while the workers are busy (it would only wait).
+   */
+  map<T, R>(task: string, items: T[], batchSize: number, helper?: (batch: T[]) => R[]): R[] {
     const batches: T[][] = [];
     for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize));
     const done: R[][] = new Array(batches.length);
@@ -54,7 +57,13 @@ export class WorkerPool {
     };
     this.members.forEach(dispatch);
     while (remaining > 0) {
-      for (const { member, reply } of this.awaitReplies()) {
+      if (helper && next < batches.length) {
+        const own = next++;
+        done[own] = helper(batches[own]!);
+        remaining--;
+      }
+      const replies = helper && next < batches.length ? this.drain() : this.awaitReplies();
+      for (const { member, reply } of replies) {
         if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
         done[batchOf.get(reply.id)!] = reply.results as R[];
         remaining--;
