@@ -14,17 +14,19 @@ export interface ExecutorOptions {
   jobs?: number;
   /** Runs with fewer files to scan than this stay in this thread. */
   scanInProcessBelow?: number;
-  /** Runs with fewer files to parse than this stay in this thread, unless the pool is already running. */
+  /** Runs with fewer files to parse than this parse them in this thread. */
   lintInProcessBelow?: number;
 }
 
 /**
  * Measured (docs/benchmarks.md): a worker costs 130–260 ms to start (thread plus loading our modules);
- * scanning costs about 0.5 ms a file and parsing plus rules about 30 ms. Two workers save half the
- * work, so they pay for their start from about 1,000 files to scan or 16 to parse.
+ * scanning costs about 0.5 ms a file, so a worker pays for itself from about 1,000 files. Linting in
+ * workers first sends them the project index (0.3–0.5 s of copying on 63 MB of sources), which pays
+ * off from about 64 files to parse at about 30 ms each; below that this thread lints, and 64 trees
+ * at most wait for the end of the run to be freed.
  */
 export const DEFAULT_SCAN_IN_PROCESS_BELOW = 1000;
-export const DEFAULT_LINT_IN_PROCESS_BELOW = 16;
+export const DEFAULT_LINT_IN_PROCESS_BELOW = 64;
 /** Files per message: large enough that messaging is negligible, small enough to balance two threads. */
 const SCAN_BATCH = 64;
 /** Small, because each batch ends with a turn of the worker's event loop, which frees the batch's trees. */
@@ -48,7 +50,7 @@ export class Executor {
 
   lint(requests: LintRequest[], index: ProjectIndex): LintOutcome[] {
     if (requests.length === 0) return [];
-    if (!this.pool && requests.length < (this.options.lintInProcessBelow ?? DEFAULT_LINT_IN_PROCESS_BELOW)) {
+    if (requests.length < (this.options.lintInProcessBelow ?? DEFAULT_LINT_IN_PROCESS_BELOW)) {
       return requests.map((r) => lintFile(r, index));
     }
     const pool = this.workers();

@@ -17,7 +17,15 @@ const tasks: Record<string, (items: unknown[]) => unknown[]> = {
     index = ProjectIndex.fromData(items[0] as ProjectIndexData);
     return [];
   },
-  lint: (items) => (items as LintRequest[]).map((r) => lintFile(r, index)),
+  lint: (items) => {
+    rssAfterCollection ??= process.memoryUsage.rss();
+    const results = (items as LintRequest[]).map((r) => lintFile(r, index));
+    if (process.memoryUsage.rss() > rssAfterCollection + COLLECT_AFTER_GROWTH) {
+      collect();
+      rssAfterCollection = undefined; // measured at the next batch, once the finalizers have run
+    }
+    return results;
+  },
 };
 
 function reply(message: ReplyMessage): void {
@@ -30,13 +38,7 @@ function reply(message: ReplyMessage): void {
 // lets node-tree-sitter's finalizers free the native trees of the batch just linted.
 parentPort!.on('message', ({ id, task, items }: TaskMessage) => {
   try {
-    rssAfterCollection ??= process.memoryUsage.rss();
-    const results = tasks[task]!(items);
-    if (process.memoryUsage.rss() > rssAfterCollection + COLLECT_AFTER_GROWTH) {
-      collect();
-      rssAfterCollection = undefined; // measured at the next batch, once the finalizers have run
-    }
-    reply({ id, results });
+    reply({ id, results: tasks[task]!(items) });
   } catch (error) {
     reply({ id, error: (error as Error).stack ?? String(error) });
   }
@@ -44,17 +46,21 @@ parentPort!.on('message', ({ id, task, items }: TaskMessage) => {
 
 /**
  * node-tree-sitter frees a native tree only in a finalizer, after a GC and a turn of the event loop
- * (the turn comes after each batch). V8 does not count the trees, and with a heap of its own in each
- * thread it lets garbage grow: when the process RSS has grown this much since the last collection,
- * we collect ourselves. Collecting after every batch instead cost 50% more time for 15% less memory
- * (docs/benchmarks.md).
+ * (the turn comes after each batch). V8 does not count the trees, so it sees no reason to collect:
+ * when RSS has grown this much since the last collection, we collect ourselves. Collecting after
+ * every batch instead cost 50% more time for 15% less memory (docs/benchmarks.md).
  */
 const COLLECT_AFTER_GROWTH = 64 * 2 ** 20;
 let rssAfterCollection: number | undefined;
 
+let gc: (() => void) | undefined;
+
 function collect(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('node:v8').setFlagsFromString('--expose-gc');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('node:vm').runInNewContext('gc') as () => void)();
+  if (!gc) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('node:v8').setFlagsFromString('--expose-gc');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    gc = require('node:vm').runInNewContext('gc') as () => void;
+  }
+  gc();
 }
