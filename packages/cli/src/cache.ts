@@ -1,7 +1,7 @@
 /**
  * `--cache`: one JSON file remembering, per source file, what the scan found (so an unchanged file,
  * same size and modification time, is not even read) and the last lint result with the key it was
- * computed under. The key covers everything a result depends on: the file's content hash and path,
+ * computed under; and the project's target settings (see project-memo.ts). The key covers everything a result depends on: the file's content hash and path,
  * the rules and options in effect, the target settings, the project index (the cross-file facts) and
  * the bglint version. Written atomically: a temp file renamed over the old one.
  */
@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { TargetSettings } from '@bglint/core';
 import { hashOf } from './file-jobs';
 import type { LintOutcome, RuleChoice, ScanOk } from './file-jobs';
+import type { ProjectMemo } from './project-memo';
 
 export const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/bglint/';
 const CACHE_FILE_NAME = 'cache.json';
@@ -25,6 +26,7 @@ interface CacheFile {
   format: number;
   version: string;
   entries: Record<string, Entry>;
+  project?: ProjectMemo;
 }
 
 /** `--cache-location`: a folder (existing, or written with a trailing slash) holds `cache.json`; anything else is the file. */
@@ -37,8 +39,22 @@ export function cacheFilePath(cwd: string, location = DEFAULT_CACHE_LOCATION): s
 export class LintCache {
   private readonly seen: Record<string, Entry> = {};
   private changed = false;
+  private projectMemo?: ProjectMemo;
 
-  private constructor(private readonly file: string, private readonly version: string, private readonly previous: Record<string, Entry>) {}
+  private constructor(private readonly file: string, private readonly version: string, private readonly previous: Record<string, Entry>, project?: ProjectMemo) {
+    this.projectMemo = project;
+  }
+
+  /** The project's target settings as last resolved (checked against the project files by the reader). */
+  get project(): ProjectMemo | undefined {
+    return this.projectMemo;
+  }
+
+  set project(memo: ProjectMemo | undefined) {
+    if (memo === this.projectMemo) return;
+    this.projectMemo = memo;
+    this.changed = true;
+  }
 
   /** The cache at `file`; empty when it is missing, unreadable or from another bglint version. */
   static load(file: string, version: string): LintCache {
@@ -49,7 +65,7 @@ export class LintCache {
       data = undefined;
     }
     const valid = data && data.format === CACHE_FORMAT && data.version === version;
-    return new LintCache(file, version, valid ? data!.entries : {});
+    return valid ? new LintCache(file, version, data!.entries, data!.project) : new LintCache(file, version, {});
   }
 
   /** The remembered scan of `file` if its size and modification time are unchanged. */
@@ -84,7 +100,7 @@ export class LintCache {
   save(): void {
     const dropped = Object.keys(this.previous).some((f) => !(f in this.seen));
     if (!this.changed && !dropped) return;
-    const data: CacheFile = { format: CACHE_FORMAT, version: this.version, entries: this.seen };
+    const data: CacheFile = { format: CACHE_FORMAT, version: this.version, entries: this.seen, project: this.projectMemo };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(data));

@@ -12,6 +12,8 @@ import { allRules, ruleSets, rulesById, ruleSummary } from '@bglint/rules';
 import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
 import { Executor } from './executor';
 import { sourceFilesUnder } from './source-walk';
+import { memoHolds, recordingFileSystem } from './project-memo';
+import type { ProjectMemo } from './project-memo';
 import { choicesOf, decodeSource, hashOf, passesTriggers } from './file-jobs';
 import type { LintOutcome, LintRequest, ScanOk } from './file-jobs';
 
@@ -137,7 +139,7 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
   }
   const index = new ProjectIndex();
   for (const input of inputs) index.addFacts(input.facts);
-  const targets = new TargetResolver(options.cwd, options.paths);
+  const targets = new TargetResolver(options.cwd, options.paths, cache?.project);
   const slots = planFiles(inputs, options, targets);
   const keyOf = cache ? resultKeys(options, inputs) : undefined;
   const results: FileResult[] = [];
@@ -146,6 +148,7 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
     else results.push(outcome.result);
   }
   notices.push(...targets.notices(options.cwd));
+  if (cache) cache.project = targets.toMemo();
   return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
 }
 
@@ -227,14 +230,46 @@ function withSource(outcome: LintOutcome | undefined, request: LintRequest): Lin
   return { result: { ...outcome.result, source: request.text ?? decodeSource(fs.readFileSync(request.file)) } };
 }
 
-/** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
+/**
+ * Swift language mode and default isolation per source file, from the project files (loaded lazily).
+ * With `--cache`, the settings of the last run are reused while the project files are unchanged.
+ */
 export class TargetResolver {
   private model: import('@bglint/project').ProjectModel | undefined;
   private loaded = false;
+  private readonly root: string;
+  private recording?: ReturnType<typeof recordingFileSystem>;
+  private readonly settings: Record<string, TargetSettings> = {};
 
-  constructor(private readonly cwd: string, private readonly paths: string[]) {}
+  constructor(private readonly cwd: string, private readonly paths: string[], private readonly memo?: ProjectMemo) {
+    this.root = path.resolve(cwd, paths.find((p) => fs.statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory()) ?? '.');
+    if (!memoHolds(memo, this.root)) this.memo = undefined;
+  }
 
   settingsFor(file: string): TargetSettings {
+    const known = this.loaded ? undefined : this.memo?.settings[file];
+    this.settings[file] = known ?? this.resolve(file);
+    return this.settings[file];
+  }
+
+  notices(cwd: string): Notice[] {
+    const errors = this.loaded ? this.model?.errors ?? [] : this.memo?.errors ?? [];
+    return errors.map((e) => ({
+      kind: 'project-file' as const, severity: 'warning' as const, file: path.relative(cwd, e.file),
+      message: `${path.relative(cwd, e.file)}: ${e.message}`,
+    }));
+  }
+
+  /** What to remember for the next run (undefined when nothing was asked, so the old memo stays). */
+  toMemo(): ProjectMemo | undefined {
+    if (!this.loaded) return this.memo;
+    return {
+      root: this.root, reads: this.recording!.reads, lists: this.recording!.lists, settings: this.settings,
+      errors: (this.model?.errors ?? []).map((e) => ({ file: e.file, message: e.message })),
+    };
+  }
+
+  private resolve(file: string): TargetSettings {
     const target = this.load()?.targetFor(file);
     if (!target) return {};
     return {
@@ -243,20 +278,13 @@ export class TargetResolver {
     };
   }
 
-  notices(cwd: string): Notice[] {
-    return (this.model?.errors ?? []).map((e) => ({
-      kind: 'project-file' as const, severity: 'warning' as const, file: path.relative(cwd, e.file),
-      message: `${path.relative(cwd, e.file)}: ${e.message}`,
-    }));
-  }
-
   private load() {
     if (this.loaded) return this.model;
     this.loaded = true;
-    const root = path.resolve(this.cwd, this.paths.find((p) => fs.statSync(path.resolve(this.cwd, p), { throwIfNoEntry: false })?.isDirectory()) ?? '.');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { resolveProject } = require('@bglint/project') as typeof import('@bglint/project');
-    this.model = resolveProject(root);
+    const { resolveProject, nodeFileSystem } = require('@bglint/project') as typeof import('@bglint/project');
+    this.recording = recordingFileSystem(nodeFileSystem);
+    this.model = resolveProject(this.root, { fs: this.recording.fs });
     return this.model;
   }
 }

@@ -122,3 +122,48 @@ test('--cache-location names the cache file, or a folder to keep it in', () => {
   lint({ cache: { version: '1', location: 'caches/' } });
   expect(fs.existsSync(path.join(dir, 'caches/cache.json'))).toBe(true);
 });
+
+describe('the project facts', () => {
+  const PACKAGE = `// swift-tools-version:5.9
+import PackageDescription
+
+let package = Package(name: "App", targets: [.target(name: "App")])
+`;
+  const REFRESH = `import BackgroundTasks
+
+@MainActor
+final class RefreshScheduler {
+    func register() {
+        BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in
+            self.handle(task)
+        }
+    }
+}
+`;
+  const severities = () => runLint({ cwd: dir, paths: ['.'], noConfig: false, cliRules: {}, reportUnusedDirectives: false, cache: { version: '1' } })
+    .results.flatMap((r) => r.findings.map((f) => `${f.ruleId} ${f.severity}`));
+
+  beforeEach(() => {
+    fs.rmSync(path.join(dir, 'Uploader.swift'));
+    fs.rmSync(path.join(dir, 'Uploader+Finish.swift'));
+    fs.mkdirSync(path.join(dir, 'Sources/App'), { recursive: true });
+    write('Package.swift', PACKAGE);
+    write('Sources/App/Refresh.swift', REFRESH);
+  });
+
+  test('are reused while the project files are unchanged', () => {
+    expect(severities()).toEqual(['bgtask-handler-main-actor warning']);
+    // Plant Swift 6 in the remembered settings: a run that reuses them reports an error.
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    for (const file of Object.keys(data.project.settings)) data.project.settings[file] = { swiftLanguageMode: 6 };
+    for (const entry of Object.values<any>(data.entries)) delete entry.result;
+    fs.writeFileSync(cacheFile, JSON.stringify(data));
+    expect(severities()).toEqual(['bgtask-handler-main-actor error']);
+  });
+
+  test('a change to a project file (the Swift language mode) re-lints the files it applies to', () => {
+    expect(severities()).toEqual(['bgtask-handler-main-actor warning']);
+    write('Package.swift', PACKAGE.replace('swift-tools-version:5.9', 'swift-tools-version:6.0'));
+    expect(severities()).toEqual(['bgtask-handler-main-actor error']);
+  });
+});
