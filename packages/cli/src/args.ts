@@ -23,6 +23,9 @@ export interface CliOptions {
   cache: boolean;
   fix: boolean;
   fixDryRun: boolean;
+  cacheLocation?: string;
+  jobs?: number;
+  noPrefilter: boolean;
 }
 
 export class UsageError extends Error {}
@@ -31,7 +34,7 @@ const VALUE_FLAGS: Record<string, keyof CliOptions> = {
   '--format': 'format', '-f': 'format', '--output-file': 'outputFile', '-o': 'outputFile',
   '--max-warnings': 'maxWarnings', '--rule': 'rules', '--stdin-filename': 'stdinFilename', '--config': 'config',
   '-c': 'config', '--print-config': 'printConfig', '--sarif-category': 'sarifCategory', '--baseline': 'baseline',
-  '--write-baseline': 'writeBaseline',
+  '--write-baseline': 'writeBaseline', '--cache-location': 'cacheLocation', '--jobs': 'jobs', '-j': 'jobs',
 };
 
 const BOOLEAN_FLAGS: Record<string, [keyof CliOptions, boolean]> = {
@@ -39,6 +42,7 @@ const BOOLEAN_FLAGS: Record<string, [keyof CliOptions, boolean]> = {
   '-v': ['version', true], '--help': ['help', true], '-h': ['help', true], '--no-config': ['noConfig', true],
   '--report-unused-disable-directives': ['reportUnusedDisableDirectives', true], '--color': ['color', true],
   '--no-color': ['color', false], '--cache': ['cache', true], '--fix': ['fix', true], '--fix-dry-run': ['fixDryRun', true],
+  '--no-prefilter': ['noPrefilter', true],
 };
 
 /** `bglint lsp [--stdio]`: the language server instead of a run (the transport flag is read by the server). */
@@ -49,7 +53,7 @@ export function isLanguageServerCommand(argv: string[]): boolean {
 export function parseArgs(argv: string[]): CliOptions {
   const options: CliOptions = {
     paths: [], format: 'stylish', quiet: false, rules: [], stdin: false, listRules: false, version: false, help: false,
-    noConfig: false, reportUnusedDisableDirectives: false, cache: false, fix: false, fixDryRun: false,
+    noConfig: false, reportUnusedDisableDirectives: false, cache: false, fix: false, fixDryRun: false, noPrefilter: false,
   };
   const record = options as unknown as Record<string, unknown>;
   for (let i = 0; i < argv.length; i++) {
@@ -66,6 +70,9 @@ export function parseArgs(argv: string[]): CliOptions {
       else if (key === 'maxWarnings') {
         if (!/^-?\d+$/.test(value)) throw new UsageError(`--max-warnings expects a number, got ${JSON.stringify(value)}`);
         options.maxWarnings = Number(value);
+      } else if (key === 'jobs') {
+        if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--jobs expects a number of threads (1 or more), got ${JSON.stringify(value)}`);
+        options.jobs = Number(value);
       } else record[key] = value;
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option ${arg} (see bglint --help)`);
@@ -101,6 +108,10 @@ Options:
   --sarif-category ID              GitHub code scanning category (automationDetails.id)
   --baseline FILE                  report only findings not in FILE
   --write-baseline FILE            record the current findings in FILE
+  --cache                          reuse results of unchanged files (and unchanged config, project facts)
+  --cache-location PATH            the cache file, or a folder for it (default node_modules/.cache/bglint/)
+  -j, --jobs N                     worker threads for large runs (default: cores - 1, at least 1)
+  --no-prefilter                   parse every file, even those without any rule's trigger strings (slow)
   --list-rules                     list the rules and their default severities
   -v, --version
   -h, --help

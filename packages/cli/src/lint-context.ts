@@ -9,6 +9,8 @@ import { CONFIG_FILE_NAMES, ConfigError, isIgnored, parseConfig, rulesForFile } 
 import type { ConfigLayer, EnabledRule, FileResult, Notice, ProjectFacts, ProjectFactsBuilder, ProjectIndex, RuleSetting, TargetSettings } from '@bglint/core';
 import { ruleSets, rulesById } from '@bglint/rules';
 import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
+import { memoHolds, recordingFileSystem } from './project-memo';
+import type { ProjectMemo } from './project-memo';
 
 /** Which config files to use: found upward from each file, one given file, or none. */
 export interface ConfigChoice {
@@ -66,31 +68,42 @@ export function rulesFor(file: string, finder: ConfigFinder, extraRules: Record<
   return rulesForFile(relativeTo, layers, ruleSets, extraRules);
 }
 
-/** Swift language mode and default isolation per source file, from the project files (loaded lazily). */
+/**
+ * Per source file, from the project files (loaded lazily): Swift language mode and default isolation,
+ * and the target's Info.plist and entitlements. With `--cache`, the settings of the last run are reused
+ * while the project files they were read from are unchanged.
+ */
 export class TargetResolver {
   private model: import('@bglint/project').ProjectModel | undefined;
   private loaded = false;
+  private readonly root: string;
+  private recording?: ReturnType<typeof recordingFileSystem>;
+  private readonly settings: Record<string, TargetSettings> = {};
   private readonly facts: ProjectFactsBuilder;
   /** The folders being linted (files given one by one bring no project files of their own). */
   private readonly folders: string[];
 
-  constructor(private readonly cwd: string, private readonly paths: string[]) {
+  constructor(private readonly cwd: string, paths: string[], private readonly memo?: ProjectMemo) {
     this.facts = projectFactsBuilder(cwd);
     this.folders = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p)).filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
+    this.root = path.resolve(cwd, paths.find((p) => fs.statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory()) ?? '.');
+    if (!memoHolds(memo, this.root)) this.memo = undefined;
   }
 
   settingsFor(file: string): TargetSettings {
-    const target = this.load()?.targetFor(file);
-    if (!target) return {};
-    return {
-      swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
-      defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
-    };
+    if (this.settings[file]) return this.settings[file];
+    const known = this.loaded ? undefined : this.memo?.settings[file];
+    this.settings[file] = known ?? this.resolve(file);
+    return this.settings[file];
   }
 
-  /** Malformed or unreadable project files, at their line. */
+  /** Malformed or unreadable project files, at their line (from the last run's memo when nothing was loaded). */
   notices(cwd: string): Notice[] {
-    return projectFileNotices(this.model, cwd);
+    if (this.loaded || !this.memo) return projectFileNotices(this.model, cwd);
+    return this.memo.errors.map((e) => ({
+      kind: 'project-file' as const, severity: 'warning' as const, file: path.relative(cwd, e.file),
+      message: `${path.relative(cwd, e.file)}: ${e.message}`,
+    }));
   }
 
   /** The Info.plist and entitlements of the file's target, for rules; undefined outside every target. */
@@ -101,17 +114,36 @@ export class TargetResolver {
 
   /** Info.plist and entitlements files in the linted folders, checked by the rules that read them. */
   lintProjectFiles(index: ProjectIndex, rulesFor: (file: string) => EnabledRule[] | undefined): FileResult[] {
+    if (this.folders.length === 0) return [];
     const model = this.load();
-    return model && this.folders.length ? lintProjectFiles(model, this.cwd, this.folders, rulesFor, index) : [];
+    return model ? lintProjectFiles(model, this.cwd, this.folders, rulesFor, index) : [];
+  }
+
+  /** What to remember for the next run (undefined when nothing was asked, so the old memo stays). */
+  toMemo(): ProjectMemo | undefined {
+    if (!this.loaded) return this.memo;
+    return {
+      root: this.root, reads: this.recording!.reads, lists: this.recording!.lists, settings: this.settings,
+      errors: (this.model?.errors ?? []).map((e) => ({ file: e.file, message: e.message })),
+    };
+  }
+
+  private resolve(file: string): TargetSettings {
+    const target = this.load()?.targetFor(file);
+    if (!target) return {};
+    return {
+      swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
+      defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
+    };
   }
 
   private load() {
     if (this.loaded) return this.model;
     this.loaded = true;
-    const root = path.resolve(this.cwd, this.paths.find((p) => fs.statSync(path.resolve(this.cwd, p), { throwIfNoEntry: false })?.isDirectory()) ?? '.');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { resolveProject } = require('@bglint/project') as typeof import('@bglint/project');
-    this.model = resolveProject(root);
+    const { resolveProject, nodeFileSystem } = require('@bglint/project') as typeof import('@bglint/project');
+    this.recording = recordingFileSystem(nodeFileSystem);
+    this.model = resolveProject(this.root, { fs: this.recording.fs });
     return this.model;
   }
 }

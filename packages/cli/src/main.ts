@@ -55,6 +55,9 @@ function execute(options: CliOptions, io: Io): number {
     cliRules: cliRules(options.rules),
     reportUnusedDirectives: options.reportUnusedDisableDirectives,
     stdin: options.stdin ? { text: io.readStdin(), filename: options.stdinFilename! } : undefined,
+    noPrefilter: options.noPrefilter,
+    cache: options.cache ? { location: options.cacheLocation, version: VERSION } : undefined,
+    jobs: options.jobs,
   };
   if (options.printConfig) {
     const { layers, rules } = configFor(runOptions, options.printConfig);

@@ -3,7 +3,6 @@
  * `ignores`, `root`. Validation names the file, the key path and what was expected. Never runs code.
  */
 import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
 import type { Severity } from '../types';
 import type { Rule } from '../engine/rule';
 import type { EnabledRule } from '../engine/runner';
@@ -32,6 +31,12 @@ export class ConfigError extends Error {
 const SEVERITY_WORDS: Record<string, Severity | 'off'> = {
   off: 'off', '0': 'off', warn: 'warning', warning: 'warning', '1': 'warning', error: 'error', '2': 'error', note: 'note', info: 'note',
 };
+
+/** The YAML parser loads on first use: it is the costliest module at startup, and most runs read no YAML. */
+function parseYaml(text: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as typeof import('yaml')).parse(text);
+}
 
 /** Parses and validates one config file's text. */
 export function parseConfig(text: string, file: string, dir: string, knownRules: Map<string, Rule>): ConfigLayer {

@@ -70,16 +70,35 @@ export class ProjectIndex {
   }
 
   addFile(file: string, text: string, language: Language): void {
-    const code = stripCommentsAndStrings(text);
-    const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
-    for (const block of blocks) this.addBlock(file, code, block, language);
-    if (language === 'swift') this.addGlobals(code, blocks);
-    const registrations = taskRegistrationsIn(text, code, language);
-    registrations.identifiers.forEach((id) => this.registeredTaskIds.add(id));
-    this.unresolvedTaskRegistrations += registrations.unresolved;
+    this.addFacts(lexFile(file, text, language));
   }
 
-  private addBlock(file: string, code: string, block: TypeBlock, language: Language): void {
+  /** Merges one file's facts; merging every file's facts in path order gives the same index as `addFile`. */
+  addFacts(facts: FileFacts): void {
+    for (const block of facts.types) this.addType(facts.file, block);
+    for (const name of facts.mainActorGlobals) this.mainActorGlobals.add(name);
+    for (const id of facts.registeredTaskIds) this.registeredTaskIds.add(id);
+    this.unresolvedTaskRegistrations += facts.unresolvedTaskRegistrations;
+  }
+
+  /** The index as plain data (for worker threads and the cache); `ProjectIndex.fromData` restores it. */
+  toData(): ProjectIndexData {
+    return {
+      types: [...this.types.values()], mainActorGlobals: [...this.mainActorGlobals],
+      registeredTaskIds: [...this.registeredTaskIds], unresolvedTaskRegistrations: this.unresolvedTaskRegistrations,
+    };
+  }
+
+  static fromData(data: ProjectIndexData): ProjectIndex {
+    const index = new ProjectIndex();
+    for (const type of data.types) index.types.set(type.name, type);
+    for (const name of data.mainActorGlobals) index.mainActorGlobals.add(name);
+    for (const id of data.registeredTaskIds) index.registeredTaskIds.add(id);
+    index.unresolvedTaskRegistrations = data.unresolvedTaskRegistrations;
+    return index;
+  }
+
+  private addType(file: string, block: TypeFacts): void {
     const type = this.types.get(block.name) ?? {
       name: block.name, kinds: [], attributes: [], inherits: [], files: [], methods: [], mainActorMembers: [],
     };
@@ -88,24 +107,68 @@ export class ProjectIndex {
     for (const a of block.attributes) pushNew(type.attributes, a);
     for (const i of block.inherits) pushNew(type.inherits, i);
     pushNew(type.files, file);
-    const body = code.slice(block.bodyStart, block.bodyEnd);
-    type.methods.push(...(language === 'swift' ? swiftMethods(body) : objcMethods(body)));
-    if (language === 'swift' && body.includes('@MainActor')) type.mainActorMembers.push(...mainActorDeclarations(body));
-  }
-
-  private addGlobals(code: string, blocks: TypeBlock[]): void {
-    if (!code.includes('@MainActor')) return;
-    for (const name of mainActorDeclarations(outsideBlocks(code, blocks))) this.mainActorGlobals.add(name);
+    type.methods.push(...block.methods);
+    type.mainActorMembers.push(...block.mainActorMembers);
   }
 }
 
-/** The code with every type body blanked (one pass; nested bodies lie inside their outer one). */
+export interface ProjectIndexData {
+  types: IndexedType[];
+  mainActorGlobals: string[];
+  registeredTaskIds: string[];
+  unresolvedTaskRegistrations: number;
+}
+
+/** One type declaration or extension as one file states it. */
+export interface TypeFacts {
+  name: string;
+  kind: string;
+  attributes: string[];
+  inherits: string[];
+  methods: IndexedMethod[];
+  mainActorMembers: string[];
+}
+
+/** What one file adds to the index: plain data, so it can be computed in a worker or kept in the cache. */
+export interface FileFacts {
+  file: string;
+  types: TypeFacts[];
+  mainActorGlobals: string[];
+  registeredTaskIds: string[];
+  unresolvedTaskRegistrations: number;
+}
+
+/** The lexical pass over one file (no parse). */
+export function lexFile(file: string, text: string, language: Language): FileFacts {
+  const code = stripCommentsAndStrings(text);
+  const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
+  const types = blocks.map((block): TypeFacts => {
+    const body = code.slice(block.bodyStart, block.bodyEnd);
+    return {
+      name: block.name, kind: block.kind, attributes: block.attributes, inherits: block.inherits,
+      methods: language === 'swift' ? swiftMethods(body) : objcMethods(body),
+      mainActorMembers: language === 'swift' && body.includes('@MainActor') ? mainActorDeclarations(body) : [],
+    };
+  });
+  const globals = language === 'swift' && code.includes('@MainActor') ? mainActorDeclarations(outsideBlocks(code, blocks)) : [];
+  const registrations = taskRegistrationsIn(text, code, language);
+  const facts: FileFacts = {
+    file, types, mainActorGlobals: globals,
+    registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
+  };
+  // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
+  // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
+  // gives the facts strings of their own (measured: 106 MB of heap for 12,000 files before, see docs/benchmarks.md).
+  return JSON.parse(JSON.stringify(facts)) as FileFacts;
+}
+
+/** The code outside every type body, bodies replaced by one space (one pass: files can hold 1,000+ nested types). */
 function outsideBlocks(code: string, blocks: TypeBlock[]): string {
   const parts: string[] = [];
   let at = 0;
   for (const b of [...blocks].sort((x, y) => x.bodyStart - y.bodyStart)) {
-    if (b.bodyStart < at) continue;
-    parts.push(code.slice(at, b.bodyStart), ' '.repeat(b.bodyEnd - b.bodyStart));
+    if (b.bodyStart < at) continue; // nested in a body already left out
+    parts.push(code.slice(at, b.bodyStart), ' ');
     at = b.bodyEnd;
   }
   parts.push(code.slice(at));

@@ -1,0 +1,135 @@
+/**
+ * `--cache`: one JSON file remembering, per source file, what the scan found (so an unchanged file,
+ * same size and modification time, is not even read) and the last lint result with the key it was
+ * computed under; and the project's target settings (see project-memo.ts). The key covers everything a result depends on: the file's content hash and path,
+ * the rules and options in effect, the target settings, the project index (the cross-file facts) and
+ * the bglint version. Written atomically: a temp file renamed over the old one.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ProjectFacts, TargetSettings } from '@bglint/core';
+import { hashOf } from './file-jobs';
+import type { LintOutcome, RuleChoice, ScanOk } from './file-jobs';
+import type { ProjectMemo } from './project-memo';
+
+export const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/bglint/';
+const CACHE_FILE_NAME = 'cache.json';
+/** Bumped when the layout of the cache file changes. */
+const CACHE_FORMAT = 1;
+
+interface Entry {
+  scan: ScanOk;
+  result?: { key: string; outcome: LintOutcome };
+}
+
+interface CacheFile {
+  format: number;
+  version: string;
+  entries: Record<string, Entry>;
+  project?: ProjectMemo;
+}
+
+/** `--cache-location`: a folder (existing, or written with a trailing slash) holds `cache.json`; anything else is the file. */
+export function cacheFilePath(cwd: string, location = DEFAULT_CACHE_LOCATION): string {
+  const resolved = path.resolve(cwd, location);
+  const isFolder = /[\\/]$/.test(location) || fs.statSync(resolved, { throwIfNoEntry: false })?.isDirectory();
+  return isFolder ? path.join(resolved, CACHE_FILE_NAME) : resolved;
+}
+
+export class LintCache {
+  private readonly seen: Record<string, Entry> = {};
+  private changed = false;
+  private projectMemo?: ProjectMemo;
+
+  private constructor(private readonly file: string, private readonly version: string, private readonly previous: Record<string, Entry>, project?: ProjectMemo) {
+    this.projectMemo = project;
+  }
+
+  /** The project's target settings as last resolved (checked against the project files by the reader). */
+  get project(): ProjectMemo | undefined {
+    return this.projectMemo;
+  }
+
+  set project(memo: ProjectMemo | undefined) {
+    if (memo === this.projectMemo) return;
+    this.projectMemo = memo;
+    this.changed = true;
+  }
+
+  /** The cache at `file`; empty when it is missing, unreadable or from another bglint version. */
+  static load(file: string, version: string): LintCache {
+    let data: CacheFile | undefined;
+    try {
+      data = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
+    } catch {
+      data = undefined;
+    }
+    const valid = data && data.format === CACHE_FORMAT && data.version === version;
+    return valid ? new LintCache(file, version, data!.entries, data!.project) : new LintCache(file, version, {});
+  }
+
+  /** The remembered scan of `file` if its size and modification time are unchanged. */
+  scanOf(file: string, stat: fs.Stats | undefined): ScanOk | undefined {
+    const scan = this.previous[file]?.scan;
+    if (!scan || !stat || scan.size !== stat.size || scan.mtimeMs !== stat.mtimeMs) return undefined;
+    this.seen[file] ??= this.previous[file]!;
+    return scan;
+  }
+
+  rememberScan(scan: ScanOk): void {
+    const before = this.previous[scan.file];
+    // A file touched but not changed keeps its result: the result key holds the content hash.
+    this.seen[scan.file] = { scan, result: before?.scan.hash === scan.hash ? before?.result : undefined };
+    this.changed = true;
+  }
+
+  resultOf(file: string, key: string): LintOutcome | undefined {
+    const result = this.seen[file]?.result;
+    return result?.key === key ? result.outcome : undefined;
+  }
+
+  rememberResult(file: string, key: string, outcome: LintOutcome): void {
+    const entry = this.seen[file];
+    if (!entry) return;
+    // The text is left out (it is the file itself); `withSource` puts it back when a result needs it.
+    entry.result = { key, outcome: 'result' in outcome ? { result: { ...outcome.result, source: undefined } } : outcome };
+    this.changed = true;
+  }
+
+  /** Writes the entries of this run's files (deleted files drop out), if anything changed. */
+  save(): void {
+    const dropped = Object.keys(this.previous).some((f) => !(f in this.seen));
+    if (!this.changed && !dropped) return;
+    const data: CacheFile = { format: CACHE_FORMAT, version: this.version, entries: this.seen, project: this.projectMemo };
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify(data));
+    fs.renameSync(temp, this.file);
+  }
+}
+
+export interface ResultKeyParts {
+  contentHash: string;
+  relative: string;
+  rules: RuleChoice[];
+  target: TargetSettings;
+  /** The target's Info.plist and entitlements as rules read them: a plist edit re-lints its target's files. */
+  project?: ProjectFacts;
+  reportUnusedDirectives: boolean;
+  noPrefilter: boolean;
+  /** `indexDigest(index)`: the cross-file facts every rule may consult. */
+  indexDigest: string;
+  version: string;
+}
+
+export function resultKey(parts: ResultKeyParts): string {
+  return hashOf(JSON.stringify(parts));
+}
+
+/**
+ * A digest of the whole project index, from each file's facts digest (the index is those facts merged
+ * in path order): any change to a cross-file fact changes it, an edit inside a method body does not.
+ */
+export function indexDigest(factsHashes: string[]): string {
+  return hashOf(factsHashes.join('\n'));
+}

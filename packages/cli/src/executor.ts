@@ -1,0 +1,69 @@
+/**
+ * Where the file jobs run: in this thread for small runs (a pre-commit hook on a few files must not pay
+ * for starting threads), in a pool of worker threads otherwise. The pool starts on first need and is
+ * reused by both passes.
+ */
+import * as os from 'node:os';
+import type { ProjectIndex } from '@bglint/core';
+import { lintFile, scanFile } from './file-jobs';
+import type { LintOutcome, LintRequest, ScanResult } from './file-jobs';
+import { WorkerPool } from './workers';
+
+export interface ExecutorOptions {
+  /** Worker threads for large runs (`--jobs`); default: one per core but one. */
+  jobs?: number;
+  /** Runs with fewer files to scan than this stay in this thread. */
+  scanInProcessBelow?: number;
+  /** Runs with fewer files to parse than this parse them in this thread. */
+  lintInProcessBelow?: number;
+}
+
+/**
+ * Measured (docs/benchmarks.md): a worker costs 130–260 ms to start (thread plus loading our modules);
+ * scanning costs about 0.5 ms a file, so a worker pays for itself from about 1,000 files. Linting in
+ * workers first sends them the project index (0.3–0.5 s of copying on 63 MB of sources), which pays
+ * off from about 64 files to parse at about 30 ms each; below that this thread lints, and 64 trees
+ * at most wait for the end of the run to be freed.
+ */
+export const DEFAULT_SCAN_IN_PROCESS_BELOW = 1000;
+export const DEFAULT_LINT_IN_PROCESS_BELOW = 64;
+/** Files per message: large enough that messaging is negligible, small enough to balance two threads. */
+const SCAN_BATCH = 64;
+/** Small, because each batch ends with a turn of the worker's event loop, which frees the batch's trees. */
+const LINT_BATCH = 4;
+
+/** One worker per core but one: this thread scans alongside them, then waits while they parse. */
+export function defaultJobs(): number {
+  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+}
+
+export class Executor {
+  private pool?: WorkerPool;
+
+  constructor(private readonly options: ExecutorOptions = {}) {}
+
+  scan(files: string[], withHash: boolean): ScanResult[] {
+    if (files.length < (this.options.scanInProcessBelow ?? DEFAULT_SCAN_IN_PROCESS_BELOW)) return files.map((f) => scanFile(f, withHash));
+    // This thread scans too: scanning builds no trees, so nothing piles up here while it helps.
+    return this.workers().map('scan', files.map((file) => ({ file, withHash })), SCAN_BATCH, (batch) => batch.map((i) => scanFile(i.file, i.withHash)));
+  }
+
+  lint(requests: LintRequest[], index: ProjectIndex): LintOutcome[] {
+    if (requests.length === 0) return [];
+    if (requests.length < (this.options.lintInProcessBelow ?? DEFAULT_LINT_IN_PROCESS_BELOW)) {
+      return requests.map((r) => lintFile(r, index));
+    }
+    const pool = this.workers();
+    pool.broadcast('index', [index.toData()]);
+    return pool.map('lint', requests, LINT_BATCH);
+  }
+
+  close(): void {
+    this.pool?.close();
+  }
+
+  private workers(): WorkerPool {
+    this.pool ??= new WorkerPool(this.options.jobs ?? defaultJobs());
+    return this.pool;
+  }
+}

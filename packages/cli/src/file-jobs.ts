@@ -1,0 +1,104 @@
+/**
+ * The two things done to one file, as plain data in and out so the same code runs in-process and in
+ * a worker thread: `scanFile` (read once: content hash, lexical facts for the project index, which rule
+ * trigger strings occur) and `lintFile` (parse and run the enabled rules against the merged index).
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { languageOf, lexFile, lintSource } from '@bglint/core';
+import type { EnabledRule, FileFacts, FileResult, Notice, ProjectFacts, ProjectIndex, Severity, TargetSettings } from '@bglint/core';
+import { allRules, rulesById } from '@bglint/rules';
+
+export interface ScanOk {
+  file: string;
+  size: number;
+  mtimeMs: number;
+  /** sha1 of the bytes, and of the facts; only computed when the cache needs them. */
+  hash?: string;
+  factsHash?: string;
+  facts: FileFacts;
+  /** The trigger strings of any rule that occur in the text (the prefilter, independent of config). */
+  triggers: string[];
+}
+
+export type ScanResult = ScanOk | { file: string; error: string };
+
+const ALL_TRIGGERS = [...new Set(allRules.flatMap((r) => r.meta.triggers))];
+
+export function scanFile(file: string, withHash: boolean): ScanResult {
+  let buffer: Buffer;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+    buffer = fs.readFileSync(file);
+  } catch (error) {
+    return { file, error: String((error as NodeJS.ErrnoException).code ?? error) };
+  }
+  const text = decodeSource(buffer);
+  const facts = lexFile(file, text, languageOf(file) ?? 'swift');
+  return {
+    file,
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    hash: withHash ? hashOf(buffer) : undefined,
+    factsHash: withHash ? hashOf(JSON.stringify(facts)) : undefined,
+    facts,
+    triggers: ALL_TRIGGERS.filter((t) => text.includes(t)),
+  };
+}
+
+export function decodeSource(buffer: Buffer): string {
+  return buffer.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+export function hashOf(data: Buffer | string): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+/** Does any enabled rule's trigger occur in the file? Same answer as `passesPrefilter` on the text. */
+export function passesTriggers(found: string[], rules: EnabledRule[]): boolean {
+  return rules.some((r) => r.rule.meta.triggers.some((t) => found.includes(t)));
+}
+
+/** An enabled rule as data (rule objects hold functions and cannot cross to a worker). */
+export interface RuleChoice {
+  id: string;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export interface LintRequest {
+  file: string;
+  /** The path results show (relative to the run's folder). */
+  relative: string;
+  rules: RuleChoice[];
+  target: TargetSettings;
+  /** The target's project facts (plain data, so it crosses to a worker). */
+  project?: ProjectFacts;
+  reportUnusedDirectives: boolean;
+  noPrefilter: boolean;
+  /** The text, when the caller has it (stdin); otherwise the file is read here. */
+  text?: string;
+}
+
+export function choicesOf(rules: EnabledRule[]): RuleChoice[] {
+  return rules.map((r) => ({ id: r.rule.meta.id, severity: r.severity, options: r.options }));
+}
+
+export type LintOutcome = { result: FileResult } | { crash: Notice };
+
+/** Lints one file; a file that cannot be read or analyzed becomes a notice for the run. */
+export function lintFile(request: LintRequest, index: ProjectIndex): LintOutcome {
+  const { relative } = request;
+  try {
+    const text = request.text ?? decodeSource(fs.readFileSync(request.file));
+    const result = lintSource({
+      file: relative, text, language: languageOf(request.file) ?? 'swift', index, target: request.target, project: request.project,
+      rules: request.rules.map((c) => ({ rule: rulesById.get(c.id)!, severity: c.severity, options: c.options })),
+      reportUnusedDirectives: request.reportUnusedDirectives, noPrefilter: request.noPrefilter,
+    });
+    return { result };
+  } catch (error) {
+    return { crash: { kind: 'rule-crash', severity: 'warning', file: relative, message: `${relative} could not be analyzed: ${(error as Error).message}` } };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * A pool of worker threads driven synchronously, so `runLint` keeps its synchronous signature (the CLI,
+ * the tests and the language server call it): the main thread blocks in `Atomics.wait` and drains the
+ * workers' replies with `receiveMessageOnPort`. Work goes out in batches (one message per batch, not
+ * per file) to whichever worker is idle; results come back in input order whatever order they finish in.
+ */
+import * as path from 'node:path';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+
+export interface TaskMessage {
+  id: number;
+  task: string;
+  items: unknown[];
+}
+
+export type ReplyMessage = { id: number; results: unknown[] } | { id: number; error: string };
+
+/** Shared with every worker: slot 0 counts replies posted, so the main thread can sleep until one arrives. */
+export const REPLY_SIGNAL_SLOT = 0;
+
+// The worker runs compiled JavaScript, also when this file runs from its TypeScript source (jest).
+const WORKER_SCRIPT = path.join(__dirname, '..', 'dist', 'worker.js');
+
+interface Member {
+  worker: Worker;
+  replies: MessagePort;
+  busy?: number;
+}
+
+export class WorkerPool {
+  private readonly members: Member[];
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private nextId = 0;
+
+  constructor(readonly size: number) {
+    this.members = Array.from({ length: size }, () => this.spawn());
+  }
+
+  /**
+   * Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`.
+   * With `helper`, this thread takes batches too while the workers are busy (it would only wait).
+   */
+  map<T, R>(task: string, items: T[], batchSize: number, helper?: (batch: T[]) => R[]): R[] {
+    const batches: T[][] = [];
+    for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize));
+    const done: R[][] = new Array(batches.length);
+    const batchOf = new Map<number, number>();
+    let next = 0;
+    let remaining = batches.length;
+    const dispatch = (member: Member) => {
+      if (next >= batches.length) return;
+      const id = this.nextId++;
+      batchOf.set(id, next);
+      member.busy = id;
+      member.worker.postMessage({ id, task, items: batches[next++] } satisfies TaskMessage);
+    };
+    this.members.forEach(dispatch);
+    while (remaining > 0) {
+      if (helper && next < batches.length) {
+        const own = next++;
+        done[own] = helper(batches[own]!);
+        remaining--;
+      }
+      const replies = helper && next < batches.length ? this.drain() : this.awaitReplies();
+      for (const { member, reply } of replies) {
+        if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
+        done[batchOf.get(reply.id)!] = reply.results as R[];
+        remaining--;
+        member.busy = undefined;
+        dispatch(member);
+      }
+    }
+    return done.flat();
+  }
+
+  /** Sends the same items to every worker once (shared state such as the project index). */
+  broadcast(task: string, items: unknown[]): void {
+    for (const member of this.members) {
+      member.busy = this.nextId++;
+      member.worker.postMessage({ id: member.busy, task, items } satisfies TaskMessage);
+    }
+    let remaining = this.members.length;
+    while (remaining > 0) {
+      for (const { member, reply } of this.awaitReplies()) {
+        if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
+        member.busy = undefined;
+        remaining--;
+      }
+    }
+  }
+
+  close(): void {
+    for (const member of this.members) {
+      member.replies.close();
+      void member.worker.terminate();
+    }
+  }
+
+  private spawn(): Member {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { replies: port2, signal: this.signal }, transferList: [port2] });
+    worker.unref();
+    return { worker, replies: port1 };
+  }
+
+  /** Blocks until at least one worker has replied; returns every reply waiting. */
+  private awaitReplies(): { member: Member; reply: ReplyMessage }[] {
+    for (;;) {
+      const seen = Atomics.load(this.signal, REPLY_SIGNAL_SLOT);
+      const replies = this.drain();
+      if (replies.length > 0) return replies;
+      // The timeout only bounds a missed wake-up; a worker that died is noticed by its exit code.
+      Atomics.wait(this.signal, REPLY_SIGNAL_SLOT, seen, 1000);
+      this.checkAlive();
+    }
+  }
+
+  private drain(): { member: Member; reply: ReplyMessage }[] {
+    const out: { member: Member; reply: ReplyMessage }[] = [];
+    for (const member of this.members) {
+      for (let m = receiveMessageOnPort(member.replies); m; m = receiveMessageOnPort(member.replies)) {
+        out.push({ member, reply: m.message as ReplyMessage });
+      }
+    }
+    return out;
+  }
+
+  private checkAlive(): void {
+    for (const member of this.members) {
+      // threadId becomes -1 once the thread has exited; a busy worker that exited will never reply.
+      if (member.busy !== undefined && member.worker.threadId === -1) throw new Error('a worker thread exited unexpectedly');
+    }
+  }
+}

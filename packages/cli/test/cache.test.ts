@@ -1,0 +1,169 @@
+/**
+ * `--cache`: an unchanged project is answered from the cache, and each thing a result depends on
+ * (the file's content, the config, the bglint version, a fact from another file) invalidates it.
+ * A result served from the cache is recognized by a marker planted in the cache file.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runLint } from '../src/lint';
+import type { RunOptions } from '../src/lint';
+
+const UPLOADER = `import UIKit
+
+final class Uploader {
+    var uploadTask: UIBackgroundTaskIdentifier = .invalid
+
+    func start() {
+        uploadTask = UIApplication.shared.beginBackgroundTask(withName: "upload") {
+            self.finish()
+        }
+        send()
+    }
+}
+`;
+
+// Another file ends the task: the project index (a cross-file fact) is what makes Uploader.swift clean.
+const FINISH = `import UIKit
+
+extension Uploader {
+    func finish() {
+        UIApplication.shared.endBackgroundTask(uploadTask)
+        uploadTask = .invalid
+    }
+}
+`;
+
+const MARKER = 'served from the cache';
+
+let dir: string;
+let cacheFile: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-cache-'));
+  cacheFile = path.join(dir, 'node_modules/.cache/bglint/cache.json');
+  fs.writeFileSync(path.join(dir, 'Uploader.swift'), UPLOADER);
+  fs.writeFileSync(path.join(dir, 'Uploader+Finish.swift'), FINISH);
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function lint(extra: Partial<RunOptions> = {}, version = '1.0.0') {
+  const report = runLint({ cwd: dir, paths: ['.'], noConfig: false, cliRules: {}, reportUnusedDirectives: false, cache: { version }, ...extra });
+  return report.results.flatMap((r) => r.findings.map((f) => `${r.file}:${f.range.start.line} ${f.ruleId} ${f.message === MARKER ? MARKER : ''}`.trim()));
+}
+
+/** Plants a fake finding in every cached result, so a run that reuses the cache shows it. */
+function plantMarker(): void {
+  const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+  for (const entry of Object.values<any>(data.entries)) {
+    if (entry.result?.outcome.result) {
+      entry.result.outcome.result.findings.push({ ruleId: 'marker', severity: 'error', message: MARKER, file: entry.result.outcome.result.file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, related: [], suggestions: [], fingerprint: '' });
+    }
+  }
+  fs.writeFileSync(cacheFile, JSON.stringify(data));
+}
+
+const write = (name: string, text: string) => fs.writeFileSync(path.join(dir, name), text);
+const servedFromCache = (findings: string[]) => findings.some((f) => f.includes(MARKER));
+
+test('a second run with nothing changed is answered from the cache, written atomically', () => {
+  expect(lint()).toEqual([]);
+  expect(fs.existsSync(cacheFile)).toBe(true);
+  expect(fs.readdirSync(path.dirname(cacheFile))).toEqual(['cache.json']); // no temp file left behind
+  plantMarker();
+  expect(servedFromCache(lint())).toBe(true);
+});
+
+test('touching a file without changing it keeps the cached result', () => {
+  lint();
+  plantMarker();
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(path.join(dir, 'Uploader.swift'), later, later);
+  expect(servedFromCache(lint())).toBe(true);
+});
+
+test('a change to the file content invalidates its result', () => {
+  lint();
+  plantMarker();
+  write('Uploader.swift', UPLOADER.replace('self.finish()', 'self.finish() // finish early'));
+  expect(lint()).toEqual([]);
+});
+
+test('a change to the config invalidates the results', () => {
+  lint();
+  plantMarker();
+  write('.bglint.yml', 'rules:\n  discretionary-background-upload: warn\n');
+  expect(servedFromCache(lint())).toBe(false);
+});
+
+test('a change to the rules given on the command line invalidates the results', () => {
+  lint();
+  plantMarker();
+  expect(servedFromCache(lint({ cliRules: { 'background-task-deferred-end': { severity: 'warning', options: {} } } }))).toBe(false);
+});
+
+test('another bglint version ignores the cache', () => {
+  lint({}, '1.0.0');
+  plantMarker();
+  expect(servedFromCache(lint({}, '1.0.1'))).toBe(false);
+});
+
+test('a changed fact in another file re-lints a file that did not change', () => {
+  expect(lint()).toEqual([]);
+  write('Uploader+Finish.swift', FINISH.replace('UIApplication.shared.endBackgroundTask(uploadTask)', 'print("done")'));
+  expect(lint()).toEqual(['Uploader.swift:7 background-task-unbalanced']);
+  write('Uploader+Finish.swift', FINISH);
+  expect(lint()).toEqual([]);
+});
+
+test('--cache-location names the cache file, or a folder to keep it in', () => {
+  lint({ cache: { version: '1', location: 'custom.json' } });
+  expect(fs.existsSync(path.join(dir, 'custom.json'))).toBe(true);
+  lint({ cache: { version: '1', location: 'caches/' } });
+  expect(fs.existsSync(path.join(dir, 'caches/cache.json'))).toBe(true);
+});
+
+describe('the project facts', () => {
+  const PACKAGE = `// swift-tools-version:5.9
+import PackageDescription
+
+let package = Package(name: "App", targets: [.target(name: "App")])
+`;
+  const REFRESH = `import BackgroundTasks
+
+@MainActor
+final class RefreshScheduler {
+    func register() {
+        BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in
+            self.handle(task)
+        }
+    }
+}
+`;
+  const severities = () => runLint({ cwd: dir, paths: ['.'], noConfig: false, cliRules: {}, reportUnusedDirectives: false, cache: { version: '1' } })
+    .results.flatMap((r) => r.findings.map((f) => `${f.ruleId} ${f.severity}`));
+
+  beforeEach(() => {
+    fs.rmSync(path.join(dir, 'Uploader.swift'));
+    fs.rmSync(path.join(dir, 'Uploader+Finish.swift'));
+    fs.mkdirSync(path.join(dir, 'Sources/App'), { recursive: true });
+    write('Package.swift', PACKAGE);
+    write('Sources/App/Refresh.swift', REFRESH);
+  });
+
+  test('are reused while the project files are unchanged', () => {
+    expect(severities()).toEqual(['bgtask-handler-main-actor warning']);
+    // Plant Swift 6 in the remembered settings: a run that reuses them reports an error.
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    for (const file of Object.keys(data.project.settings)) data.project.settings[file] = { swiftLanguageMode: 6 };
+    for (const entry of Object.values<any>(data.entries)) delete entry.result;
+    fs.writeFileSync(cacheFile, JSON.stringify(data));
+    expect(severities()).toEqual(['bgtask-handler-main-actor error']);
+  });
+
+  test('a change to a project file (the Swift language mode) re-lints the files it applies to', () => {
+    expect(severities()).toEqual(['bgtask-handler-main-actor warning']);
+    write('Package.swift', PACKAGE.replace('swift-tools-version:5.9', 'swift-tools-version:6.0'));
+    expect(severities()).toEqual(['bgtask-handler-main-actor error']);
+  });
+});
