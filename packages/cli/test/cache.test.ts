@@ -167,3 +167,42 @@ final class RefreshScheduler {
     expect(severities()).toEqual(['bgtask-handler-main-actor error']);
   });
 });
+
+describe('project facts (Info.plist, entitlements)', () => {
+  const TRACKER = `import CoreLocation
+
+final class Tracker {
+    let manager = CLLocationManager()
+
+    func start() {
+        manager.allowsBackgroundLocationUpdates = true
+        manager.startUpdatingLocation()
+    }
+}
+`;
+  const plist = (modes: string[]) => `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+    <key>CFBundleIdentifier</key>
+    <string>com.example.tracker</string>
+    <key>UIBackgroundModes</key>
+    <array>${modes.map((m) => `<string>${m}</string>`).join('')}</array>
+</dict>
+</plist>
+`;
+
+  beforeEach(() => {
+    write('Tracker.swift', TRACKER);
+    write('Info.plist', plist(['location']));
+  });
+
+  test('an Info.plist edit re-lints the sources that read it, though no source changed', () => {
+    expect(lint().filter((f) => f.includes('location-background-mode-missing'))).toEqual([]);
+    plantMarker();
+    write('Info.plist', plist(['fetch']));
+    const findings = lint();
+    expect(servedFromCache(findings.filter((f) => f.startsWith('Tracker.swift')))).toBe(false);
+    expect(findings.filter((f) => f.includes('location-background-mode-missing'))).toEqual(['Tracker.swift:7 location-background-mode-missing']);
+  });
+});
