@@ -8,9 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Files that can only matter to the index through these words (cheap to test before indexing). */
-const FACT_WORDS = ['endBackgroundTask', 'MainActor', 'willRestoreState', 'forTaskWithIdentifier', 'ForTaskWithIdentifier'];
+/** Files that can matter to the index through these words whatever the linted files name. */
+const FACT_WORDS = ['endBackgroundTask', 'willRestoreState', 'forTaskWithIdentifier', 'ForTaskWithIdentifier'];
 const TYPE_DECLARATION = /\b(?:class|struct|enum|actor|extension|protocol|@interface|@implementation)\s+([A-Z]\w*)/g;
+const MAIN_ACTOR_DECLARATION = /@MainActor\b[^{}\n]*?\b(?:func|var|let)\s+(\w+)/g;
 const PROJECT_MARKERS = ['Package.swift', '.git'];
 
 /** The nearest folder above `file` that holds an Xcode project, a Package.swift or a .git (or `stop`). */
@@ -29,18 +30,28 @@ function isProjectRoot(dir: string): boolean {
   }
 }
 
-/** Capitalized names in the linted files: the types whose declarations elsewhere may matter. */
-export function referencedTypeNames(texts: Iterable<string>): Set<string> {
+/** Names the linted files use: types (capitalized) and called functions, whose declarations elsewhere may matter. */
+export function referencedNames(texts: Iterable<string>): Set<string> {
   const names = new Set<string>();
-  for (const text of texts) for (const m of text.matchAll(/\b[A-Z]\w+/g)) names.add(m[0]);
+  for (const text of texts) {
+    for (const m of text.matchAll(/\b[A-Z]\w+/g)) names.add(m[0]);
+    for (const m of text.matchAll(/\b([a-z_]\w*)\s*\(/g)) names.add(m[1]!);
+  }
   return names;
 }
 
-/** Does this other file hold a fact the linted files may need? */
-export function holdsRelevantFacts(text: string, referenced: ReadonlySet<string>): boolean {
-  if (FACT_WORDS.some((w) => text.includes(w))) return true;
-  for (const m of text.matchAll(TYPE_DECLARATION)) if (referenced.has(m[1]!)) return true;
-  return false;
+/** What one other file could contribute, worked out once: its fact words and the names it declares. */
+interface Candidate<T> {
+  source: T;
+  hasFactWords: boolean;
+  declares: string[];
+}
+
+function candidateOf<T extends { text: string }>(source: T): Candidate<T> {
+  const { text } = source;
+  const declares = [...text.matchAll(TYPE_DECLARATION)].map((m) => m[1]!);
+  if (text.includes('@MainActor')) declares.push(...[...text.matchAll(MAIN_ACTOR_DECLARATION)].map((m) => m[1]!));
+  return { source, hasFactWords: FACT_WORDS.some((w) => text.includes(w)), declares };
 }
 
 const SUPERTYPE_CLAUSE = /\b(?:class|struct|enum|actor|extension|protocol|@interface)\s+[A-Z]\w*\s*(?:<[^>{]*>)?\s*:\s*([^{\n]+)/g;
@@ -52,18 +63,19 @@ function supertypesIn(text: string): string[] {
 
 /**
  * The other sources to index for the linted ones: those with fact words, and those declaring a type
- * the linted files name, following supertypes declared there (`A: Base` in one file, `Base: UIResponder`
- * in another) until nothing new is named.
+ * or a `@MainActor` declaration the linted files name, following supertypes declared there (`A: Base`
+ * in one file, `Base: UIResponder` in another) until nothing new is named.
  */
 export function contextSources<T extends { text: string }>(linted: Iterable<string>, others: T[]): T[] {
-  const referenced = referencedTypeNames(linted);
+  const referenced = referencedNames(linted);
+  const pending = others.map(candidateOf);
   const chosen = new Set<T>();
   for (let grew = true; grew; ) {
     grew = false;
-    for (const other of others) {
-      if (chosen.has(other) || !holdsRelevantFacts(other.text, referenced)) continue;
-      chosen.add(other);
-      for (const name of supertypesIn(other.text)) {
+    for (const candidate of pending) {
+      if (chosen.has(candidate.source) || !(candidate.hasFactWords || candidate.declares.some((n) => referenced.has(n)))) continue;
+      chosen.add(candidate.source);
+      for (const name of supertypesIn(candidate.source.text)) {
         if (referenced.has(name)) continue;
         referenced.add(name);
         grew = true;
