@@ -7,9 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProjectFacts, TargetSettings } from '@bglint/core';
 import { hashOf } from './file-jobs';
-import type { LintOutcome, RuleChoice, ScanOk } from './file-jobs';
+import type { LintOutcome, LintRequest, ScanOk } from './file-jobs';
 import type { ProjectMemo } from './project-memo';
 
 export const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/bglint/';
@@ -108,19 +107,13 @@ export class LintCache {
   }
 }
 
-export interface ResultKeyParts {
+/** What a file's result depends on: the request as linted, plus the file's content, the project index and bglint. */
+export type ResultKeyParts = Pick<LintRequest, 'relative' | 'rules' | 'target' | 'project' | 'reportUnusedDirectives' | 'noPrefilter'> & {
   contentHash: string;
-  relative: string;
-  rules: RuleChoice[];
-  target: TargetSettings;
-  /** The target's Info.plist and entitlements as rules read them: a plist edit re-lints its target's files. */
-  project?: ProjectFacts;
-  reportUnusedDirectives: boolean;
-  noPrefilter: boolean;
   /** `indexDigest(index)`: the cross-file facts every rule may consult. */
   indexDigest: string;
   version: string;
-}
+};
 
 export function resultKey(parts: ResultKeyParts): string {
   return hashOf(JSON.stringify(parts));

@@ -6,7 +6,7 @@
 import type { FileResult, Finding, Notice } from '../types';
 import type { PlistFacts } from '../facts/project';
 import type { ProjectFileContext, ProjectFileKind } from './rule';
-import { defaults, fill, type EnabledRule } from './runner';
+import { crashNotice, defaults, findingFrom, type EnabledRule } from './runner';
 import { applyDirectives, parseDirectives } from './suppressions';
 import { assignFingerprints } from './fingerprint';
 import { ProjectIndex } from '../facts/lexical-index';
@@ -32,8 +32,7 @@ export function lintProjectFile(input: ProjectFileInput): FileResult {
     try {
       check(projectFileContext(input, enabled, findings));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      notices.push({ kind: 'rule-crash', severity: 'warning', file: input.file, ruleId: enabled.rule.meta.id, message: `rule ${enabled.rule.meta.id} crashed on ${input.file} and was skipped for it: ${message}` });
+      notices.push(crashNotice(input.file, enabled.rule.meta.id, error));
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
@@ -44,7 +43,6 @@ export function lintProjectFile(input: ProjectFileInput): FileResult {
 }
 
 function projectFileContext(input: ProjectFileInput, enabled: EnabledRule, sink: Finding[]): ProjectFileContext {
-  const { meta } = enabled.rule;
   return {
     file: input.file,
     kind: input.kind,
@@ -52,18 +50,7 @@ function projectFileContext(input: ProjectFileInput, enabled: EnabledRule, sink:
     options: { ...defaults(enabled.rule), ...enabled.options },
     index: input.index ?? new ProjectIndex(),
     report(r) {
-      const template = meta.messages[r.messageId];
-      if (template === undefined) throw new Error(`rule ${meta.id} has no message '${r.messageId}'`);
-      sink.push({
-        ruleId: meta.id,
-        severity: r.severity && enabled.severity !== 'note' ? r.severity : enabled.severity,
-        message: fill(template, r.data ?? {}),
-        file: input.file,
-        range: r.at,
-        related: [],
-        suggestions: [],
-        fingerprint: '',
-      });
+      sink.push(findingFrom(enabled, input.file, r, r.at, { related: [], suggestions: [] }));
     },
   };
 }

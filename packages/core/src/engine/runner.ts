@@ -3,7 +3,7 @@
  * then apply inline suppressions and fingerprints. Reads no files: callers pass text and facts.
  */
 import type { CallExpr, Language, Span, SyntaxNode } from '../syntax/ir';
-import type { Finding, FileResult, Notice, Severity } from '../types';
+import type { Finding, FileResult, Notice, Range, Severity } from '../types';
 import { childrenOf } from '../syntax/children';
 import { parseSwiftName } from '../syntax/api-names';
 import { matchesSignature } from '../syntax/query';
@@ -98,13 +98,24 @@ function lineRange(line: number) {
   return { start: { line, column: 1 }, end: { line, column: 1 } };
 }
 
-function crashNotice(file: string, ruleId: string, error: unknown): Notice {
+/** The finding a rule's report makes: its message filled in, the configured severity unless the report overrides it. */
+export function findingFrom(
+  enabled: EnabledRule, file: string, report: { messageId: string; data?: Record<string, string | number>; severity?: Severity },
+  range: Range, parts: Pick<Finding, 'related' | 'fix' | 'suggestions'>,
+): Finding {
+  const { meta } = enabled.rule;
+  const template = meta.messages[report.messageId];
+  if (template === undefined) throw new Error(`rule ${meta.id} has no message '${report.messageId}'`);
+  const severity = report.severity && enabled.severity !== 'note' ? report.severity : enabled.severity;
+  return { ruleId: meta.id, severity, message: fill(template, report.data ?? {}), file, range, ...parts, fingerprint: '' };
+}
+
+export function crashNotice(file: string, ruleId: string, error: unknown): Notice {
   const detail = error instanceof Error ? error.stack?.split('\n').slice(0, 3).join(' | ') ?? error.message : String(error);
   return { kind: 'rule-crash', severity: 'warning', file, ruleId, message: `rule ${ruleId} crashed on ${file} and was skipped for it: ${detail}` };
 }
 
 function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[], sink: Finding[]): RuleContext {
-  const { meta } = enabled.rule;
   const position = (index: number) => {
     const line = lineAt(lineStarts, index);
     return { line, column: index - lineStarts[line - 1]! + 1 };
@@ -118,19 +129,11 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
     target: input.target ?? {},
     project: input.project,
     report(r) {
-      const template = meta.messages[r.messageId];
-      if (template === undefined) throw new Error(`rule ${meta.id} has no message '${r.messageId}'`);
-      sink.push({
-        ruleId: meta.id,
-        severity: r.severity && enabled.severity !== 'note' ? r.severity : enabled.severity,
-        message: fill(template, r.data ?? {}),
-        file: input.file,
-        range: r.at.range,
+      sink.push(findingFrom(enabled, input.file, r, r.at.range, {
         related: (r.related ?? []).map((rel) => relatedLocation(input.file, rel)),
         fix: r.fix,
         suggestions: r.suggest ?? [],
-        fingerprint: '',
-      });
+      }));
     },
     replace: (at: Span, text: string) => ({ range: { start: position(at.startIndex), end: position(at.endIndex) }, startIndex: at.startIndex, endIndex: at.endIndex, text }),
     insertAt: (index: number, text: string) => {
