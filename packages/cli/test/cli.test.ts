@@ -3,9 +3,9 @@
  * --print-config, unused directives, --fix, baselines, fingerprints and SARIF on the fixtures.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '@bglint/cli';
+import { scratchProject } from './scratch-project';
 import { validateSarif } from '../../formatters/test/sarif-validator';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -28,16 +28,6 @@ async function bglint(args: string[], options: { cwd?: string; stdin?: string } 
     env: {},
   });
   return { exitCode, stdout, stderr };
-}
-
-/** A scratch copy of `files` (relative path → text) in a new temporary folder. */
-function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-cli-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
 }
 
 const LEAK = `import UIKit
@@ -98,14 +88,14 @@ describe('exit codes', () => {
   });
 
   it('--max-warnings turns too many warnings into exit 1', async () => {
-    const dir = project({ 'PhotoUploader.swift': DISCRETIONARY });
+    const dir = scratchProject({ 'PhotoUploader.swift': DISCRETIONARY });
     expect((await bglint(['.'], { cwd: dir })).exitCode).toBe(0);
     expect((await bglint(['--max-warnings', '1', '.'], { cwd: dir })).exitCode).toBe(0);
     expect((await bglint(['--max-warnings', '0', '.'], { cwd: dir })).exitCode).toBe(1);
   });
 
   it('--quiet reports errors only', async () => {
-    const dir = project({ 'PhotoUploader.swift': DISCRETIONARY, 'Saver.swift': LEAK });
+    const dir = scratchProject({ 'PhotoUploader.swift': DISCRETIONARY, 'Saver.swift': LEAK });
     const quiet = await bglint(['--quiet', '--format', 'json', '.'], { cwd: dir });
     const rules = JSON.parse(quiet.stdout).flatMap((f: { messages: { ruleId: string }[] }) => f.messages.map((m) => m.ruleId));
     expect(rules).toEqual(['background-task-unbalanced']);
@@ -114,7 +104,7 @@ describe('exit codes', () => {
 
 describe('configuration errors', () => {
   it('names the file and the key, and exits 2', async () => {
-    const dir = project({ '.bglint.yml': 'rules:\n  background-task-unbalanced: loud\n', 'Saver.swift': LEAK });
+    const dir = scratchProject({ '.bglint.yml': 'rules:\n  background-task-unbalanced: loud\n', 'Saver.swift': LEAK });
     const outcome = await bglint(['.'], { cwd: dir });
     expect(outcome.exitCode).toBe(2);
     expect(outcome.stderr).toContain(path.join(dir, '.bglint.yml'));
@@ -122,18 +112,18 @@ describe('configuration errors', () => {
   });
 
   it('rejects an unknown rule id and YAML that does not parse', async () => {
-    const unknownRule = project({ '.bglint.yml': 'rules:\n  no-such-rule: error\n', 'Saver.swift': LEAK });
+    const unknownRule = scratchProject({ '.bglint.yml': 'rules:\n  no-such-rule: error\n', 'Saver.swift': LEAK });
     const first = await bglint(['.'], { cwd: unknownRule });
     expect(first.exitCode).toBe(2);
     expect(first.stderr).toContain('no-such-rule');
-    const broken = project({ '.bglint.yml': 'rules: [unclosed\n', 'Saver.swift': LEAK });
+    const broken = scratchProject({ '.bglint.yml': 'rules: [unclosed\n', 'Saver.swift': LEAK });
     const second = await bglint(['.'], { cwd: broken });
     expect(second.exitCode).toBe(2);
     expect(second.stderr).toContain('.bglint.yml');
   });
 
   it('--print-config shows the rules that apply to a file, after overrides', async () => {
-    const dir = project({
+    const dir = scratchProject({
       '.bglint.yml': 'extends: [recommended]\noverrides:\n  - files: ["Legacy/**"]\n    rules: { background-task-unbalanced: warn }\n',
       'Legacy/Old.swift': LEAK,
     });
@@ -164,7 +154,7 @@ describe('linting single files (pre-commit, an editor\'s stdin)', () => {
   const core = 'import UIKit\n\nclass CoreResponder: UIResponder {}\n';
 
   it('still sees how other files of the project end a stored task', async () => {
-    const dir = project({ 'Package.swift': '// swift-tools-version:5.9\n', 'Sources/App/Uploader.swift': uploader, 'Sources/App/Uploader+Finish.swift': finish });
+    const dir = scratchProject({ 'Package.swift': '// swift-tools-version:5.9\n', 'Sources/App/Uploader.swift': uploader, 'Sources/App/Uploader+Finish.swift': finish });
     expect((await bglint(['Sources/App/Uploader.swift'], { cwd: dir })).exitCode).toBe(0);
     const piped = await bglint(['--stdin', '--stdin-filename', 'Sources/App/Uploader.swift'], { cwd: dir, stdin: uploader });
     expect(piped.stdout).toBe('');
@@ -174,7 +164,7 @@ describe('linting single files (pre-commit, an editor\'s stdin)', () => {
   });
 
   it('follows supertypes declared in other files to find main-actor isolation', async () => {
-    const dir = project({ 'Package.swift': '// swift-tools-version:5.9\n', 'Sources/App/AppDelegate.swift': appDelegate, 'Sources/App/Base.swift': base, 'Sources/Core/CoreResponder.swift': core });
+    const dir = scratchProject({ 'Package.swift': '// swift-tools-version:5.9\n', 'Sources/App/AppDelegate.swift': appDelegate, 'Sources/App/Base.swift': base, 'Sources/Core/CoreResponder.swift': core });
     const outcome = await bglint(['--format', 'json', 'Sources/App/AppDelegate.swift'], { cwd: dir });
     const messages = JSON.parse(outcome.stdout).flatMap((f: { messages: { ruleId: string; message: string }[] }) => f.messages);
     expect(messages.map((m: { ruleId: string }) => m.ruleId)).toEqual(['bgtask-handler-main-actor']);
@@ -184,7 +174,7 @@ describe('linting single files (pre-commit, an editor\'s stdin)', () => {
 
 describe('inline directives', () => {
   it('--report-unused-disable-directives reports a directive that suppresses nothing', async () => {
-    const dir = project({ 'Clean.swift': '// bglint-disable-next-line background-task-unbalanced -- stale\nlet x = 1\n' });
+    const dir = scratchProject({ 'Clean.swift': '// bglint-disable-next-line background-task-unbalanced -- stale\nlet x = 1\n' });
     const plain = await bglint(['--format', 'json', '.'], { cwd: dir });
     expect(JSON.stringify(JSON.parse(plain.stdout))).not.toContain('unused');
     const strict = await bglint(['--report-unused-disable-directives', '--format', 'json', '.'], { cwd: dir });
@@ -195,7 +185,7 @@ describe('inline directives', () => {
 
 describe('--fix', () => {
   it('unwraps a main-queue dispatch in the expiration handler, writes the file whole, and reports what remains', async () => {
-    const dir = project({ 'Importer.swift': DEFERRED_END, 'Saver.swift': LEAK });
+    const dir = scratchProject({ 'Importer.swift': DEFERRED_END, 'Saver.swift': LEAK });
     const outcome = await bglint(['--fix', '--format', 'json', '.'], { cwd: dir });
     expect(fs.readFileSync(path.join(dir, 'Importer.swift'), 'utf8')).toBe(DEFERRED_END.replace(
       '      DispatchQueue.main.async {\n        UIApplication.shared.endBackgroundTask(self.task)\n        self.task = .invalid\n      }\n',
@@ -209,7 +199,7 @@ describe('--fix', () => {
   });
 
   it('--fix-dry-run writes nothing and puts the fixed text in the JSON output', async () => {
-    const dir = project({ 'Importer.swift': DEFERRED_END });
+    const dir = scratchProject({ 'Importer.swift': DEFERRED_END });
     const outcome = await bglint(['--fix-dry-run', '--format', 'json', '.'], { cwd: dir });
     expect(fs.readFileSync(path.join(dir, 'Importer.swift'), 'utf8')).toBe(DEFERRED_END);
     const [file] = JSON.parse(outcome.stdout);
@@ -227,7 +217,7 @@ describe('--fix', () => {
 
 describe('baselines and fingerprints', () => {
   it('a baseline hides the recorded findings, even after they move, and reports new ones', async () => {
-    const dir = project({ 'Saver.swift': LEAK });
+    const dir = scratchProject({ 'Saver.swift': LEAK });
     expect((await bglint(['--write-baseline', 'baseline.json', '.'], { cwd: dir })).exitCode).toBe(1);
     fs.writeFileSync(path.join(dir, 'Saver.swift'), `// a new comment\n\n${LEAK}`);
     const moved = await bglint(['--baseline', 'baseline.json', '--format', 'json', '.'], { cwd: dir });
@@ -242,7 +232,7 @@ describe('baselines and fingerprints', () => {
   });
 
   it('SARIF partialFingerprints survive edits above the finding', async () => {
-    const dir = project({ 'Saver.swift': LEAK });
+    const dir = scratchProject({ 'Saver.swift': LEAK });
     const fingerprints = async () => {
       const sarif = JSON.parse((await bglint(['--format', 'sarif', '.'], { cwd: dir })).stdout);
       return sarif.runs[0].results.map((r: { partialFingerprints: unknown; locations: { physicalLocation: { region: { startLine: number } } }[] }) => ({

@@ -3,9 +3,9 @@
  * findings obey config and inline directives, and a malformed plist is a notice naming its line.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { run } from '@bglint/cli';
+import { scratchProject } from './scratch-project';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
@@ -23,15 +23,6 @@ function lintJson(args: string[], cwd = repoRoot): JsonFile[] {
 
 function messagesIn(files: JsonFile[], suffix: string): JsonMessage[] {
   return files.find((f) => f.filePath.endsWith(suffix))?.messages ?? [];
-}
-
-function tempProject(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-project-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
 }
 
 const plist = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n${body}\n</dict>\n</plist>\n`;
@@ -86,21 +77,21 @@ describe('project files and configuration', () => {
   const entitlements = plist('\t<key>com.apple.security.temporary-exception.mach-lookup.global-name</key>\n\t<array>\n\t\t<string>com.example.helper</string>\n\t</array>');
 
   it('turns an entitlement rule off through the config like any rule', () => {
-    const dir = tempProject({ 'App/App.entitlements': entitlements, 'App/main.swift': 'print("hi")\n' });
+    const dir = scratchProject({ 'App/App.entitlements': entitlements, 'App/main.swift': 'print("hi")\n' });
     expect(messagesIn(lintJson(['--no-config', dir]), 'App.entitlements')).toHaveLength(1);
     expect(messagesIn(lintJson(['--no-config', '--rule', 'temporary-exception-entitlement: off', dir]), 'App.entitlements')).toEqual([]);
   });
 
   it('honours a bglint-disable-next-line comment in the plist', () => {
     const suppressed = plist('\t<!-- bglint-disable-next-line temporary-exception-entitlement -->\n\t<key>com.apple.security.temporary-exception.sbpl</key>\n\t<string>(allow mach-lookup)</string>');
-    const dir = tempProject({ 'App/App.entitlements': suppressed });
+    const dir = scratchProject({ 'App/App.entitlements': suppressed });
     const file = lintJson(['--no-config', dir]).find((f) => f.filePath.endsWith('App.entitlements'));
     expect(file?.messages ?? []).toEqual([]);
     expect(file?.suppressedMessages.map((m) => m.ruleId)).toEqual(['temporary-exception-entitlement']);
   });
 
   it('reports a malformed Info.plist as a notice at its line and skips the rules that need it', () => {
-    const dir = tempProject({
+    const dir = scratchProject({
       'App/Info.plist': '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n\t<key>UIBackgroundModes</key>\n\t<array>\n\t\t<string>fetch</string>\n</dict>\n</plist>\n',
       'App/Tracker.swift': 'func start() {\n  manager.allowsBackgroundLocationUpdates = true\n}\n',
     });
@@ -113,7 +104,7 @@ describe('project files and configuration', () => {
   });
 
   it('uses the nearest Info.plist when there is no Xcode project', () => {
-    const dir = tempProject({
+    const dir = scratchProject({
       'App/Info.plist': plist('\t<key>UIBackgroundModes</key>\n\t<array>\n\t\t<string>fetch</string>\n\t</array>'),
       'App/Sources/Tracker.swift': 'func start() {\n  manager.allowsBackgroundLocationUpdates = true\n}\n',
     });
