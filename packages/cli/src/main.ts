@@ -121,11 +121,18 @@ function exitCode(report: LintReport, maxWarnings: number | undefined): number {
   return 0;
 }
 
-if ((require.main === module || process.argv[1]?.endsWith('bglint.js')) && isLanguageServerCommand(process.argv.slice(2))) {
-  // Loaded only here, so a plain run never loads the language server's libraries.
-  void import('./language-server').then((server) => server.startLanguageServer());
-} else if (require.main === module || process.argv[1]?.endsWith('bglint.js')) {
-  const code = run(process.argv.slice(2), {
+/**
+ * The `bglint` command in this process: bin/bglint.js calls it. It never guesses from `require.main`
+ * or `argv[1]` whether it was started as a command (through npm's `.bin` link or a wrapper that
+ * `require`s the bin, that guess went wrong and bglint printed nothing and exited 0).
+ */
+export function main(argv: string[] = process.argv.slice(2)): void {
+  if (isLanguageServerCommand(argv)) {
+    // Loaded only here, so a plain run never loads the language server's libraries.
+    void import('./language-server').then((server) => server.startLanguageServer());
+    return;
+  }
+  process.exitCode = run(argv, {
     cwd: process.cwd(),
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -133,5 +140,4 @@ if ((require.main === module || process.argv[1]?.endsWith('bglint.js')) && isLan
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
   });
-  process.exitCode = code;
 }
