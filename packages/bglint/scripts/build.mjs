@@ -21,12 +21,8 @@ const pkg = path.join(here, '..');
 const packages = path.join(pkg, '..');
 const dist = path.join(pkg, 'dist');
 
-/** The native modules bglint loads, by package, with the package that resolves them. */
-const NATIVE = [
-  { name: 'tree-sitter', from: 'core' },
-  { name: 'tree-sitter-swift', from: 'core' },
-  { name: 'tree-sitter-objc', from: 'core' },
-];
+/** The native modules bglint loads (core depends on them). */
+const NATIVE = ['tree-sitter', 'tree-sitter-swift', 'tree-sitter-objc'];
 
 // The prebuilt binary for this machine, next to the bundle (`__dirname` is dist/ at run time).
 const LOAD_NATIVE = `
@@ -87,7 +83,7 @@ copyDeclarations();
 
 function copyPrebuilds() {
   const requireFromCore = createRequire(path.join(packages, 'core/package.json'));
-  for (const { name } of NATIVE) {
+  for (const name of NATIVE) {
     const root = path.dirname(requireFromCore.resolve(`${name}/package.json`));
     for (const platform of fs.readdirSync(path.join(root, 'prebuilds'))) {
       const binary = path.join(root, 'prebuilds', platform, `${name}.node`);
@@ -100,8 +96,8 @@ function copyPrebuilds() {
 
 /**
  * dist/types/<package>/… holds the declarations of the workspace packages the API's types come from,
- * and tree-sitter's (core's syntax types mention it); every `@bglint/<name>` and `tree-sitter`
- * import is rewritten to a relative path, so the types need nothing else installed.
+ * and tree-sitter's (core's syntax types mention it); every `@bglint/<name>` import is rewritten to a
+ * relative path, so the types need nothing else installed.
  */
 function copyDeclarations() {
   const types = path.join(dist, 'types');
@@ -121,9 +117,9 @@ function copyDeclarations() {
     }
   }
   const treeSitter = path.dirname(createRequire(path.join(packages, 'core/package.json')).resolve('tree-sitter/package.json'));
-  fs.mkdirSync(path.join(types, 'tree-sitter'), { recursive: true });
-  fs.copyFileSync(path.join(treeSitter, 'tree-sitter.d.ts'), path.join(types, 'tree-sitter', 'index.d.ts'));
-  fs.writeFileSync(path.join(dist, 'index.d.ts'), `export * from './types/bglint/index';\n`);
+  // tree-sitter's declarations are an ambient `declare module 'tree-sitter'`: referenced, not imported.
+  fs.copyFileSync(path.join(treeSitter, 'tree-sitter.d.ts'), path.join(types, 'tree-sitter.d.ts'));
+  fs.writeFileSync(path.join(dist, 'index.d.ts'), `/// <reference path="./types/tree-sitter.d.ts" />\nexport * from './types/bglint/index';\n`);
 }
 
 function declarationsUnder(dir) {
@@ -133,7 +129,8 @@ function declarationsUnder(dir) {
 function relativeImports(text, fromDir, types) {
   return text
     .replace(/(from |import\()(['"])@bglint\/([a-z-]+)\2/g, (_, lead, q, name) => `${lead}${q}${relative(fromDir, path.join(types, name, 'index'))}${q}`)
-    .replace(/(from |import\()(['"])tree-sitter\2/g, (_, lead, q) => `${lead}${q}${relative(fromDir, path.join(types, 'tree-sitter', 'index'))}${q}`)
+    // tree-sitter's types are `export =`: spelled so, they need no esModuleInterop in the user's tsconfig.
+    .replace(/^import type (\w+) from 'tree-sitter';$/gm, "import $1 = require('tree-sitter');")
     .replace(/^\/\/# sourceMappingURL=.*$/m, '');
 }
 
