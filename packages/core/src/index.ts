@@ -37,3 +37,4 @@ export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, 
 export type { TaskIdentifierUse } from './apis/task-scheduler';
 export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
+export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
