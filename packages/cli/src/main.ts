@@ -5,7 +5,8 @@ import { ConfigError, parseRuleSetting } from '@bglint/core';
 import type { LintReport, RuleSetting } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 import { formatterNames, loadFormatter } from '@bglint/formatters';
-import { HELP, isLanguageServerCommand, parseArgs, UsageError } from './args';
+import { HELP, isExplainCommand, isLanguageServerCommand, parseArgs, UsageError } from './args';
+import { explain } from './explain';
 import type { CliOptions } from './args';
 import { applyBaseline, configFor, fixUntilStable, previewFixes, runLint, UsageErrorForPath, writeBaseline } from '@bglint/session';
 
@@ -23,6 +24,7 @@ export interface Io {
 
 export function run(argv: string[], io: Io): number {
   try {
+    if (isExplainCommand(argv)) return explain(argv.slice(1), io);
     const options = parseArgs(argv);
     return execute(options, io);
   } catch (error) {

@@ -16,6 +16,7 @@ export type {
   Rule, RuleMeta, RuleContext, RuleListener, RuleExamples, RuleExample, ExampleProject, ExampleWithProject, ReportInput, RelatedInput,
   TargetSettings, OptionSpec, ProjectFileContext, ProjectFileKind, ProjectFileReport,
 } from './engine/rule';
+export type { LogPattern } from './engine/rule';
 export { lintProjectFile } from './engine/project-file-runner';
 export type { ProjectFileInput } from './engine/project-file-runner';
 export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName, runsWithOwnPlist, processInfoPlist, bundleKindOf } from './facts/project';
