@@ -80,6 +80,8 @@ await build({
 
 copyPrebuilds();
 copyDeclarations();
+// The repository's license and changelog travel in the package (npm includes LICENSE on its own).
+for (const file of ['LICENSE', 'CHANGELOG.md']) fs.copyFileSync(path.join(packages, '..', file), path.join(pkg, file));
 
 function copyPrebuilds() {
   const requireFromCore = createRequire(path.join(packages, 'core/package.json'));

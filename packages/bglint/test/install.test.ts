@@ -46,6 +46,7 @@ test('the tarball holds what runs, and nothing that runs at install', () => {
   expect(listing).toContain('package/dist/index.d.ts');
   expect(listing).toContain('package/prebuilds/darwin-arm64/tree-sitter-swift.node');
   expect(listing).toContain('package/prebuilds/linux-x64/tree-sitter-objc.node');
+  expect(listing).toEqual(expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/README.md']));
   expect(listing.filter((f) => /\/(src|test|scripts|build)\//.test(f))).toEqual([]);
   const manifest = JSON.parse(sh('tar', ['-xzOf', tarball, 'package/package.json'], packDir).stdout) as Record<string, unknown>;
   expect(manifest.dependencies ?? {}).toEqual({});
