@@ -1,9 +1,9 @@
 /**
  * Builds the publishable `bglint` package from the workspace's compiled packages (run `tsc -b` first):
  *
- * - dist/cli.js (the command), dist/worker.js (worker threads), dist/index.js (the Node API): one
- *   bundle each, so a run resolves and reads three files instead of ~150 modules in 7 packages and 5
- *   dependencies (measured in docs/benchmarks.md);
+ * - dist/cli.js (the command), dist/language-server.js (`bglint lsp`), dist/worker.js (worker
+ *   threads), dist/index.js (the Node API): one bundle each, so a run resolves and reads one file
+ *   instead of ~150 modules in 7 packages and their dependencies (measured in docs/benchmarks.md);
  * - prebuilds/<platform>-<arch>/: the prebuilt Node-API binaries of tree-sitter and its Swift and
  *   ObjC grammars, which those packages ship. The bundle loads them from there, so installing bglint
  *   runs no install script: tree-sitter-swift depends on tree-sitter-cli, whose install script
@@ -52,6 +52,8 @@ const nativePlugin = {
     b.onLoad({ filter: /.*/, namespace: 'bglint-grammar' }, (args) => ({
       contents: `module.exports = require('bglint-load-native')(${JSON.stringify(args.path)});`, loader: 'js', resolveDir: pkg,
     }));
+    // The language server is a bundle of its own, loaded only by `bglint lsp` (main.js imports it lazily).
+    b.onResolve({ filter: /^\.\/language-server$/ }, (args) => (args.importer.endsWith(`cli${path.sep}dist${path.sep}main.js`) ? { path: './language-server.js', external: true } : undefined));
     // The version comes from the installed package.json, read at run time (dist/../package.json).
     b.onResolve({ filter: /[/\\]?package\.json$/ }, (args) => (args.importer.includes(`${path.sep}dist${path.sep}`) || args.importer.includes(`${path.sep}build${path.sep}`) ? { path: '../package.json', external: true } : undefined));
   },
@@ -63,6 +65,7 @@ fs.rmSync(path.join(pkg, 'prebuilds'), { recursive: true, force: true });
 await build({
   entryPoints: {
     cli: path.join(packages, 'cli/dist/main.js'),
+    'language-server': path.join(packages, 'cli/dist/language-server.js'),
     worker: path.join(packages, 'session/dist/worker.js'),
     index: path.join(pkg, 'build/index.js'),
   },

@@ -72,6 +72,19 @@ describe('installed with npm', () => {
     expect(findingKeys(json.stdout, dir)).toEqual(workspaceFindings(dir));
   });
 
+  test('a run large enough for worker threads finds what the workspace finds', () => {
+    const { generateCorpus } = require('../../../scripts/generate-corpus.js') as { generateCorpus: (dir: string, options: object) => unknown };
+    generateCorpus(path.join(dir, 'Large'), { files: 1100, apiRate: 0.2 });
+    const result = sh('npx', ['bglint', '--format', 'json', '--jobs', '2', 'Large'], dir);
+    expect(result.stderr).toBe('');
+    let workspace = '';
+    run(['--format', 'json', '--jobs', '2', 'Large'], { cwd: dir, stdout: (t) => (workspace += t), stderr: () => {}, readStdin: () => '', isTTY: false, env: {} });
+    const found = findingKeys(result.stdout, dir);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found).toEqual(findingKeys(workspace, dir));
+    fs.rmSync(path.join(dir, 'Large'), { recursive: true, force: true });
+  });
+
   test('npx bglint --version', () => {
     const result = sh('npx', ['bglint', '--version'], dir);
     expect(result.stdout).toBe(`${VERSION}\n`);
