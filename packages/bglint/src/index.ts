@@ -7,11 +7,12 @@
  *   console.log((await loadFormatter('stylish')).format(report));
  */
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import { parseRuleSetting } from '@bglint/core';
 import type { LintReport, RuleSetting, Severity } from '@bglint/core';
 import { formatterNames, loadFormatter as formatterNamed } from '@bglint/formatters';
 import { rulesById } from '@bglint/rules';
-import { configFor, runLint } from '@bglint/session';
+import { configFor, discoverFiles, runLint } from '@bglint/session';
 import type { RunOptions } from '@bglint/session';
 
 export type { FileResult, Finding, Fix, LintReport, Notice, Position, Range, RelatedLocation, RuleSummary, Severity, TextEdit } from '@bglint/core';
@@ -37,9 +38,24 @@ export interface LintOptions {
   reportUnusedDisableDirectives?: boolean;
 }
 
-/** Lints files and folders (folders are walked for Swift/ObjC sources, Info.plist and entitlements, honouring `.gitignore`). */
-export async function lintFiles(paths: string | string[], options: LintOptions = {}): Promise<LintReport> {
-  return runLint({ ...runOptions(options), paths: typeof paths === 'string' ? [paths] : paths });
+/**
+ * Lints files, folders and glob patterns (`App/Sources/*.swift`, `**` for any depth), relative to `cwd`. Folders are walked for
+ * Swift/ObjC sources, Info.plist and entitlements, honouring `.gitignore`; a pattern matches among them.
+ */
+export async function lintFiles(patterns: string | string[], options: LintOptions = {}): Promise<LintReport> {
+  const session = runOptions(options);
+  const list = typeof patterns === 'string' ? [patterns] : patterns;
+  return runLint({ ...session, paths: list.flatMap((p) => expandPattern(p, session.cwd)) });
+}
+
+/** A path as it is; a glob, the files under its fixed base folder that it matches (none is an error, as for a missing path). */
+function expandPattern(pattern: string, cwd: string): string[] {
+  const { isGlob, base } = picomatch.scan(pattern);
+  if (!isGlob) return [pattern];
+  const matches = picomatch(pattern, { dot: false });
+  const files = discoverFiles(cwd, [base || '.']).filter((file) => matches(path.relative(cwd, file).split(path.sep).join('/')));
+  if (files.length === 0) throw new Error(`no files match ${JSON.stringify(pattern)}`);
+  return files;
 }
 
 /** Lints one file's text (unsaved, or from another tool) as if it were at `filePath`: its config, target and project apply. */

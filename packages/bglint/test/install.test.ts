@@ -117,6 +117,7 @@ describe('installed with npm', () => {
         const sarif = JSON.parse((await bglint.loadFormatter('sarif')).format(report));
         const config = await bglint.calculateConfigForFile(first.file);
         const unknown = await bglint.loadFormatter('nope').then(() => 'loaded', (e) => e.message);
+        const globbed = await bglint.lintFiles('App/**/*.swift');
         console.log(JSON.stringify({
           version: bglint.version,
           findings: findings.map((f) => f.ruleId + ' ' + require('node:path').relative(process.cwd(), f.file) + ':' + f.range.start.line).sort(),
@@ -124,6 +125,7 @@ describe('installed with npm', () => {
           fileFindings: findings.filter((f) => f.file === first.file).map((f) => f.ruleId + ':' + f.range.start.line),
           sarifResults: sarif.runs[0].results.length,
           firstRule: config.rules[first.ruleId],
+          swiftFindings: globbed.results.flatMap((r) => r.findings).map((f) => f.ruleId + ' ' + require('node:path').relative(process.cwd(), f.file) + ':' + f.range.start.line).sort(),
           unknown,
         }));
       })();
@@ -137,6 +139,9 @@ describe('installed with npm', () => {
     expect(api.sarifResults).toBe(api.findings.length);
     expect(api.firstRule).toEqual({ severity: expect.stringMatching(/^(error|warning|note)$/), options: expect.any(Object) });
     expect(api.unknown).toMatch(/unknown format "nope"/);
+    // A glob: the Swift files' findings of the whole run, no more, no fewer.
+    expect(api.swiftFindings).toEqual(api.findings.filter((f: string) => /\.swift:\d+$/.test(f)));
+    expect(api.swiftFindings.length).toBeGreaterThan(0);
   });
 
   test('the Node API type-checks from the installed types alone', () => {
