@@ -59,9 +59,11 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
+const NO_CHILDREN: MirrorNode[] = [];
+
 class MirrorNode implements GrammarNode {
-  /** Filled by the walk; a deferred node's children are copied when first asked for. */
-  readonly kids: MirrorNode[] = [];
+  /** Filled by the walk (leaves share one empty list); a deferred node's children are copied when first asked for. */
+  kids: MirrorNode[] = NO_CHILDREN;
   /** The native node of a deferred subtree, until it is copied. */
   pending?: Parser.SyntaxNode;
   private named?: MirrorNode[];
@@ -102,6 +104,8 @@ interface NameTables {
   types: string[];
   named: boolean[];
   fields: (string | undefined)[];
+  /** Types whose children can have a field name (from the grammar's node-types); others are not asked. */
+  withFields?: Set<string>;
 }
 const tablesByGrammar = new Map<string, NameTables>();
 
@@ -115,10 +119,10 @@ class TreeCopier {
   readonly source: SourceText;
   private readonly tables: NameTables;
 
-  constructor(text: string, grammar: string, private readonly deferred?: DeferredSubtree) {
+  constructor(text: string, grammar: string, nodeTypes: NodeTypeInfo[] | undefined, private readonly deferred?: DeferredSubtree) {
     this.source = new SourceText(text);
     let tables = tablesByGrammar.get(grammar);
-    if (!tables) tablesByGrammar.set(grammar, (tables = { types: [], named: [], fields: [] }));
+    if (!tables) tablesByGrammar.set(grammar, (tables = { types: [], named: [], fields: [], withFields: typesWithFields(nodeTypes) }));
     this.tables = tables;
   }
 
@@ -131,11 +135,13 @@ class TreeCopier {
       type = types[typeId] = cursor.nodeType;
       named[typeId] = cursor.nodeIsNamed;
     }
-    const fieldId = cursor.currentFieldId;
+    const { withFields } = this.tables;
+    const fieldId = parent && withFields && !withFields.has(parent.type) ? 0 : cursor.currentFieldId;
     const field = fieldId ? (fields[fieldId] ??= cursor.currentFieldName) : undefined;
     const node = new MirrorNode(this, parent, type, named[typeId]!, field, cursor.startIndex, cursor.endIndex);
     if (parent) {
-      parent.kids.push(node);
+      if (parent.kids === NO_CHILDREN) parent.kids = [node];
+      else parent.kids.push(node);
       if (this.deferred?.(parent.type, type)) node.pending = cursor.currentNode;
     }
     return node;
@@ -162,9 +168,25 @@ class TreeCopier {
   }
 }
 
+/** A grammar's node-types.json entry, as node-tree-sitter exposes it (`language.nodeTypeInfo`). */
+interface NodeTypeInfo {
+  type: string;
+  named: boolean;
+  fields?: Record<string, unknown>;
+}
+
+/** Without node-types we cannot tell, so every node is asked; ERROR nodes always are. */
+function typesWithFields(nodeTypes: NodeTypeInfo[] | undefined): Set<string> | undefined {
+  if (!nodeTypes) return undefined;
+  const types = new Set<string>(['ERROR']);
+  for (const info of nodeTypes) if (info.fields && Object.keys(info.fields).length > 0) types.add(info.type);
+  return types;
+}
+
 /** Copies `tree` (parsed from `text` by `grammar`) into plain nodes; `deferred` subtrees wait until asked for. */
 export function mirrorTree(tree: Parser.Tree, text: string, grammar: string, deferred?: DeferredSubtree): GrammarNode {
-  const copier = new TreeCopier(text, grammar, deferred);
+  const nodeTypes = (tree as unknown as { language?: { nodeTypeInfo?: NodeTypeInfo[] } }).language?.nodeTypeInfo;
+  const copier = new TreeCopier(text, grammar, nodeTypes, deferred);
   const cursor = tree.walk();
   const root = copier.make(cursor, null);
   copier.fill(cursor, root);
