@@ -11,6 +11,8 @@ import locationBackgroundModeMissing from './rules/location-background-mode-miss
 import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import bgtaskRegisterTiming from './rules/bgtask-register-timing';
+import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
+import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -24,6 +26,8 @@ export const allRules: Rule[] = [
   temporaryExceptionEntitlement,
   bluetoothRestorationMissing,
   bgtaskRegisterTiming,
+  continuedProcessingNotUserInitiated,
+  bgtaskHandlerIncomplete,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */

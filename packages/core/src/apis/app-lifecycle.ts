@@ -6,7 +6,7 @@
  * continued-processing requests. Swift and Objective-C names are the same here (the view maps them).
  */
 import type { CallExpr, ClosureExpr, FunctionDecl, SyntaxNode } from '../syntax/ir';
-import { ancestors, bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
+import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
 import { deferringCall } from './background-tasks';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { REGISTER_TASK } from './task-scheduler';
@@ -98,10 +98,13 @@ function afterLaunchFunction(fn: FunctionDecl): PhaseReason | undefined {
 
 /** Why `node` runs while the app is in the background (entering it, a launch or expiration handler, a timer). */
 export function runsInBackground(node: SyntaxNode): PhaseReason | undefined {
-  for (const p of ancestors(node)) {
+  for (let child = node, p = node.parent; p; child = p, p = p.parent) {
     if (p.kind === 'closure') {
       const reason = backgroundClosure(p);
       if (reason) return reason;
+    }
+    if (p.kind === 'if' && p.then === child && p.conditions.some(isBackgroundPhaseCheck)) {
+      return { because: 'it runs when the scene phase becomes `.background`', at: p };
     }
     if (p.kind === 'function') {
       const callback = BACKGROUND_METHODS.get(p.name);
@@ -109,6 +112,12 @@ export function runsInBackground(node: SyntaxNode): PhaseReason | undefined {
     }
   }
   return undefined;
+}
+
+/** `phase == .background`, `scenePhase == .background`. */
+function isBackgroundPhaseCheck(condition: SyntaxNode): boolean {
+  if (condition.kind !== 'binary' || condition.operator !== '==') return false;
+  return [condition.left, condition.right].some((e) => e.kind === 'ident' && e.implicitMember && e.name === 'background');
 }
 
 function backgroundClosure(closure: ClosureExpr): PhaseReason | undefined {

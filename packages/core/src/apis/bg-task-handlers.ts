@@ -5,10 +5,10 @@
  * is an `expirationHandler` set, is `progress` updated, does the task escape to code we cannot see.
  */
 import type { CallExpr, ClosureExpr, CodeBody, Expr, FunctionDecl, JumpStmt, SyntaxNode } from '../syntax/ir';
-import { bindArguments, callsIn, descendants, matchesSignature, memberPath, rootOf } from '../syntax/query';
+import { bindArguments, callsIn, descendants, enclosingBody, matchesSignature, memberPath, rootOf } from '../syntax/query';
 import { pathsThrough } from '../flow/paths';
 import type { Obligation } from '../flow/paths';
-import { functionsNamed, isValue, passesValue, storesValue, valueAliases } from '../flow/value-flow';
+import { isValue, passesValue, storesValue, valueAliases } from '../flow/value-flow';
 import { REGISTER_TASK } from './task-scheduler';
 
 export const SET_TASK_COMPLETED = 'setTaskCompleted(success:)';
@@ -49,6 +49,8 @@ export interface TaskUsage {
   touchesProgress: boolean;
   /** Leaks inside a closure or callee that completes the task on some paths only (where to point). */
   partialLeaks: TaskLeak[];
+  /** Every path completes the task before the body returns (no closure run later, nothing handed on). */
+  completesBeforeReturning: boolean;
 }
 
 /** Follows one handler's task; bounded depth, each function summarized once per parameter. */
@@ -74,11 +76,15 @@ export class TaskFollower {
 
   private summarize(body: CodeBody, known: Iterable<string>, depth: number): TaskUsage {
     const names = valueAliases(body, known);
-    const usage: TaskUsage = { leaks: [], completes: false, escapes: false, setsExpirationHandler: false, touchesProgress: false, partialLeaks: [] };
+    const usage: TaskUsage = {
+      leaks: [], completes: false, escapes: false, setsExpirationHandler: false, touchesProgress: false, partialLeaks: [], completesBeforeReturning: false,
+    };
     if (!body.body) return usage;
     for (const node of descendants(body.body)) this.note(node, names, depth, usage);
-    const leaks = pathsThrough(body, new CompletionObligation(this, names, depth, usage));
+    const leaks = pathsThrough(body, new CompletionObligation(this, names, depth, usage, false));
     if (leaks.exits.length > 0 || leaks.fallsOffEnd) usage.leaks.push({ body, ...leaks });
+    const synchronous = pathsThrough(body, new CompletionObligation(this, names, depth, usage, true));
+    usage.completesBeforeReturning = synchronous.exits.length === 0 && !synchronous.fallsOffEnd;
     return usage;
   }
 
@@ -115,12 +121,14 @@ class CompletionObligation implements Obligation {
     private readonly names: ReadonlySet<string>,
     private readonly depth: number,
     private readonly usage: TaskUsage,
+    /** Count only completions that happen before the body returns. */
+    private readonly synchronous: boolean,
   ) {}
 
   discharges(node: SyntaxNode): boolean {
-    if (storesValue(node, this.names)) return true;
     for (const d of [node, ...descendants(node, (n) => n.kind !== 'closure')]) {
       if (d.kind === 'call' && this.callCompletes(d)) return true;
+      if (this.synchronous) continue;
       if (d.kind === 'closure' && this.closureCompletes(d)) return true;
       if (storesValue(d, this.names)) return true;
     }
@@ -135,6 +143,7 @@ class CompletionObligation implements Obligation {
   private callCompletes(call: CallExpr): boolean {
     if (isCompletion(call, this.names)) return true;
     const callees = this.follower.handedTo(call, this.names, this.depth);
+    if (this.synchronous) return callees !== 'escapes' && callees.length > 0 && callees.every((c) => c.completesBeforeReturning);
     return callees === 'escapes' || (callees.length > 0 && callees.every((c) => c.escapes || c.leaks.length === 0));
   }
 
@@ -150,7 +159,7 @@ class CompletionObligation implements Obligation {
 }
 
 function unknownUsage(): TaskUsage {
-  return { leaks: [], completes: true, escapes: true, setsExpirationHandler: true, touchesProgress: true, partialLeaks: [] };
+  return { leaks: [], completes: true, escapes: true, setsExpirationHandler: true, touchesProgress: true, partialLeaks: [], completesBeforeReturning: false };
 }
 
 export function isCompletion(call: CallExpr, names: ReadonlySet<string>): boolean {
@@ -188,3 +197,29 @@ export function createsContinuedProcessingRequest(root: SyntaxNode): boolean {
 }
 
 
+
+/**
+ * The `BGContinuedProcessingTaskRequest(…)` a `submit` call submits: created in its argument, or
+ * bound to the local it passes (`let request = BGContinuedProcessingTaskRequest(…)`) in an enclosing body.
+ */
+export function submittedContinuedRequest(submit: CallExpr): { creation: CallExpr; name?: string } | undefined {
+  if (submit.baseName !== 'submit') return undefined;
+  const arg = submit.args[0]?.value;
+  if (arg?.kind === 'call') return matchesSignature(arg, CONTINUED_PROCESSING_REQUEST) ? { creation: arg } : undefined;
+  if (arg?.kind !== 'ident') return undefined;
+  for (let body = enclosingBody(submit); body; body = enclosingBody(body)) {
+    for (const node of body.body ? descendants(body.body, (n) => n.kind !== 'closure') : []) {
+      if (node.kind !== 'var' || node.name !== arg.name) continue;
+      const value = node.value?.kind === 'cast' ? node.value.operand : node.value;
+      return value?.kind === 'call' && matchesSignature(value, CONTINUED_PROCESSING_REQUEST) ? { creation: value, name: arg.name } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `request.earliestBeginDate = …` in the body that submits `name`. */
+export function setsEarliestBeginDate(submit: CallExpr, name: string | undefined): SyntaxNode | undefined {
+  const body = enclosingBody(submit);
+  if (!name || !body?.body) return undefined;
+  return [...descendants(body.body)].find((n) => n.kind === 'assign' && memberPath(n.target).join('.') === `${name}.earliestBeginDate`);
+}
