@@ -44,6 +44,6 @@ export { isValue, valueAliases, passesValue, storesValue, functionsNamed } from 
 export type { ValuePassing, ValueTarget } from './flow/value-flow';
 export {
   SET_TASK_COMPLETED, CONTINUED_PROCESSING_TASK, CONTINUED_PROCESSING_REQUEST, launchHandlerOf, TaskFollower, isCompletion,
-  castsToContinuedProcessing, createsContinuedProcessingRequest, submittedContinuedRequest, setsEarliestBeginDate,
+  castsToContinuedProcessing, createsContinuedProcessingRequest, submittedContinuedRequest, setsEarliestBeginDate, registersContinuedProcessing,
 } from './apis/bg-task-handlers';
 export type { LaunchHandler, TaskLeak, TaskUsage } from './apis/bg-task-handlers';

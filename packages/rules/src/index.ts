@@ -13,6 +13,7 @@ import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import bgtaskRegisterTiming from './rules/bgtask-register-timing';
 import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
 import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
+import continuedProcessingNoProgress from './rules/continued-processing-no-progress';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -28,6 +29,7 @@ export const allRules: Rule[] = [
   bgtaskRegisterTiming,
   continuedProcessingNotUserInitiated,
   bgtaskHandlerIncomplete,
+  continuedProcessingNoProgress,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */

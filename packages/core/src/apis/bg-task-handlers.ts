@@ -5,11 +5,12 @@
  * is an `expirationHandler` set, is `progress` updated, does the task escape to code we cannot see.
  */
 import type { CallExpr, ClosureExpr, CodeBody, Expr, FunctionDecl, JumpStmt, SyntaxNode } from '../syntax/ir';
-import { bindArguments, callsIn, descendants, enclosingBody, matchesSignature, memberPath, rootOf } from '../syntax/query';
+import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, matchesSignature, memberPath, rootOf } from '../syntax/query';
 import { pathsThrough } from '../flow/paths';
 import type { Obligation } from '../flow/paths';
 import { isValue, passesValue, storesValue, valueAliases } from '../flow/value-flow';
 import { REGISTER_TASK } from './task-scheduler';
+import { resolveString } from '../syntax/constants';
 
 export const SET_TASK_COMPLETED = 'setTaskCompleted(success:)';
 export const CONTINUED_PROCESSING_TASK = 'BGContinuedProcessingTask';
@@ -91,7 +92,7 @@ export class TaskFollower {
   private note(node: SyntaxNode, names: ReadonlySet<string>, depth: number, usage: TaskUsage): void {
     if (node.kind === 'call' && isCompletion(node, names) && !inExpirationHandler(node)) usage.completes = true;
     if (node.kind === 'assign' && isValue(memberObject(node.target, 'expirationHandler'), names)) usage.setsExpirationHandler = true;
-    if (node.kind === 'member' && node.name === 'progress' && isValue(node.object, names)) usage.touchesProgress = true;
+    if (node.kind === 'member' && node.name === 'progress' && isValue(node.object, names) && !onlyReadsProgress(node)) usage.touchesProgress = true;
     if (storesValue(node, names)) usage.escapes = true;
     if (node.kind !== 'call') return;
     const passing = this.handedTo(node, names, depth);
@@ -158,6 +159,14 @@ class CompletionObligation implements Obligation {
   }
 }
 
+/** Progress properties that only report (`task.progress.fractionCompleted`), as opposed to updating it. */
+const PROGRESS_READS = new Set(['fractionCompleted', 'isFinished', 'isCancelled', 'localizedDescription', 'localizedAdditionalDescription']);
+
+function onlyReadsProgress(progress: SyntaxNode): boolean {
+  const use = progress.parent;
+  return use?.kind === 'member' && use.object === progress && PROGRESS_READS.has(use.name);
+}
+
 function unknownUsage(): TaskUsage {
   return { leaks: [], completes: true, escapes: true, setsExpirationHandler: true, touchesProgress: true, partialLeaks: [], completesBeforeReturning: false };
 }
@@ -222,4 +231,24 @@ export function setsEarliestBeginDate(submit: CallExpr, name: string | undefined
   const body = enclosingBody(submit);
   if (!name || !body?.body) return undefined;
   return [...descendants(body.body)].find((n) => n.kind === 'assign' && memberPath(n.target).join('.') === `${name}.earliestBeginDate`);
+}
+
+/**
+ * Is this `register` call for a continued-processing task (iOS 26)? Its handler casts the task to
+ * `BGContinuedProcessingTask`, the function around it creates a `BGContinuedProcessingTaskRequest`,
+ * or a request of that kind in this file uses the same identifier.
+ */
+export function registersContinuedProcessing(register: CallExpr): boolean {
+  const handler = launchHandlerOf(register);
+  if (handler && castsToContinuedProcessing(handler)) return true;
+  const fn = enclosingFunction(register);
+  if (fn && createsContinuedProcessingRequest(fn)) return true;
+  const identifier = staticIdentifier(bindArguments(register, REGISTER_TASK)?.get('forTaskWithIdentifier'));
+  if (identifier === undefined) return false;
+  return callsIn(rootOf(register), (c) => matchesSignature(c, CONTINUED_PROCESSING_REQUEST) && staticIdentifier(bindArguments(c, CONTINUED_PROCESSING_REQUEST)?.get('identifier')) === identifier).length > 0;
+}
+
+function staticIdentifier(expr: Expr | undefined): string | undefined {
+  const resolved = resolveString(expr);
+  return resolved.kind === 'static' ? resolved.value : undefined;
 }

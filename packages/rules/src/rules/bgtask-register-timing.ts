@@ -1,6 +1,6 @@
 import {
-  REGISTER_TASK, bindArguments, castsToContinuedProcessing, createsContinuedProcessingRequest, defineRule, descendants,
-  enclosingFunction, firstRegistrationElsewhere, isLaunchFunction, launchHandlerOf, matchesSignature, resolveString, rootOf, runsAfterLaunch, sameTypeCallers,
+  REGISTER_TASK, bindArguments, defineRule, descendants, registersContinuedProcessing,
+  enclosingFunction, firstRegistrationElsewhere, isLaunchFunction, matchesSignature, resolveString, rootOf, runsAfterLaunch, sameTypeCallers,
 } from '@bglint/core';
 import type { CallExpr, RuleContext, SyntaxNode } from '@bglint/core';
 
@@ -81,7 +81,8 @@ export default defineRule({
 });
 
 function check(context: RuleContext, call: CallExpr): void {
-  if (isContinuedProcessing(call)) return;
+  // Continued-processing handlers are registered when the user starts the work (iOS 26), not at launch.
+  if (registersContinuedProcessing(call)) return;
   const at = call.nameSpan;
   const late = runsAfterLaunch(call);
   if (late) {
@@ -101,14 +102,6 @@ function check(context: RuleContext, call: CallExpr): void {
   reportDuplicate(context, call);
 }
 
-/** Continued-processing handlers are registered when the user starts the work (iOS 26), not at launch. */
-function isContinuedProcessing(call: CallExpr): boolean {
-  const handler = launchHandlerOf(call);
-  if (handler && castsToContinuedProcessing(handler)) return true;
-  const fn = enclosingFunction(call);
-  return fn !== undefined && createsContinuedProcessingRequest(fn);
-}
-
 function identifierOf(call: CallExpr): string | undefined {
   const resolved = resolveString(bindArguments(call, REGISTER_TASK)?.get('forTaskWithIdentifier'));
   return resolved.kind === 'static' ? resolved.value : undefined;
@@ -120,7 +113,7 @@ function reportDuplicate(context: RuleContext, call: CallExpr): void {
   if (identifier === undefined) return;
   const earlier = [...descendants(rootOf(call))].find(
     (n): n is CallExpr => n.kind === 'call' && n.startIndex < call.startIndex && matchesSignature(n, REGISTER_TASK) &&
-      identifierOf(n) === identifier && !exclusive(n, call) && !isContinuedProcessing(n),
+      identifierOf(n) === identifier && !exclusive(n, call) && !registersContinuedProcessing(n),
   );
   if (earlier) {
     const related = [{ at: earlier.nameSpan, message: 'first registered here' }];
