@@ -40,7 +40,7 @@ export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
 export { isLaunchFunction, runsAfterLaunch, runsInBackground, sameTypeCallers } from './apis/app-lifecycle';
 export type { PhaseReason } from './apis/app-lifecycle';
-export { isValue, valueAliases, passesValue, storesValue, functionsNamed } from './flow/value-flow';
+export { isValue, valueAliases, passesValue, storesValue, functionsNamed, localCallee } from './flow/value-flow';
 export type { ValuePassing, ValueTarget } from './flow/value-flow';
 export {
   SET_TASK_COMPLETED, CONTINUED_PROCESSING_TASK, CONTINUED_PROCESSING_REQUEST, launchHandlerOf, TaskFollower, isCompletion,

@@ -8,7 +8,7 @@ import type { CallExpr, ClosureExpr, CodeBody, Expr, FunctionDecl, JumpStmt, Syn
 import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, matchesSignature, memberPath, rootOf } from '../syntax/query';
 import { pathsThrough } from '../flow/paths';
 import type { Obligation } from '../flow/paths';
-import { isValue, passesValue, storesValue, valueAliases } from '../flow/value-flow';
+import { isValue, localCallee, passesValue, storesValue, valueAliases } from '../flow/value-flow';
 import { REGISTER_TASK } from './task-scheduler';
 import { resolveString } from '../syntax/constants';
 
@@ -95,6 +95,8 @@ export class TaskFollower {
     if (node.kind === 'member' && node.name === 'progress' && isValue(node.object, names) && !onlyReadsProgress(node)) usage.touchesProgress = true;
     if (storesValue(node, names)) usage.escapes = true;
     if (node.kind !== 'call') return;
+    const local = localCallee(node);
+    if (local && !isAncestor(local, node) && depth < this.maxDepth && this.usage(local, names, depth + 1).completes) usage.completes = true;
     const passing = this.handedTo(node, names, depth);
     if (passing === 'escapes') usage.escapes = true;
     for (const callee of passing === 'escapes' ? [] : passing) {
@@ -143,6 +145,9 @@ class CompletionObligation implements Obligation {
 
   private callCompletes(call: CallExpr): boolean {
     if (isCompletion(call, this.names)) return true;
+    // A local func or closure that completes the captured task (often once, behind a flag).
+    const local = localCallee(call);
+    if (local && !this.synchronous && !isAncestor(local, call) && this.follower.usage(local, this.names, this.depth + 1).completes) return true;
     const callees = this.follower.handedTo(call, this.names, this.depth);
     if (this.synchronous) return callees !== 'escapes' && callees.length > 0 && callees.every((c) => c.completesBeforeReturning);
     return callees === 'escapes' || (callees.length > 0 && callees.every((c) => c.escapes || c.leaks.length === 0));
@@ -165,6 +170,11 @@ const PROGRESS_READS = new Set(['fractionCompleted', 'isFinished', 'isCancelled'
 function onlyReadsProgress(progress: SyntaxNode): boolean {
   const use = progress.parent;
   return use?.kind === 'member' && use.object === progress && PROGRESS_READS.has(use.name);
+}
+
+function isAncestor(body: SyntaxNode, node: SyntaxNode): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p === body) return true;
+  return false;
 }
 
 function unknownUsage(): TaskUsage {

@@ -5,7 +5,7 @@
  * stand-in for the call-summary layer, which will absorb it.
  */
 import type { CallExpr, CodeBody, Expr, FunctionDecl, SyntaxNode } from '../syntax/ir';
-import { descendants, rootOf } from '../syntax/query';
+import { ancestors, descendants, rootOf } from '../syntax/query';
 
 /** Is `expr` the value itself, seen through casts, `!`/`?` and parentheses? */
 export function isValue(expr: Expr | undefined, names: ReadonlySet<string>): boolean {
@@ -74,4 +74,20 @@ export function functionsNamed(root: SyntaxNode, fullName: string): FunctionDecl
     functionIndex.set(root, byName);
   }
   return byName.get(fullName) ?? [];
+}
+
+/**
+ * The local code a receiver-less call runs: a func declared in an enclosing body (`func complete(_:)`)
+ * or a local bound to a closure (`let finish = { … }`), nearest scope first. Undefined otherwise.
+ */
+export function localCallee(call: CallExpr): CodeBody | undefined {
+  if (call.receiver) return undefined;
+  for (const scope of ancestors(call)) {
+    if (scope.kind !== 'function' && scope.kind !== 'closure') continue;
+    for (const node of scope.body ? descendants(scope.body, (n) => n.kind !== 'closure' && n.kind !== 'function') : []) {
+      if (node.kind === 'function' && node.name === call.name && node.body) return node;
+      if (node.kind === 'var' && node.name === call.baseName && node.value?.kind === 'closure') return node.value;
+    }
+  }
+  return undefined;
 }

@@ -57,6 +57,7 @@ export default defineRule({
           `final class Refresher {\n  func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      self.handleRefresh(task as! BGAppRefreshTask)\n    }\n  }\n  private func handleRefresh(_ task: BGAppRefreshTask) {\n    let operation = RefreshOperation()\n    task.expirationHandler = { operation.cancel() }\n    operation.completionBlock = { task.setTaskCompleted(success: !operation.isCancelled) }\n    queue.addOperation(operation)\n  }\n}`,
           clean(register(`  AppModel.shared.handleBackgroundRefresh(task: task as! BGAppRefreshTask)`)),
           clean(register(`  Feed.markStale()\n  task.setTaskCompleted(success: true)`)),
+          clean(register(`  var done = false\n  func complete(_ ok: Bool) {\n    guard !done else { return }\n    done = true\n    task.setTaskCompleted(success: ok)\n  }\n  task.expirationHandler = { complete(false) }\n  Feed.refresh().done { complete(true) }.catch { _ in complete(false) }`)),
           clean(register(`  task.expirationHandler = { task.setTaskCompleted(success: false) }\n  Task {\n    do {\n      try await Feed.refresh()\n      task.setTaskCompleted(success: true)\n    } catch {\n      task.setTaskCompleted(success: false)\n    }\n  }`)),
           `@main struct FeedApp: App {\n  var body: some Scene {\n    WindowGroup { ContentView() }\n      .backgroundTask(.appRefresh("com.example.refresh")) { await Feed.refresh() }\n  }\n}`,
         ],
