@@ -7,7 +7,7 @@
  */
 import type { CallExpr, ClosureExpr, FunctionDecl, SyntaxNode } from '../syntax/ir';
 import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
-import { deferringCall } from './background-tasks';
+import { hopOfClosure } from '../calls/hops';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { REGISTER_TASK } from './task-scheduler';
 
@@ -72,7 +72,7 @@ export function isLaunchFunction(fn: FunctionDecl, index?: ProjectIndex): boolea
 export function runsAfterLaunch(node: SyntaxNode): PhaseReason | undefined {
   for (let child = node, p = node.parent; p; child = p, p = p.parent) {
     if (p.kind === 'closure') {
-      const later = deferringCall(p);
+      const later = hopOfClosure(p)?.call;
       if (later) return { because: `it runs later, in \`${describeCall(later)}\``, at: later };
       const modifier = viewEventModifier(p);
       if (modifier) return { because: `it runs in the SwiftUI \`.${modifier.baseName}\` modifier`, at: modifier };

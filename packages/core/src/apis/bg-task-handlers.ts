@@ -8,7 +8,10 @@ import type { CallExpr, ClosureExpr, CodeBody, Expr, FunctionDecl, JumpStmt, Syn
 import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, matchesSignature, memberPath, rootOf } from '../syntax/query';
 import { pathsThrough } from '../flow/paths';
 import type { Obligation } from '../flow/paths';
-import { isValue, localCallee, passesValue, storesValue, valueAliases } from '../flow/value-flow';
+import { passesValue, storesValue } from '../flow/value-flow';
+import { aliasesIn, refersTo } from '../calls/aliases';
+import { resolveCallee } from '../calls/resolve';
+import type { ProjectIndex } from '../facts/lexical-index';
 import { REGISTER_TASK } from './task-scheduler';
 import { resolveString } from '../syntax/constants';
 
@@ -58,7 +61,7 @@ export interface TaskUsage {
 export class TaskFollower {
   private readonly memo = new Map<FunctionDecl, Map<string, TaskUsage>>();
 
-  constructor(private readonly maxDepth = 3) {}
+  constructor(private readonly index: ProjectIndex, private readonly maxDepth = 3) {}
 
   /** What `body` does with the task it knows by `names` (a function's parameter, a closure's captures). */
   usage(body: CodeBody, names: Iterable<string>, depth = 0): TaskUsage {
@@ -76,7 +79,7 @@ export class TaskFollower {
   }
 
   private summarize(body: CodeBody, known: Iterable<string>, depth: number): TaskUsage {
-    const names = valueAliases(body, known);
+    const names = aliasesIn(body, new Set(known)) ?? new Set<string>();
     const usage: TaskUsage = {
       leaks: [], completes: false, escapes: false, setsExpirationHandler: false, touchesProgress: false, partialLeaks: [], completesBeforeReturning: false,
     };
@@ -91,11 +94,11 @@ export class TaskFollower {
 
   private note(node: SyntaxNode, names: ReadonlySet<string>, depth: number, usage: TaskUsage): void {
     if (node.kind === 'call' && isCompletion(node, names) && !inExpirationHandler(node)) usage.completes = true;
-    if (node.kind === 'assign' && isValue(memberObject(node.target, 'expirationHandler'), names)) usage.setsExpirationHandler = true;
-    if (node.kind === 'member' && node.name === 'progress' && isValue(node.object, names) && !onlyReadsProgress(node)) usage.touchesProgress = true;
+    if (node.kind === 'assign' && refersTo(memberObject(node.target, 'expirationHandler'), names)) usage.setsExpirationHandler = true;
+    if (node.kind === 'member' && node.name === 'progress' && refersTo(node.object, names) && !onlyReadsProgress(node)) usage.touchesProgress = true;
     if (storesValue(node, names)) usage.escapes = true;
     if (node.kind !== 'call') return;
-    const local = localCallee(node);
+    const local = this.localCode(node);
     if (local && !isAncestor(local, node) && depth < this.maxDepth && this.usage(local, names, depth + 1).completes) usage.completes = true;
     const passing = this.handedTo(node, names, depth);
     if (passing === 'escapes') usage.escapes = true;
@@ -106,6 +109,13 @@ export class TaskFollower {
       usage.touchesProgress ||= callee.touchesProgress;
       if (callee.completes) usage.partialLeaks.push(...callee.leaks);
     }
+  }
+
+  /** The local func or closure a receiver-less call runs (`complete(true)`, `finish()`), if any. */
+  localCode(call: CallExpr): CodeBody | undefined {
+    if (call.receiver) return undefined;
+    const callee = resolveCallee(call, this.index);
+    return callee.kind === 'code' ? callee.bodies.find((b) => b.kind === 'closure' || enclosingBody(b) !== undefined) : undefined;
   }
 
   /** The usages of the functions `call` hands the task to, or `escapes`. */
@@ -146,7 +156,7 @@ class CompletionObligation implements Obligation {
   private callCompletes(call: CallExpr): boolean {
     if (isCompletion(call, this.names)) return true;
     // A local func or closure that completes the captured task (often once, behind a flag).
-    const local = localCallee(call);
+    const local = this.follower.localCode(call);
     if (local && !this.synchronous && !isAncestor(local, call) && this.follower.usage(local, this.names, this.depth + 1).completes) return true;
     const callees = this.follower.handedTo(call, this.names, this.depth);
     if (this.synchronous) return callees !== 'escapes' && callees.length > 0 && callees.every((c) => c.completesBeforeReturning);
@@ -182,7 +192,7 @@ function unknownUsage(): TaskUsage {
 }
 
 export function isCompletion(call: CallExpr, names: ReadonlySet<string>): boolean {
-  return matchesSignature(call, SET_TASK_COMPLETED) && isValue(call.receiver, names);
+  return matchesSignature(call, SET_TASK_COMPLETED) && refersTo(call.receiver, names);
 }
 
 /** `x.name` → `x` (the object whose `name` is set), else undefined. */
@@ -203,9 +213,9 @@ function inExpirationHandler(node: SyntaxNode): boolean {
 /** Does the handler treat its task as a `BGContinuedProcessingTask` (`task as? BGContinuedProcessingTask`)? */
 export function castsToContinuedProcessing(handler: LaunchHandler): boolean {
   if (!handler.body.body) return false;
-  const names = valueAliases(handler.body, [handler.task]);
+  const names = aliasesIn(handler.body, new Set([handler.task])) ?? new Set<string>();
   for (const node of descendants(handler.body.body)) {
-    if (node.kind === 'cast' && node.typeName.replace(/[?!*\s]/g, '') === CONTINUED_PROCESSING_TASK && isValue(node.operand, names)) return true;
+    if (node.kind === 'cast' && node.typeName.replace(/[?!*\s]/g, '') === CONTINUED_PROCESSING_TASK && refersTo(node.operand, names)) return true;
   }
   return false;
 }

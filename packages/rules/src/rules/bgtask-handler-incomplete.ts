@@ -83,7 +83,7 @@ export default defineRule({
 function check(context: RuleContext, call: CallExpr): void {
   const handler = launchHandlerOf(call);
   if (!handler) return;
-  const usage = new TaskFollower().usage(handler.body, [handler.task]);
+  const usage = new TaskFollower(context.index).usage(handler.body, [handler.task]);
   // A handler that completes its task before returning leaves nothing for an expiration handler to stop.
   const missingExpiration = !usage.setsExpirationHandler && !usage.escapes && !usage.completesBeforeReturning;
   const expiration = missingExpiration ? ' It also sets no expirationHandler, so the work cannot be stopped when time runs out.' : '';

@@ -65,7 +65,7 @@ export default defineRule({
 function check(context: RuleContext, call: CallExpr): void {
   const handler = launchHandlerOf(call);
   if (!handler || !registersContinuedProcessing(call)) return;
-  const usage = new TaskFollower().usage(handler.body, [handler.task]);
+  const usage = new TaskFollower(context.index).usage(handler.body, [handler.task]);
   if (usage.touchesProgress || usage.escapes) return;
   context.report({ at: call.nameSpan, messageId: 'noProgress' });
 }
