@@ -22,6 +22,8 @@ export default defineRule({
       'from there (one level of same-type helpers is followed). When the system launches the app in the background to run ' +
       'the task, no handler is registered yet. Registering an identifier that already has a handler fails the same way. ' +
       'Handlers for continued-processing tasks (iOS 26) are exempt: they are registered when the user starts the work. ' +
+      'A second registration of one identifier is reported in the same file (unless the two are in different branches of ' +
+      'one `if` or `switch`) and across files, at the later file in path order; identifiers built at run time are skipped. ' +
       'A registration in a helper whose callers are not in this file is not reported: where it runs is unknown.',
     symptom:
       'The app crashes with `NSInternalInconsistencyException`: "All launch handlers must be registered before application ' +
@@ -49,6 +51,7 @@ export default defineRule({
           appDelegate(`    DispatchQueue.main.async {\n      BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n        Feed.refresh(task)\n      }\n    }`),
           `final class SceneDelegate: UIResponder, UIWindowSceneDelegate {\n  func sceneDidBecomeActive(_ scene: UIScene) {\n    registerTasks()\n  }\n  private func registerTasks() {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      Feed.refresh(task)\n    }\n  }\n}`,
           `@main struct FeedApp: App {\n  init() {\n    Task {\n      await Store.shared.load()\n      BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n        Feed.refresh(task)\n      }\n    }\n  }\n  var body: some Scene { WindowGroup { ContentView() } }\n}`,
+          `final class Bootstrapper {\n  func start() async {\n    await Store.shared.load()\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      Feed.refresh(task)\n    }\n  }\n}`,
           appDelegate(`    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in Feed.refresh(task) }\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in Feed.refresh(task) }`),
           {
             code: `enum Cleanup {\n  static func register() {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.cleanup", using: nil) { task in\n      Store.clean(task)\n    }\n  }\n}`,
