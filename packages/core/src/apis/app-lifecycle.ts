@@ -148,7 +148,9 @@ export function sameTypeCallers(fn: FunctionDecl): CallExpr[] {
 
 function viewEventModifier(closure: ClosureExpr): CallExpr | undefined {
   const call = closure.parent;
-  if (call?.kind !== 'call' || !call.receiver && !isInViewType(call) || !VIEW_EVENT_MODIFIERS.has(call.baseName)) return undefined;
+  if (call?.kind !== 'call' || !VIEW_EVENT_MODIFIERS.has(call.baseName)) return undefined;
+  // `task` is a common method name; only a view's `.task {}` is the modifier.
+  if (call.baseName === 'task' && !isInViewType(call)) return undefined;
   return call.args.some((a) => a.value === closure) ? call : undefined;
 }
 
