@@ -1,5 +1,5 @@
 import { REGISTER_TASK, TaskFollower, defineRule, launchHandlerOf } from '@bglint/core';
-import type { CallExpr, LaunchHandler, RuleContext, TaskLeak, TaskUsage } from '@bglint/core';
+import type { CallExpr, LaunchHandler, RuleContext, SyntaxNode, TaskUsage } from '@bglint/core';
 
 const register = (handler: string) => `BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n${handler}\n}`;
 const registerObjC = (handler: string) =>
@@ -103,7 +103,7 @@ function check(context: RuleContext, call: CallExpr): void {
 }
 
 /** Where a path leaves without completing: an exit in the handler, else one in a closure or callee, else an end. */
-function firstLeak(usage: TaskUsage): { where: string; at: TaskLeak['body'] | TaskLeak['exits'][number] } | undefined {
+function firstLeak(usage: TaskUsage): { where: string; at: SyntaxNode } | undefined {
   const leaks = [...usage.leaks, ...usage.partialLeaks];
   if (usage.leaks.length === 0) return undefined;
   for (const leak of leaks) {
