@@ -18,12 +18,6 @@ export const PENDING_LOG_PATTERNS: Record<string, LogPattern[]> = {
     { pattern: /__DISPATCH_WAIT_FOR_QUEUE__/, weight: 3 },
     { pattern: /8badf00d/i, weight: 1 },
   ],
-  // Registered too late: the likelier cause of this line than an identifier missing from the Info.plist
-  // (bgtask-plist-mismatch weighs it 2), which makes `submit` fail first.
-  'bgtask-register-timing': [
-    { pattern: /No launch handler registered for task with identifier/i, weight: 3 },
-    { pattern: /launch handlers must be registered before application finishes launching/i, weight: 3 },
-  ],
 };
 
 export interface Explanation {
