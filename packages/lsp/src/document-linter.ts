@@ -79,6 +79,12 @@ export class DocumentLinter {
     return cache;
   }
 
+  /** A file it depends on changed: lint it again (its last result stays the fallback). */
+  invalidate(uri: string): void {
+    const entry = this.entries.get(uri);
+    if (entry) entry.generation = -1;
+  }
+
   /** Configs or project files changed: every document must be linted again. */
   invalidateAll(): void {
     this.generation++;

@@ -30,4 +30,14 @@ export interface LintHost {
   checkConfigFile(file: string): ConfigError | undefined;
   /** A source file changed on disk (saved, or a branch switched): update the cross-file index. */
   sourceChanged(file: string): void;
+  /** An open buffer's unsaved text (undefined when closed): the index reads it instead of the disk. */
+  bufferChanged(file: string, text: string | undefined): FactsChange;
+}
+
+/** What a file's change changed in the cross-file index, so the other open files it affects are linted again. */
+export interface FactsChange {
+  /** Types the file declares or extends (before or after the change) whose facts may differ. */
+  types: string[];
+  /** Facts that are not a type's changed (globals, task registrations): every open file may be affected. */
+  all: boolean;
 }

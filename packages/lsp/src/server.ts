@@ -23,6 +23,8 @@ import { isConfigFile, isSourceFile, WATCHERS } from './watched-files';
 const DOCS_URLS = new Map(allRules.map((r) => [r.meta.id, ruleSummary(r).docsUrl]));
 const docsUrl = (ruleId: string) => DOCS_URLS.get(ruleId) ?? '';
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const TRANSPORT_FLAG = /^--(stdio|node-ipc|socket|pipe)\b/;
 
 /** Starts serving on the transport named on the command line (--stdio, --node-ipc, --socket=N), else stdio. */
@@ -85,10 +87,12 @@ class LanguageServer {
     connection.onShutdown(() => this.debouncer.cancelAll());
     documents.onDidOpen(({ document }) => {
       this.justOpened.add(document.uri);
+      this.bufferChanged(document.uri, document.getText());
       this.lintSoon(document.uri, 0);
     });
     documents.onDidChangeContent(({ document }) => {
       if (this.justOpened.delete(document.uri)) return;
+      this.bufferChanged(document.uri, document.getText());
       if (this.settings.run === 'onType') this.lintSoon(document.uri, this.settings.debounceMs);
     });
     documents.onDidSave(({ document }) => {
@@ -223,7 +227,26 @@ class LanguageServer {
     await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: linted?.diagnostics ?? [] });
   }
 
+  /**
+   * The index reads open buffers, not the disk. When an edit changes what the file declares, the other
+   * open documents that mention one of its types are linted again (all of them when globals or task
+   * registrations changed); with run onSave they wait for the save, which re-lints every document.
+   */
+  private bufferChanged(uri: string, text: string | undefined): void {
+    const file = URI.toPath(uri);
+    if (!file || !isSourceFile(file)) return;
+    const change = this.host.bufferChanged(file, text);
+    if (this.settings.run !== 'onType' || (!change.all && change.types.length === 0)) return;
+    const mentions = new RegExp(`\\b(?:${change.types.map(escapeRegExp).join('|')})\\b`);
+    const affected = this.documents.all().filter((d) => d.uri !== uri && (change.all || mentions.test(d.getText())));
+    if (affected.length === 0) return;
+    affected.forEach((d) => this.linter.invalidate(d.uri));
+    if (this.pullMode) return this.relintOpenDocuments();
+    for (const document of affected) this.lintSoon(document.uri, this.settings.debounceMs);
+  }
+
   private closed(uri: string): void {
+    this.bufferChanged(uri, undefined);
     this.justOpened.delete(uri);
     this.debouncer.cancel(uri);
     this.linter.forget(uri);

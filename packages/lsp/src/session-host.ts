@@ -4,12 +4,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, ProjectIndex, languageOf, lintProjectFile, lintSource, parseRuleSetting, plistFacts } from '@bglint/core';
-import type { EnabledRule, FileResult, RuleSetting } from '@bglint/core';
+import { ConfigError, ProjectIndex, languageOf, lexFile, lintProjectFile, lintSource, parseRuleSetting, plistFacts } from '@bglint/core';
+import type { EnabledRule, FileFacts, FileResult, RuleSetting } from '@bglint/core';
 import { rulesById } from '@bglint/rules';
 import { readPlist } from '@bglint/project';
 import { ConfigFinder, TargetResolver, discoverFiles, loadLayer, rulesFor } from '@bglint/session';
-import type { FolderLinter, FolderOptions, LintHost } from './host';
+import type { FactsChange, FolderLinter, FolderOptions, LintHost } from './host';
 
 export function createSessionHost(): LintHost {
   // The lexical index depends on sources only, so it outlives config reloads.
@@ -23,6 +23,10 @@ export function createSessionHost(): LintHost {
     openFolder: (root, options) => openFolder(root, options, () => (options.indexSources ? indexOf(root) : new ProjectIndex())),
     sourceChanged(file) {
       for (const index of indexes.values()) index.fileChanged(file);
+    },
+    bufferChanged(file, text) {
+      const changes = [...indexes.values()].map((index) => index.bufferChanged(file, text));
+      return { types: [...new Set(changes.flatMap((c) => c.types))], all: changes.some((c) => c.all) };
     },
     checkConfigFile(file) {
       try {
@@ -76,11 +80,15 @@ function ruleSettings(raw: Record<string, unknown>): Record<string, RuleSetting>
 }
 
 /**
- * A folder's cross-file index over the sources on disk. The index cannot forget a file, so a change
- * re-reads that one file and rebuilds the index from the texts in memory, lazily, at the next lint.
+ * A folder's cross-file index over its sources: the text on disk, or the open buffer's unsaved text
+ * (what the editor shows is what the other files are linted against). Each file's lexical facts are
+ * kept, so a change re-lexes that one file; the index is merged again from the facts, lazily, at the
+ * next lint, and only when the file's facts changed.
  */
 class SourceIndex {
   private texts: Map<string, string> | undefined;
+  private readonly buffers = new Map<string, string>();
+  private readonly facts = new Map<string, FileFacts>();
   private index: ProjectIndex | undefined;
 
   constructor(private readonly root: string) {}
@@ -89,18 +97,58 @@ class SourceIndex {
     this.texts ??= new Map(discoverFiles(this.root, ['.']).flatMap((file) => withText(file)));
     if (!this.index) {
       this.index = new ProjectIndex();
-      for (const [file, text] of this.texts) this.index.addFile(file, text, languageOf(file)!);
+      const files = new Set([...this.texts.keys(), ...this.buffers.keys()]);
+      for (const file of [...files].sort()) this.index.addFacts(this.factsOf(file)!);
     }
     return this.index;
   }
 
   fileChanged(file: string): void {
-    if (!this.texts || path.relative(this.root, file).startsWith('..')) return;
+    if (!this.texts || !this.holds(file)) return;
     this.texts.delete(file);
     for (const [f, text] of withText(file)) this.texts.set(f, text);
+    this.factsChanged(file);
+  }
+
+  /**
+   * An open buffer's text (undefined once closed: the disk's again). Returns what other files' findings
+   * may now differ by: the types the file declared or extended before or after, `all` when facts that
+   * are not a type's changed (globals, task registrations), or nothing when its facts are the same.
+   */
+  bufferChanged(file: string, text: string | undefined): FactsChange {
+    if (!this.holds(file)) return NO_CHANGE;
+    if (text === undefined) this.buffers.delete(file);
+    else this.buffers.set(file, text);
+    const change = this.factsChanged(file);
+    return this.texts ? change : NO_CHANGE; // nothing was linted against the index yet
+
+  }
+
+  private factsChanged(file: string): FactsChange {
+    const before = this.facts.get(file);
+    this.facts.delete(file);
+    const after = this.factsOf(file);
+    if (JSON.stringify(before) === JSON.stringify(after)) return NO_CHANGE;
     this.index = undefined;
+    const types = new Set([...(before?.types ?? []), ...(after?.types ?? [])].map((t) => t.name));
+    const others = (facts: FileFacts | undefined) => JSON.stringify(facts ? { ...facts, types: [] } : undefined);
+    return { types: [...types], all: others(before) !== others(after) };
+  }
+
+  private factsOf(file: string): FileFacts | undefined {
+    let facts = this.facts.get(file);
+    const text = this.buffers.get(file) ?? this.texts?.get(file);
+    const language = languageOf(file);
+    if (!facts && text !== undefined && language) this.facts.set(file, (facts = lexFile(file, text, language)));
+    return facts;
+  }
+
+  private holds(file: string): boolean {
+    return languageOf(file) !== undefined && !path.relative(this.root, file).startsWith('..');
   }
 }
+
+const NO_CHANGE: FactsChange = { types: [], all: false };
 
 /** The file and its text, or nothing when it cannot be read (gone, or unreadable: linting it says why). */
 function withText(file: string): [string, string][] {

@@ -349,6 +349,64 @@ describe('project-aware', () => {
     expect(relinted.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([['bgtask-handler-main-actor', 2]]);
     expect(relinted.diagnostics[0]!.message).toContain('AppModel is declared @MainActor');
   });
+
+  /** A begins a task whose expiration handler calls `finish()`; B, an extension of the same type, may end it there. */
+  const BEGINS = 'import UIKit\n\nfinal class Sync {\n  var task = UIBackgroundTaskIdentifier.invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask(withName: "sync") { [weak self] in self?.finish() }\n  }\n}\n';
+  const ENDS = 'import UIKit\n\nextension Sync {\n  func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n  }\n}\n';
+  const FORGETS = ENDS.replace('UIApplication.shared.endBackgroundTask(task)', 'print(task)');
+  const unbalancedLines = (diagnostics: Diagnostic[]) => diagnostics.map((d) => [d.code, d.range.start.line]);
+
+  function publishedFor(c: LspClient, uri: string, findings: number, what: string): Promise<Diagnostic[]> {
+    return c.published.next((p) => p.uri === uri && p.diagnostics.length === findings, what, c.published.all.length).then((p) => p.diagnostics);
+  }
+
+  test('unsaved edits in another open file that ends the task add and remove the open file\'s finding', async () => {
+    fs.writeFileSync(project.file('App/Sync+Finish.swift'), ENDS);
+    const c = await start({ settings: { debounceMs: 0 } });
+    const a = c.open(project.file('App/Begin.swift'), BEGINS);
+    expect(await c.diagnosticsAt(a, 1)).toEqual([]);
+    const b = c.open(project.file('App/Sync+Finish.swift'), ENDS);
+    await c.diagnosticsAt(b, 1);
+    let relinted = publishedFor(c, a, 1, 'A\'s finding once B no longer ends the task');
+    c.replaceAll(b, 2, FORGETS);
+    expect(unbalancedLines(await relinted)).toEqual([['background-task-unbalanced', 5]]);
+    relinted = publishedFor(c, a, 0, 'A without findings once B ends the task again');
+    c.replaceAll(b, 3, ENDS);
+    expect(await relinted).toEqual([]);
+    c.replaceAll(b, 4, FORGETS);
+    await publishedFor(c, a, 1, 'A\'s finding again');
+    relinted = publishedFor(c, a, 0, 'A without findings once B is closed unsaved (the disk ends the task)');
+    c.close(b);
+    expect(await relinted).toEqual([]);
+  });
+
+  test('the same file changed on disk while closed: the open file\'s finding follows', async () => {
+    fs.writeFileSync(project.file('App/Sync+Finish.swift'), ENDS);
+    const c = await start();
+    const a = c.open(project.file('App/Begin.swift'), BEGINS);
+    expect(await c.diagnosticsAt(a, 1)).toEqual([]);
+    let relinted = publishedFor(c, a, 1, 'A\'s finding once B on disk no longer ends the task');
+    fs.writeFileSync(project.file('App/Sync+Finish.swift'), FORGETS);
+    c.watchedFilesChanged([{ file: project.file('App/Sync+Finish.swift'), type: 2 }]);
+    expect(unbalancedLines(await relinted)).toEqual([['background-task-unbalanced', 5]]);
+    relinted = publishedFor(c, a, 0, 'A without findings once B on disk ends it again');
+    fs.writeFileSync(project.file('App/Sync+Finish.swift'), ENDS);
+    c.watchedFilesChanged([{ file: project.file('App/Sync+Finish.swift'), type: 2 }]);
+    expect(await relinted).toEqual([]);
+  });
+
+  test('pull client: an unsaved edit in B asks for a refresh, and A pulled again has the finding', async () => {
+    fs.writeFileSync(project.file('App/Sync+Finish.swift'), ENDS);
+    const c = await start({ pull: true });
+    const a = c.open(project.file('App/Begin.swift'), BEGINS);
+    const b = c.open(project.file('App/Sync+Finish.swift'), ENDS);
+    expect(await c.pull(a)).toEqual([]);
+    expect(await c.pull(b)).toEqual([]);
+    const after = c.refreshes.all.length;
+    c.replaceAll(b, 2, FORGETS);
+    await c.refreshes.next(() => true, 'workspace/diagnostic/refresh after the edit in B', after);
+    expect(unbalancedLines(await c.pull(a))).toEqual([['background-task-unbalanced', 5]]);
+  });
 });
 
 describe('settings', () => {
