@@ -13,6 +13,7 @@ import { codeActions, FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from './code-ac
 import { ConfigProblems } from './config-problems';
 import { Debouncer } from './debouncer';
 import { DocumentLinter } from './document-linter';
+import type { LintedVersion } from './document-linter';
 import { Folders } from './folders';
 import type { LintHost } from './host';
 import { DEFAULT_SETTINGS, readSettings } from './settings';
@@ -71,7 +72,7 @@ class LanguageServer {
     connection.onDidChangeWatchedFiles(({ changes }) => this.watchedFilesChanged(changes));
     connection.onCodeAction((params) => {
       const document = documents.get(params.textDocument.uri);
-      const linted = document && this.settings.enable ? this.linter.lint(document) : undefined;
+      const linted = document && this.settings.enable ? this.lint(document) : undefined;
       if (!document || !linted) return [];
       return codeActions({ document, result: linted.result, range: params.range, only: params.context.only, docsUrl });
     });
@@ -81,25 +82,23 @@ class LanguageServer {
       const document = documents.get(params.textDocument.uri);
       if (!document || !this.settings.enable) return { kind: 'full', items: [] };
       // onSave: what was linted at open or the last save, until the next save.
-      const linted = (this.settings.run === 'onSave' ? this.linter.last(document.uri) : undefined) ?? this.linter.lint(document);
+      const linted = (this.settings.run === 'onSave' ? this.linter.last(document.uri) : undefined) ?? this.lint(document);
       return { kind: 'full', items: linted?.diagnostics ?? [] };
     });
     connection.onShutdown(() => this.debouncer.cancelAll());
     documents.onDidOpen(({ document }) => {
       this.justOpened.add(document.uri);
-      this.bufferChanged(document.uri, document.getText());
       this.lintSoon(document.uri, 0);
     });
     documents.onDidChangeContent(({ document }) => {
       if (this.justOpened.delete(document.uri)) return;
-      this.bufferChanged(document.uri, document.getText());
       if (this.settings.run === 'onType') this.lintSoon(document.uri, this.settings.debounceMs);
     });
     documents.onDidSave(({ document }) => {
       const file = URI.toPath(document.uri);
       if (file && isSourceFile(file)) this.sourcesChanged([file]);
       if (this.settings.run !== 'onSave') return;
-      if (this.pullMode) this.linter.lint(document);
+      if (this.pullMode) this.lint(document);
       this.lintSoon(document.uri, 0);
     });
     documents.onDidClose(({ document }) => this.closed(document.uri));
@@ -220,11 +219,17 @@ class LanguageServer {
     await this.ready;
     const document = this.documents.get(uri);
     if (!document) return;
-    const linted = this.settings.enable ? this.linter.lint(document) : undefined;
+    const linted = this.settings.enable ? this.lint(document) : undefined;
     await new Promise((resolve) => setImmediate(resolve));
     const current = this.documents.get(uri);
     if (!current || current.version !== document.version) return;
     await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: linted?.diagnostics ?? [] });
+  }
+
+  /** Lints the document's text, after giving that text to the cross-file index (once per lint, not per keystroke). */
+  private lint(document: TextDocument): LintedVersion | undefined {
+    this.bufferChanged(document.uri, document.getText());
+    return this.linter.lint(document);
   }
 
   /**

@@ -116,7 +116,7 @@ class SourceIndex {
    * are not a type's changed (globals, task registrations), or nothing when its facts are the same.
    */
   bufferChanged(file: string, text: string | undefined): FactsChange {
-    if (!this.holds(file)) return NO_CHANGE;
+    if (!this.holds(file) || this.buffers.get(file) === text) return NO_CHANGE;
     if (text === undefined) this.buffers.delete(file);
     else this.buffers.set(file, text);
     const change = this.factsChanged(file);

@@ -395,7 +395,7 @@ describe('project-aware', () => {
     expect(await relinted).toEqual([]);
   });
 
-  test('pull client: an unsaved edit in B asks for a refresh, and A pulled again has the finding', async () => {
+  test('pull client: linting an unsaved edit in B asks for a refresh, and A pulled again has the finding', async () => {
     fs.writeFileSync(project.file('App/Sync+Finish.swift'), ENDS);
     const c = await start({ pull: true });
     const a = c.open(project.file('App/Begin.swift'), BEGINS);
@@ -404,6 +404,7 @@ describe('project-aware', () => {
     expect(await c.pull(b)).toEqual([]);
     const after = c.refreshes.all.length;
     c.replaceAll(b, 2, FORGETS);
+    expect(await c.pull(b)).toEqual([]); // the editor pulls the edited document, as it does after each change
     await c.refreshes.next(() => true, 'workspace/diagnostic/refresh after the edit in B', after);
     expect(unbalancedLines(await c.pull(a))).toEqual([['background-task-unbalanced', 5]]);
   });
