@@ -37,3 +37,5 @@ export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, 
 export type { TaskIdentifierUse } from './apis/task-scheduler';
 export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
+export { mainQueueContext, isMainThreadCheck, blockingWait } from './apis/main-queue';
+export type { MainQueueContext, BlockingWait } from './apis/main-queue';

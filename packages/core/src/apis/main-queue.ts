@@ -1,0 +1,165 @@
+/**
+ * Which code provably runs on the main queue, and which calls block the calling thread until other
+ * work is done (`DispatchQueue.main.sync`, semaphore and group waits). Code whose queue is not known
+ * (a closure handed to an API we do not know) is never guessed to run on main.
+ */
+import type { CallExpr, ClosureExpr, Expr, FunctionDecl, SyntaxNode, VarDecl } from '../syntax/ir';
+import { bindArguments, descendants, enclosingType, isMainQueue, memberPath, rootOf } from '../syntax/query';
+import { isGuardedBy } from '../flow/paths';
+import { isolationAt, typeIsolation } from '../facts/isolation';
+import type { IsolationSettings } from '../facts/isolation';
+import type { ProjectIndex } from '../facts/lexical-index';
+import { expirationHandlerOf } from './background-tasks';
+import { REGISTER_TASK } from './task-scheduler';
+
+export interface MainQueueContext {
+  /** Why the code runs on the main queue, for messages: "the expiration handler of a background task runs on the main thread". */
+  because: string;
+  /** The closure or function that decides it. */
+  at: ClosureExpr | FunctionDecl;
+}
+
+/** What a closure's caller does with it: runs it on main, elsewhere, on the caller's thread, or we cannot tell. */
+type ClosureQueue = { queue: 'main'; because: string } | { queue: 'other' | 'unknown' } | { queue: 'caller' };
+
+/**
+ * The main-queue context `node` runs in, if provable: a block given to `DispatchQueue.main.async`,
+ * `OperationQueue.main.addOperation`, `MainActor.run`, a `@MainActor` closure, a background task's
+ * expiration handler, a launch handler registered on the main queue; or a function the project
+ * isolates to the main actor (explicit `@MainActor`, UIKit/AppKit/SwiftUI supertypes; in Objective-C,
+ * methods of such classes), seen through closures that run on the caller's thread (`Task {}`,
+ * `autoreleasepool`, `forEach`, another queue's `sync`). Undefined when the queue is not known or
+ * the node runs only where `Thread.isMainThread` is false.
+ */
+export function mainQueueContext(node: SyntaxNode, index: ProjectIndex, settings: IsolationSettings): MainQueueContext | undefined {
+  if (runsOnlyOffMain(node)) return undefined;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.kind === 'closure') {
+      const queue = closureQueue(n);
+      if (queue.queue === 'main') return { because: queue.because, at: n };
+      if (queue.queue !== 'caller') return undefined;
+    } else if (n.kind === 'function') {
+      return functionContext(n, index, settings);
+    }
+  }
+  return undefined;
+}
+
+function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: IsolationSettings): MainQueueContext | undefined {
+  const owner = fn.parent;
+  if (owner?.kind !== 'type' && owner?.kind !== 'file') return undefined; // a local function runs where it is called
+  const root = rootOf(fn);
+  if (root.kind === 'file' && root.language === 'objc') {
+    // No actor isolation in Objective-C, but UIKit and AppKit call these classes on the main thread.
+    const type = enclosingType(fn)?.name;
+    const isolation = type ? typeIsolation(type, index) : undefined;
+    return isolation?.mainActor ? { because: `${type}'s methods run on the main thread (${isolation.because})`, at: fn } : undefined;
+  }
+  const isolation = isolationAt(fn, index, settings);
+  return isolation.mainActor ? { because: isolation.because, at: fn } : undefined;
+}
+
+/** Only where `Thread.isMainThread` / `[NSThread isMainThread]` is false (`if !Thread.isMainThread`, the `else` of a check). */
+function runsOnlyOffMain(node: SyntaxNode): boolean {
+  return isGuardedBy(node, (condition, negated) => negated && isMainThreadCheck(condition));
+}
+
+export function isMainThreadCheck(expr: Expr): boolean {
+  const path = memberPath(expr);
+  const last = path[path.length - 1];
+  if (last === 'isMainThread') return path.length === 1 || /^(Thread|NSThread|current|currentThread)$/.test(path[path.length - 2]!);
+  return expr.kind === 'call' && expr.baseName === 'pthread_main_np';
+}
+
+const CALLER_THREAD = /^(autoreleasepool|forEach|map|compactMap|flatMap|filter|reduce|contains|first|sorted|enumerateObjectsUsingBlock|withLock|sync)$/;
+
+function closureQueue(closure: ClosureExpr): ClosureQueue {
+  if (closure.attributes.includes('MainActor')) return { queue: 'main', because: 'the closure is marked @MainActor' };
+  if (closure.attributes.includes('Sendable')) return { queue: 'unknown' };
+  const call = closure.parent;
+  if (call?.kind !== 'call' || !call.args.some((a) => a.value === closure)) return { queue: 'unknown' };
+  if (expirationHandlerOf(call) === closure) return { queue: 'main', because: 'the expiration handler of a background task runs on the main thread' };
+  const launchQueue = bindArguments(call, REGISTER_TASK);
+  if (launchQueue) {
+    return launchQueue.get('launchHandler') === closure && isMainQueue(launchQueue.get('using'))
+      ? { queue: 'main', because: 'this launch handler is registered to run on the main queue' }
+      : { queue: 'other' };
+  }
+  return queueOfRunner(call);
+}
+
+/** Where a call that takes a closure runs it. */
+function queueOfRunner(call: CallExpr): ClosureQueue {
+  const receiverPath = memberPath(call.receiver).join('.');
+  const onMain = isMainQueue(call.receiver);
+  if (/^(async|asyncAfter|addOperation)$/.test(call.baseName)) {
+    return onMain ? { queue: 'main', because: `the block runs on the main queue (${describeRunner(call)})` } : { queue: 'other' };
+  }
+  if (call.baseName === 'sync') return onMain ? { queue: 'main', because: 'the block runs on the main queue (DispatchQueue.main.sync)' } : { queue: 'caller' };
+  if (call.baseName === 'run' && receiverPath === 'MainActor') return { queue: 'main', because: 'the closure runs on the main actor (MainActor.run)' };
+  if (call.baseName === 'addObserver' && isMainQueue(bindArguments(call, 'addObserver(forName:object:queue:using:)')?.get('queue'))) {
+    return { queue: 'main', because: 'the observer block runs on the main queue (`queue: .main`)' };
+  }
+  // `Task {}` inherits the actor of the code that forms it; `Task.detached` does not.
+  if (call.baseName === 'Task' && call.receiver === undefined) return { queue: 'caller' };
+  if (CALLER_THREAD.test(call.baseName)) return { queue: 'caller' };
+  return { queue: 'unknown' };
+}
+
+function describeRunner(call: CallExpr): string {
+  const queue = memberPath(call.receiver).join('.');
+  return `${queue}.${call.baseName}`;
+}
+
+// ── calls that block until other work is done ───────────────────────────────
+
+export type BlockingWait = { kind: 'main-sync' | 'semaphore' | 'group'; call: CallExpr };
+
+/**
+ * `DispatchQueue.main.sync` / `dispatch_sync(dispatch_get_main_queue(), …)`, and waits on a
+ * `DispatchSemaphore` / `DispatchGroup` (`wait()`, `wait(timeout:)`, `dispatch_semaphore_wait`,
+ * `dispatch_group_wait`) whose declaration in this file says what it is.
+ */
+export function blockingWait(call: CallExpr): BlockingWait | undefined {
+  if (call.baseName === 'sync' && isMainQueue(call.receiver)) return { kind: 'main-sync', call };
+  if (call.baseName !== 'wait' || !/^wait\((timeout:|wallTimeout:)?\)$/.test(call.name)) return undefined;
+  const kind = waitableKind(call.receiver);
+  return kind ? { kind, call } : undefined;
+}
+
+/** What `receiver` holds, read from its declaration in the enclosing bodies and type of this file. */
+function waitableKind(receiver: Expr | undefined): 'semaphore' | 'group' | undefined {
+  if (!receiver) return undefined;
+  const direct = creationKind(receiver);
+  if (direct) return direct;
+  const path = memberPath(receiver);
+  const name = path[path.length - 1];
+  if (!name || path.length > 2 || (path.length === 2 && !/^(self|strongSelf|weakSelf)$/.test(path[0]!))) return undefined;
+  const bare = name.replace(/^_/, '');
+  for (let scope = receiver.parent; scope; scope = scope.parent) {
+    const declaration = declarationsIn(scope).find((d) => d.name.replace(/^_/, '') === bare);
+    if (declaration) return (declaration.value ? creationKind(declaration.value) : undefined) ?? typeKind(declaration.typeName);
+  }
+  return undefined;
+}
+
+/** The variables a scope declares itself: a body's locals (not those of nested closures), a type's properties, globals. */
+function declarationsIn(scope: SyntaxNode): VarDecl[] {
+  const own = (n: SyntaxNode) => n.kind !== 'closure' && n.kind !== 'function' && n.kind !== 'type';
+  const nodes = scope.kind === 'type' ? scope.members : scope.kind === 'file' ? scope.body : scope.kind === 'function' || scope.kind === 'closure' ? [...descendants(scope, own)] : [];
+  return nodes.filter((n): n is VarDecl => n.kind === 'var');
+}
+
+function creationKind(expr: Expr): 'semaphore' | 'group' | undefined {
+  if (expr.kind !== 'call') return undefined;
+  if (/^(DispatchSemaphore|dispatch_semaphore_create)$/.test(expr.baseName)) return 'semaphore';
+  if (/^(DispatchGroup|dispatch_group_create)$/.test(expr.baseName)) return 'group';
+  return undefined;
+}
+
+function typeKind(typeName: string | undefined): 'semaphore' | 'group' | undefined {
+  const t = typeName?.replace(/[?!\s]/g, '');
+  if (t === 'DispatchSemaphore' || t === 'dispatch_semaphore_t') return 'semaphore';
+  if (t === 'DispatchGroup' || t === 'dispatch_group_t') return 'group';
+  return undefined;
+}
