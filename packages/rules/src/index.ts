@@ -11,6 +11,7 @@ import locationBackgroundModeMissing from './rules/location-background-mode-miss
 import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import mainQueueSyncDeadlock from './rules/main-queue-sync-deadlock';
+import backgroundKeepaliveHack from './rules/background-keepalive-hack';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -24,6 +25,7 @@ export const allRules: Rule[] = [
   temporaryExceptionEntitlement,
   bluetoothRestorationMissing,
   mainQueueSyncDeadlock,
+  backgroundKeepaliveHack,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
