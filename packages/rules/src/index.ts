@@ -12,6 +12,7 @@ import temporaryExceptionEntitlement from './rules/temporary-exception-entitleme
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import mainQueueSyncDeadlock from './rules/main-queue-sync-deadlock';
 import backgroundKeepaliveHack from './rules/background-keepalive-hack';
+import bgprocessingNetworkNotRequired from './rules/bgprocessing-network-not-required';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -26,6 +27,7 @@ export const allRules: Rule[] = [
   bluetoothRestorationMissing,
   mainQueueSyncDeadlock,
   backgroundKeepaliveHack,
+  bgprocessingNetworkNotRequired,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
