@@ -38,7 +38,7 @@ export type { TaskIdentifierUse } from './apis/task-scheduler';
 export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
 export { mainQueueContext, isMainThreadCheck, blockingWait } from './apis/main-queue';
-export type { MainQueueContext, BlockingWait } from './apis/main-queue';
+export type { MainQueueContext, BlockingWait, QueueSettings } from './apis/main-queue';
 export { reachableCall } from './flow/callees';
 export type { ReachedCall } from './flow/callees';
 export { isNetworkTransfer } from './apis/network';

@@ -19,6 +19,11 @@ export interface MainQueueContext {
   at: ClosureExpr | FunctionDecl;
 }
 
+/** The target settings that decide how far inferred isolation is trusted. */
+export interface QueueSettings extends IsolationSettings {
+  swiftLanguageMode?: number;
+}
+
 /** What a closure's caller does with it: runs it on main, elsewhere, on the caller's thread, or we cannot tell. */
 type ClosureQueue = { queue: 'main'; because: string } | { queue: 'other' | 'unknown' } | { queue: 'caller' };
 
@@ -26,12 +31,11 @@ type ClosureQueue = { queue: 'main'; because: string } | { queue: 'other' | 'unk
  * The main-queue context `node` runs in, if provable: a block given to `DispatchQueue.main.async`,
  * `OperationQueue.main.addOperation`, `MainActor.run`, a `@MainActor` closure, a background task's
  * expiration handler, a launch handler registered on the main queue; or a function the project
- * isolates to the main actor (explicit `@MainActor`, UIKit/AppKit/SwiftUI supertypes; in Objective-C,
- * methods of such classes), seen through closures that run on the caller's thread (`Task {}`,
+ * isolates to the main actor (see `functionContext`), seen through closures that run on the caller's thread (`Task {}`,
  * `autoreleasepool`, `forEach`, another queue's `sync`). Undefined when the queue is not known or
  * the node runs only where `Thread.isMainThread` is false.
  */
-export function mainQueueContext(node: SyntaxNode, index: ProjectIndex, settings: IsolationSettings): MainQueueContext | undefined {
+export function mainQueueContext(node: SyntaxNode, index: ProjectIndex, settings: QueueSettings): MainQueueContext | undefined {
   if (runsOnlyOffMain(node)) return undefined;
   for (let n = node.parent; n; n = n.parent) {
     if (n.kind === 'closure') {
@@ -45,18 +49,49 @@ export function mainQueueContext(node: SyntaxNode, index: ProjectIndex, settings
   return undefined;
 }
 
-function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: IsolationSettings): MainQueueContext | undefined {
+/**
+ * A function runs on main when the project isolates it to the main actor explicitly (`@MainActor` on it or
+ * its type, a MainActor default, Swift 6 mode where UIKit's isolation is enforced). Isolation inferred from
+ * a UIKit or AppKit supertype is not enforced in Swift 5 mode, and not at all in Objective-C: legacy code
+ * calls such methods from any queue (capture delegates, decode loops), so there only the callbacks UIKit
+ * itself delivers on the main thread count (`viewDidLoad`, `application(_:…)`, `@IBAction`s…).
+ */
+function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings): MainQueueContext | undefined {
   const owner = fn.parent;
   if (owner?.kind !== 'type' && owner?.kind !== 'file') return undefined; // a local function runs where it is called
+  if (fn.modifiers.includes('nonisolated')) return undefined;
+  const typeName = owner.kind === 'type' ? owner.name : undefined;
   const root = rootOf(fn);
-  if (root.kind === 'file' && root.language === 'objc') {
-    // No actor isolation in Objective-C, but UIKit and AppKit call these classes on the main thread.
-    const type = enclosingType(fn)?.name;
-    const isolation = type ? typeIsolation(type, index) : undefined;
-    return isolation?.mainActor ? { because: `${type}'s methods run on the main thread (${isolation.because})`, at: fn } : undefined;
+  const swift = root.kind === 'file' && root.language === 'swift';
+  if (swift) {
+    const isolation = isolationAt(fn, index, settings);
+    if (!isolation.mainActor) return undefined;
+    const explicit = (settings.swiftLanguageMode ?? 5) >= 6 || settings.defaultIsolation === 'MainActor' || fn.attributes.includes('MainActor') ||
+      (owner.kind === 'type' && owner.attributes.includes('MainActor')) || (index.type(typeName)?.attributes.includes('MainActor') ?? false);
+    if (explicit) return { because: isolation.because, at: fn };
+  } else if (!typeName || !typeIsolation(typeName, index)?.mainActor) {
+    return undefined;
   }
-  const isolation = isolationAt(fn, index, settings);
-  return isolation.mainActor ? { because: isolation.because, at: fn } : undefined;
+  return isMainThreadCallback(fn, typeName, index) ? { because: `UIKit calls ${fn.baseName} on the main thread`, at: fn } : undefined;
+}
+
+/** Callbacks UIKit and AppKit deliver on the main thread: lifecycle, app and scene delegates, views, tables, actions. */
+const MAIN_THREAD_CALLBACKS = new Set([
+  'viewDidLoad', 'loadView', 'viewWillAppear', 'viewDidAppear', 'viewWillDisappear', 'viewDidDisappear', 'viewWillLayoutSubviews',
+  'viewDidLayoutSubviews', 'viewWillTransition', 'traitCollectionDidChange', 'didReceiveMemoryWarning', 'updateViewConstraints',
+  'prepare', 'prepareForSegue', 'layoutSubviews', 'draw', 'drawRect', 'awakeFromNib', 'didMoveToWindow', 'didMoveToSuperview',
+  'touchesBegan', 'touchesMoved', 'touchesEnded', 'touchesCancelled', 'application', 'applicationDidBecomeActive',
+  'applicationWillResignActive', 'applicationDidEnterBackground', 'applicationWillEnterForeground', 'applicationWillTerminate',
+  'applicationDidFinishLaunching', 'applicationWillFinishLaunching', 'applicationDidReceiveMemoryWarning', 'applicationShouldTerminate',
+  'scene', 'sceneDidDisconnect', 'sceneDidBecomeActive', 'sceneWillResignActive', 'sceneWillEnterForeground', 'sceneDidEnterBackground',
+  'windowScene', 'tableView', 'collectionView', 'numberOfSections', 'numberOfSectionsInTableView', 'scrollViewDidScroll',
+  'windowDidLoad', 'windowWillClose', 'mouseDown', 'keyDown',
+]);
+
+function isMainThreadCallback(fn: FunctionDecl, typeName: string | undefined, index: ProjectIndex): boolean {
+  if (fn.attributes.includes('IBAction')) return true;
+  if (fn.baseName === 'init') return index.type(typeName)?.inherits.includes('App') ?? false;
+  return MAIN_THREAD_CALLBACKS.has(fn.baseName);
 }
 
 /** Only where `Thread.isMainThread` / `[NSThread isMainThread]` is false (`if !Thread.isMainThread`, the `else` of a check). */

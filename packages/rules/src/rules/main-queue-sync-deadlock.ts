@@ -14,8 +14,10 @@ export default defineRule({
       'the main queue (a completion handler delivered on main, a `DispatchQueue.main.async`). Code runs on the main ' +
       'queue in a background task\'s expiration handler (UIKit calls it synchronously on the main thread), in a ' +
       'launch handler registered with `using: .main`, in blocks given to `DispatchQueue.main.async` or ' +
-      '`OperationQueue.main`, and in main-actor code (`@MainActor`, and UIKit, AppKit and SwiftUI types such as ' +
-      'view controllers and the app delegate; in Objective-C, methods of those classes). Code whose queue is not ' +
+      '`OperationQueue.main`, in code explicitly isolated to the main actor (`@MainActor`, a MainActor default, ' +
+      'Swift 6 mode), and in the callbacks UIKit and AppKit deliver on the main thread (`viewDidLoad`, app and scene ' +
+      'delegate methods, `@IBAction`s). Other methods of view controllers are not assumed to run on main: before ' +
+      'Swift 6 nothing enforces it, and legacy code calls them from capture, decode and network queues. Code whose queue is not ' +
       'known (a completion handler of another API) is not reported, nor code that runs only when ' +
       '`Thread.isMainThread` is false.',
     symptom:
@@ -43,7 +45,7 @@ export default defineRule({
         invalid: [
           `final class Saver {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func save() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in\n      DispatchQueue.main.↓sync { self?.store.flush() }\n      self?.finish()\n    }\n  }\n}`,
           `@MainActor final class Library {\n  var items: [Item] = []\n  func reload() {\n    DispatchQueue.main.↓sync { self.items = Store.shared.load() }\n  }\n}`,
-          `final class FeedViewController: UIViewController {\n  func loadSynchronously() -> Feed? {\n    let semaphore = DispatchSemaphore(value: 0)\n    var feed: Feed?\n    api.fetchFeed { result in\n      feed = result\n      semaphore.signal()\n    }\n    semaphore.↓wait()\n    return feed\n  }\n}`,
+          `final class FeedViewController: UIViewController {\n  override func viewWillAppear(_ animated: Bool) {\n    super.viewWillAppear(animated)\n    let semaphore = DispatchSemaphore(value: 0)\n    api.fetchFeed { result in\n      self.feed = result\n      semaphore.signal()\n    }\n    semaphore.↓wait()\n  }\n}`,
           `func registerTasks() {\n  BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.cleanup", using: .main) { task in\n    let group = DispatchGroup()\n    cleanup(group)\n    _ = group.↓wait(timeout: .now() + 20)\n    task.setTaskCompleted(success: true)\n  }\n}`,
           `func showResult(_ result: Result) {\n  DispatchQueue.main.async {\n    DispatchQueue.main.↓sync { label.text = result.title }\n  }\n}`,
         ],
@@ -54,18 +56,20 @@ export default defineRule({
           `func registerTasks() {\n  BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.cleanup", using: nil) { task in\n    let group = DispatchGroup()\n    cleanup(group)\n    _ = group.wait(timeout: .now() + 20)\n    DispatchQueue.main.sync { Badge.update() }\n    task.setTaskCompleted(success: true)\n  }\n}`,
           `@MainActor final class Library {\n  nonisolated func snapshot() -> [Item] {\n    DispatchQueue.main.sync { MainActor.assumeIsolated { self.items } }\n  }\n}`,
           `final class DiskCache {\n  private let lock = DispatchSemaphore(value: 1)\n  func read() -> Data? {\n    lock.wait()\n    defer { lock.signal() }\n    return DispatchQueue.main.sync { UIPasteboard.general.data }\n  }\n}`,
+          `final class PlayerViewController: UIViewController {\n  func decoder(_ decoder: Decoder, didDecode frame: CGImage) {\n    DispatchQueue.main.sync { self.preview.image = UIImage(cgImage: frame) }\n  }\n}`,
           `final class FeedViewController: UIViewController {\n  func refresh() {\n    guard !Thread.isMainThread else { return reload() }\n    DispatchQueue.main.sync { self.reload() }\n  }\n}`,
         ],
       },
       objc: {
         invalid: [
           `@implementation Saver\n- (void)save {\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    ↓dispatch_sync(dispatch_get_main_queue(), ^{ [self.store flush]; });\n    [self finish];\n  }];\n}\n@end`,
-          `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (Feed *)loadSynchronously {\n  dispatch_semaphore_t semaphore = dispatch_semaphore_create(0);\n  __block Feed *feed = nil;\n  [self.api fetchFeedWithCompletion:^(Feed *result) {\n    feed = result;\n    dispatch_semaphore_signal(semaphore);\n  }];\n  ↓dispatch_semaphore_wait(semaphore, DISPATCH_TIME_FOREVER);\n  return feed;\n}\n@end`,
+          `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  dispatch_semaphore_t semaphore = dispatch_semaphore_create(0);\n  [self.api fetchFeedWithCompletion:^(Feed *result) {\n    self.feed = result;\n    dispatch_semaphore_signal(semaphore);\n  }];\n  ↓dispatch_semaphore_wait(semaphore, DISPATCH_TIME_FOREVER);\n}\n@end`,
           `@implementation TaskRegistrar\n- (void)registerTasks {\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.cleanup" usingQueue:dispatch_get_main_queue() launchHandler:^(BGTask *task) {\n    dispatch_group_t group = dispatch_group_create();\n    [self cleanupInGroup:group];\n    ↓dispatch_group_wait(group, DISPATCH_TIME_FOREVER);\n    [task setTaskCompletedWithSuccess:YES];\n  }];\n}\n@end`,
         ],
         valid: [
           `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (void)refresh {\n  dispatch_async(dispatch_get_global_queue(QOS_CLASS_USER_INITIATED, 0), ^{\n    Feed *feed = [self.store load];\n    dispatch_sync(dispatch_get_main_queue(), ^{ [self showFeed:feed]; });\n  });\n}\n@end`,
           `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (void)updateDisplay {\n  if (![NSThread isMainThread]) {\n    dispatch_sync(dispatch_get_main_queue(), ^{ [self performUpdate]; });\n  } else {\n    [self performUpdate];\n  }\n}\n@end`,
+          `@interface CameraViewController : UIViewController <AVCaptureVideoDataOutputSampleBufferDelegate>\n@end\n@implementation CameraViewController\n- (void)captureOutput:(AVCaptureOutput *)output didOutputSampleBuffer:(CMSampleBufferRef)buffer fromConnection:(AVCaptureConnection *)connection {\n  UIImage *image = [self imageFromBuffer:buffer];\n  dispatch_sync(dispatch_get_main_queue(), ^{ self.preview.image = image; });\n}\n@end`,
           `@implementation Importer\n- (void)importAll {\n  dispatch_semaphore_t semaphore = dispatch_semaphore_create(0);\n  [self.api fetchWithCompletion:^{ dispatch_semaphore_signal(semaphore); }];\n  dispatch_semaphore_wait(semaphore, DISPATCH_TIME_FOREVER);\n}\n@end`,
         ],
       },
