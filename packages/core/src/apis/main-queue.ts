@@ -4,7 +4,7 @@
  * (a closure handed to an API we do not know) is never guessed to run on main.
  */
 import type { CallExpr, ClosureExpr, Expr, FunctionDecl, SyntaxNode, VarDecl } from '../syntax/ir';
-import { bindArguments, descendants, enclosingType, isMainQueue, memberPath, rootOf } from '../syntax/query';
+import { bindArguments, callsIn, descendants, enclosingType, isMainQueue, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
 import { isGuardedBy } from '../flow/paths';
 import { isolationAt, typeIsolation } from '../facts/isolation';
 import type { IsolationSettings } from '../facts/isolation';
@@ -49,6 +49,22 @@ export function mainQueueContext(node: SyntaxNode, index: ProjectIndex, settings
   return undefined;
 }
 
+/** `DispatchQueue.main`, `dispatch_get_main_queue()`, or a local that holds it (`let mainQueue = DispatchQueue.main`). */
+export function isMainQueueValue(expr: Expr | undefined): boolean {
+  if (isMainQueue(expr)) return true;
+  if (expr?.kind !== 'ident' || expr.implicitMember) return false;
+  for (let scope = expr.parent; scope; scope = scope.parent) {
+    if (scope.kind !== 'function' && scope.kind !== 'closure') continue;
+    const declaration = declarationsIn(scope).find((d) => d.name === expr.name);
+    if (declaration) return isMainQueue(declaration.value) && !reassigned(scope, expr.name);
+  }
+  return false;
+}
+
+function reassigned(scope: SyntaxNode, name: string): boolean {
+  return [...descendants(scope)].some((n) => n.kind === 'assign' && n.target.kind === 'ident' && n.target.name === name);
+}
+
 /**
  * A function runs on main when the project isolates it to the main actor explicitly (`@MainActor` on it or
  * its type, a MainActor default, Swift 6 mode where UIKit's isolation is enforced). Isolation inferred from
@@ -56,7 +72,7 @@ export function mainQueueContext(node: SyntaxNode, index: ProjectIndex, settings
  * calls such methods from any queue (capture delegates, decode loops), so there only the callbacks UIKit
  * itself delivers on the main thread count (`viewDidLoad`, `application(_:…)`, `@IBAction`s…).
  */
-function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings): MainQueueContext | undefined {
+function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings, depth = 1): MainQueueContext | undefined {
   const owner = fn.parent;
   if (owner?.kind !== 'type' && owner?.kind !== 'file') return undefined; // a local function runs where it is called
   if (fn.modifiers.includes('nonisolated')) return undefined;
@@ -72,7 +88,40 @@ function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueS
   } else if (!typeName || !typeIsolation(typeName, index)?.mainActor) {
     return undefined;
   }
-  return isMainThreadCallback(fn, typeName, index) ? { because: `UIKit calls ${fn.baseName} on the main thread`, at: fn } : undefined;
+  if (isMainThreadCallback(fn, typeName, index)) return { because: `the system calls ${fn.baseName} on the main thread`, at: fn };
+  return depth > 0 ? calledOnlyFromMain(fn, index, settings, depth - 1) : undefined;
+}
+
+/**
+ * A helper of the type that this file calls only from code on the main queue (`[self reload]` in
+ * `viewDidLoad` and an `@IBAction`): it runs there too. One level, and only when every call in the file is on main.
+ */
+function calledOnlyFromMain(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
+  const type = fn.parent;
+  if (type?.kind !== 'type') return undefined;
+  const calls = callsIn(type, (c) => c.baseName === fn.baseName && c.args.length === fn.params.length && isSelfReceiver(c.receiver));
+  if (calls.length === 0) return undefined;
+  let first: MainQueueContext | undefined;
+  for (const call of calls) {
+    const context = callerContext(call, index, settings, depth);
+    if (!context) return undefined;
+    first ??= context;
+  }
+  return { because: `${fn.baseName} is called only from main-queue code (${first!.because})`, at: fn };
+}
+
+function callerContext(call: CallExpr, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
+  if (runsOnlyOffMain(call)) return undefined;
+  for (let n = call.parent; n; n = n.parent) {
+    if (n.kind === 'closure') {
+      const queue = closureQueue(n);
+      if (queue.queue === 'main') return { because: queue.because, at: n };
+      if (queue.queue !== 'caller') return undefined;
+    } else if (n.kind === 'function') {
+      return functionContext(n, index, settings, depth);
+    }
+  }
+  return undefined;
 }
 
 /** Callbacks UIKit and AppKit deliver on the main thread: lifecycle, app and scene delegates, views, tables, actions. */
@@ -126,7 +175,7 @@ function closureQueue(closure: ClosureExpr): ClosureQueue {
 /** Where a call that takes a closure runs it. */
 function queueOfRunner(call: CallExpr): ClosureQueue {
   const receiverPath = memberPath(call.receiver).join('.');
-  const onMain = isMainQueue(call.receiver);
+  const onMain = isMainQueueValue(call.receiver);
   if (/^(async|asyncAfter|addOperation)$/.test(call.baseName)) {
     return onMain ? { queue: 'main', because: `the block runs on the main queue (${describeRunner(call)})` } : { queue: 'other' };
   }
@@ -156,7 +205,7 @@ export type BlockingWait = { kind: 'main-sync' | 'semaphore' | 'group'; call: Ca
  * `dispatch_group_wait`) whose declaration in this file says what it is.
  */
 export function blockingWait(call: CallExpr): BlockingWait | undefined {
-  if (call.baseName === 'sync' && isMainQueue(call.receiver)) return { kind: 'main-sync', call };
+  if (call.baseName === 'sync' && isMainQueueValue(call.receiver)) return { kind: 'main-sync', call };
   if (call.baseName !== 'wait' || !/^wait\((timeout:|wallTimeout:)?\)$/.test(call.name)) return undefined;
   const kind = waitableKind(call.receiver);
   return kind ? { kind, call } : undefined;

@@ -129,7 +129,8 @@ class ObjCLowering extends Lowering {
       name,
       baseName: parseSwiftName(name).base,
       params,
-      attributes: [],
+      // `- (IBAction)save:(id)sender` reads like Swift's `@IBAction func save(_:)`.
+      attributes: /^[-+]\s*\(\s*IBAction\s*\)/.test(node.text) ? ['IBAction'] : [],
       modifiers: isClassMethod ? ['static'] : [],
       isAsync: false,
       body: body ? this.block(body) : undefined,

@@ -41,6 +41,7 @@ export default defineRule({
       swift: {
         invalid: [
           { code: `final class KeepAlive {\n  private var player: AVAudioPlayer?\n  func start() throws {\n    let url = Bundle.main.url(forResource: "tone", withExtension: "m4a")!\n    player = try ↓AVAudioPlayer(contentsOf: url)\n    player?.volume = 0\n    player?.numberOfLoops = -1\n    player?.play()\n  }\n}`, project: { infoPlist: { UIBackgroundModes: ['audio', 'fetch'] } } },
+          { code: `final class Heartbeat {\n  private var player = AVAudioPlayer()\n  func start(_ tone: URL) throws {\n    try player = ↓AVAudioPlayer(contentsOf: tone)\n    player.numberOfLoops = -1\n    player.volume = 0.01\n    player.play()\n  }\n}`, project: { infoPlist: { UIBackgroundModes: ['audio'] } } },
           { code: `func keepRunning() throws {\n  let url = Bundle.main.url(forResource: "silence", withExtension: "mp3")!\n  let player = try ↓AVAudioPlayer(contentsOf: url)\n  player.numberOfLoops = -1\n  player.play()\n}`, project: { infoPlist: { UIBackgroundModes: ['audio'] } } },
           `final class Sync {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func extend() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in\n      guard let self else { return }\n      let old = self.task\n      self.task = UIApplication.shared.↓beginBackgroundTask(expirationHandler: nil)\n      UIApplication.shared.endBackgroundTask(old)\n    }\n  }\n}`,
           `final class Sync {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func startBackgroundTask() {\n    let previous = task\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in\n      self?.startBackgroundTask()\n    }\n    UIApplication.shared.endBackgroundTask(previous)\n  }\n}`,
@@ -55,6 +56,7 @@ export default defineRule({
       objc: {
         invalid: [
           { code: `@implementation KeepAlive\n- (void)start {\n  NSURL *url = [[NSBundle mainBundle] URLForResource:@"tone" withExtension:@"caf"];\n  self.player = ↓[[AVAudioPlayer alloc] initWithContentsOfURL:url error:nil];\n  self.player.volume = 0.0;\n  self.player.numberOfLoops = -1;\n  [self.player play];\n}\n@end`, project: { infoPlist: { UIBackgroundModes: ['audio'] } } },
+          `@implementation KeepAliveManager\n+ (instancetype)shared {\n  static KeepAliveManager *shared;\n  static dispatch_once_t once;\n  dispatch_once(&once, ^{ shared = [KeepAliveManager new]; });\n  return shared;\n}\n- (void)beginTask {\n  self.taskID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"daemon" expirationHandler:^{\n    [[KeepAliveManager shared] endTask];\n    [[KeepAliveManager shared] beginTask];\n  }];\n}\n- (void)endTask {\n  [[UIApplication sharedApplication] endBackgroundTask:self.taskID];\n  self.taskID = UIBackgroundTaskInvalid;\n}\n@end`,
           `@implementation Sync\n- (void)extend {\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    UIBackgroundTaskIdentifier old = self.task;\n    self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n    [[UIApplication sharedApplication] endBackgroundTask:old];\n  }];\n}\n@end`,
         ],
         valid: [
@@ -115,10 +117,15 @@ function expirationHandlerCalling(begin: CallExpr): CallExpr | undefined {
     if (node.kind !== 'call' || !isBegin(node)) continue;
     const handler = expirationHandlerOf(node);
     if (handler?.kind !== 'closure') continue;
-    const call = callsIn(handler.body, (c) => c.baseName === method.baseName && isSelfReceiver(c.receiver) && c !== begin)[0];
+    const call = callsIn(handler.body, (c) => c.baseName === method.baseName && onSameType(c, type.name) && c !== begin)[0];
     if (call) return call;
   }
   return undefined;
+}
+
+/** `self.restart()`, `[self restart]`, or the type's shared instance: `[[Keeper shared] restart]`, `Keeper.shared.restart()`. */
+function onSameType(call: CallExpr, typeName: string): boolean {
+  return isSelfReceiver(call.receiver) || memberPath(call.receiver)[0] === typeName;
 }
 
 // ── silent audio ─────────────────────────────────────────────────────────────
@@ -134,7 +141,7 @@ function checkSilentLoop(context: RuleContext, node: AssignExpr): void {
   const scope = enclosingFunction(node);
   if (!player || !scope) return;
   const creation = playerCreation(scope, player);
-  const how = mutedIn(scope, player) ? 'at volume 0' : creation && silentFileIn(scope) ? 'over a silent file' : undefined;
+  const how = mutedIn(scope, player) ? 'at an inaudible volume' : creation && silentFileIn(scope) ? 'over a silent file' : undefined;
   if (!how) return;
   context.report({
     at: creation ?? node,
@@ -149,13 +156,14 @@ function isNegative(value: Expr): boolean {
   return value.kind === 'literal' && value.type === 'number' && (value.value ?? '').startsWith('-');
 }
 
-function isZero(value: Expr): boolean {
-  return value.kind === 'literal' && value.type === 'number' && Number(value.value?.replace(/[fF]$/, '')) === 0;
+/** `0`, `0.0`, `0.01f`: nobody hears a player at 1% volume or less. */
+function isInaudible(value: Expr): boolean {
+  return value.kind === 'literal' && value.type === 'number' && Number(value.value?.replace(/[fF]$/, '')) <= 0.01;
 }
 
 function mutedIn(scope: SyntaxNode, player: string): boolean {
   return [...descendants(scope)].some(
-    (n) => n.kind === 'assign' && lastName(n.target) === 'volume' && n.target.kind === 'member' && storageName(n.target.object) === player && isZero(n.value),
+    (n) => n.kind === 'assign' && lastName(n.target) === 'volume' && n.target.kind === 'member' && storageName(n.target.object) === player && isInaudible(n.value),
   );
 }
 

@@ -16,7 +16,7 @@ export default defineRule({
       'launch handler registered with `using: .main`, in blocks given to `DispatchQueue.main.async` or ' +
       '`OperationQueue.main`, in code explicitly isolated to the main actor (`@MainActor`, a MainActor default, ' +
       'Swift 6 mode), and in the callbacks UIKit and AppKit deliver on the main thread (`viewDidLoad`, app and scene ' +
-      'delegate methods, `@IBAction`s). Other methods of view controllers are not assumed to run on main: before ' +
+      'delegate methods, `@IBAction`s) and helpers this file calls only from such code. Other methods of view controllers are not assumed to run on main: before ' +
       'Swift 6 nothing enforces it, and legacy code calls them from capture, decode and network queues. Code whose queue is not ' +
       'known (a completion handler of another API) is not reported, nor code that runs only when ' +
       '`Thread.isMainThread` is false.',
@@ -57,6 +57,7 @@ export default defineRule({
           `@MainActor final class Library {\n  nonisolated func snapshot() -> [Item] {\n    DispatchQueue.main.sync { MainActor.assumeIsolated { self.items } }\n  }\n}`,
           `final class DiskCache {\n  private let lock = DispatchSemaphore(value: 1)\n  func read() -> Data? {\n    lock.wait()\n    defer { lock.signal() }\n    return DispatchQueue.main.sync { UIPasteboard.general.data }\n  }\n}`,
           `final class PlayerViewController: UIViewController {\n  func decoder(_ decoder: Decoder, didDecode frame: CGImage) {\n    DispatchQueue.main.sync { self.preview.image = UIImage(cgImage: frame) }\n  }\n}`,
+          `final class GalleryViewController: UIViewController {\n  override func viewDidLoad() {\n    super.viewDidLoad()\n    DispatchQueue.global().async { self.applyLatest() }\n  }\n  @IBAction func refresh(_ sender: Any) {\n    DispatchQueue.global().async { self.applyLatest() }\n  }\n  func applyLatest() {\n    let mainQueue = DispatchQueue.main\n    mainQueue.sync { self.collectionView.reloadData() }\n  }\n}`,
           `final class FeedViewController: UIViewController {\n  func refresh() {\n    guard !Thread.isMainThread else { return reload() }\n    DispatchQueue.main.sync { self.reload() }\n  }\n}`,
         ],
       },
@@ -64,6 +65,7 @@ export default defineRule({
         invalid: [
           `@implementation Saver\n- (void)save {\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    ↓dispatch_sync(dispatch_get_main_queue(), ^{ [self.store flush]; });\n    [self finish];\n  }];\n}\n@end`,
           `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  dispatch_semaphore_t semaphore = dispatch_semaphore_create(0);\n  [self.api fetchFeedWithCompletion:^(Feed *result) {\n    self.feed = result;\n    dispatch_semaphore_signal(semaphore);\n  }];\n  ↓dispatch_semaphore_wait(semaphore, DISPATCH_TIME_FOREVER);\n}\n@end`,
+          `@interface GalleryViewController : UIViewController\n@end\n@implementation GalleryViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  [self reloadNow];\n}\n- (void)reloadNow {\n  dispatch_queue_t mainQueue = dispatch_get_main_queue();\n  ↓dispatch_sync(mainQueue, ^{ [self.collectionView reloadData]; });\n}\n@end`,
           `@implementation TaskRegistrar\n- (void)registerTasks {\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.cleanup" usingQueue:dispatch_get_main_queue() launchHandler:^(BGTask *task) {\n    dispatch_group_t group = dispatch_group_create();\n    [self cleanupInGroup:group];\n    ↓dispatch_group_wait(group, DISPATCH_TIME_FOREVER);\n    [task setTaskCompletedWithSuccess:YES];\n  }];\n}\n@end`,
         ],
         valid: [
