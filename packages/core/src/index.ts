@@ -41,7 +41,5 @@ export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
 export { mainQueueContext, isMainThreadCheck, isMainQueueValue, blockingWait } from './apis/main-queue';
 export type { MainQueueContext, BlockingWait, QueueSettings } from './apis/main-queue';
-export { reachableCall } from './flow/callees';
-export type { ReachedCall } from './flow/callees';
-export { isNetworkTransfer } from './apis/network';
+export { isNetworkTransfer, NETWORK_TRANSFER } from './apis/network';
 export * from './calls';

@@ -1,9 +1,8 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, ancestors, callsIn, defineRule, descendants, enclosingFunction, enclosingType,
-  expirationHandlerOf, hasBackgroundMode, isSelfReceiver, lastName, matchesSignature, memberPath, processInfoPlist, relatedAtKey,
-  storageName,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, CallSummaries, ancestors, callsIn, defineRule, descendants, enclosingFunction,
+  expirationHandlerOf, hasBackgroundMode, lastName, matchesSignature, memberPath, processInfoPlist, relatedAtKey, storageName,
 } from '@bglint/core';
-import type { AssignExpr, CallExpr, Expr, RuleContext, SyntaxNode } from '@bglint/core';
+import type { AssignExpr, CallExpr, Consumer, Expr, RuleContext, SyntaxNode } from '@bglint/core';
 
 export default defineRule({
   meta: {
@@ -18,7 +17,7 @@ export default defineRule({
       'new background task inside an expiration handler tries to chain tasks past the time the system granted; iOS ' +
       'gives no more time that way and kills an app that keeps tasks running past expiry. The silent-audio check ' +
       'needs the target\'s Info.plist (silent without one, and without the `audio` mode nothing keeps the app alive). ' +
-      'A chained begin is found in the expiration handler itself or in a method of the same type the handler calls.',
+      'A chained begin is found in the expiration handler itself or in the code it calls (the call-summary layer).',
     symptom:
       'App Review rejects the app: "the audio background mode is only supposed to be used for audio playback"; a chained ' +
       'task ends with "This app will likely be terminated by the system".',
@@ -68,7 +67,8 @@ export default defineRule({
     triggers: [...BACKGROUND_TASK_TRIGGERS, 'numberOfLoops'],
   },
   create(context) {
-    const checkBegin = (call: CallExpr) => checkChainedBegin(context, call);
+    const reported = new Set<CallExpr>();
+    const checkBegin = (call: CallExpr) => checkChainedBegins(context, call, reported);
     return {
       ...Object.fromEntries(BEGIN_BACKGROUND_TASK.map((sig) => [`call:${sig}`, checkBegin])),
       assign: (node: AssignExpr) => checkSilentLoop(context, node),
@@ -82,50 +82,26 @@ function isBegin(call: CallExpr): boolean {
   return BEGIN_BACKGROUND_TASK.some((sig) => matchesSignature(call, sig));
 }
 
-/** The begin whose expiration handler `node` is inside, if any. */
-function expiringBeginAround(node: SyntaxNode): CallExpr | undefined {
-  for (const a of ancestors(node)) {
-    if (a.kind !== 'closure' || a.parent?.kind !== 'call') continue;
-    if (isBegin(a.parent) && expirationHandlerOf(a.parent) === a) return a.parent;
-  }
-  return undefined;
-}
+const BEGIN: Consumer = { id: 'begin-background-task', consumes: isBegin };
 
-function checkChainedBegin(context: RuleContext, call: CallExpr): void {
-  const outer = expiringBeginAround(call);
-  if (outer) {
-    context.report({ at: call.nameSpan, messageId: 'chained', data: { via: '' }, related: [{ at: outer.nameSpan, message: 'the task whose expiration handler this is' }] });
-    return;
-  }
-  const caller = expirationHandlerCalling(call);
-  if (caller) {
+/**
+ * Every begin that an expiration handler runs, in the handler or in code it calls (the call-summary
+ * layer), is reported once at that inner begin, relating the task whose handler it is.
+ */
+function checkChainedBegins(context: RuleContext, outer: CallExpr, reported: Set<CallExpr>): void {
+  const handler = expirationHandlerOf(outer);
+  if (handler?.kind !== 'closure') return;
+  for (const inner of CallSummaries.of(outer, context.index).useIn(handler.body, undefined, BEGIN).at) {
+    if (reported.has(inner)) continue;
+    reported.add(inner);
+    const direct = [...ancestors(inner)].includes(handler);
     context.report({
-      at: call.nameSpan,
+      at: inner.nameSpan,
       messageId: 'chained',
-      data: { via: ` (through ${caller.baseName}(), which the handler calls)` },
-      related: [{ at: caller.nameSpan, message: 'the expiration handler calls the method that begins the task here' }],
+      data: { via: direct ? '' : ' (in code the handler calls)' },
+      related: [{ at: outer.nameSpan, message: 'the task whose expiration handler begins this one' }],
     });
   }
-}
-
-/** A call, in an expiration handler of this type, to the method of the same type that contains `begin`. */
-function expirationHandlerCalling(begin: CallExpr): CallExpr | undefined {
-  const method = enclosingFunction(begin);
-  const type = method && enclosingType(method);
-  if (!method || !type || method.parent !== type) return undefined;
-  for (const node of descendants(type)) {
-    if (node.kind !== 'call' || !isBegin(node)) continue;
-    const handler = expirationHandlerOf(node);
-    if (handler?.kind !== 'closure') continue;
-    const call = callsIn(handler.body, (c) => c.baseName === method.baseName && onSameType(c, type.name) && c !== begin)[0];
-    if (call) return call;
-  }
-  return undefined;
-}
-
-/** `self.restart()`, `[self restart]`, or the type's shared instance: `[[Keeper shared] restart]`, `Keeper.shared.restart()`. */
-function onSameType(call: CallExpr, typeName: string): boolean {
-  return isSelfReceiver(call.receiver) || memberPath(call.receiver)[0] === typeName;
 }
 
 // ── silent audio ─────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 import {
-  REGISTER_TASK, bindArguments, callsIn, defineRule, descendants, enclosingFunction, isNetworkTransfer, lastName, reachableCall,
+  CallSummaries, NETWORK_TRANSFER, REGISTER_TASK, bindArguments, callsIn, defineRule, descendants, enclosingFunction, lastName,
   resolveString, rootOf, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, Fix, FunctionDecl, RuleContext, SyntaxNode } from '@bglint/core';
@@ -16,7 +16,8 @@ export default defineRule({
       '`requiresNetworkConnectivity` is false by default, so the system may launch a processing task while the device ' +
       'has no network, and a handler that downloads or uploads then fails or waits until the task expires. Setting it ' +
       'tells the scheduler to wait for connectivity. The rule follows the launch handler registered for the request\'s ' +
-      'identifier (a literal or a constant of the same file) into the methods it calls that the file declares, and ' +
+      'identifier (a literal or a constant of the same file) through the code it calls (the call-summary layer: local ' +
+      'closures and functions, methods of the same type and of typed properties declared in this file), and ' +
       'looks for URLSession task creation (`dataTask`, `downloadTask`, `uploadTask`, `data(from:)`…) or Alamofire ' +
       'requests. A request that sets the flag at all (even to false) is left alone: that was decided. It is a note: a ' +
       'handler may use the network only for optional work, and a handler registered in another file is not seen.',
@@ -30,7 +31,7 @@ export default defineRule({
     precision: 'medium',
     hasSuggestions: true,
     messages: {
-      notRequired: 'The launch handler for "{{identifier}}" uses the network ({{call}}{{through}}), but this BGProcessingTaskRequest never sets requiresNetworkConnectivity, so the task may run with no network and its transfers fail or time out. Set `requiresNetworkConnectivity = true`.',
+      notRequired: 'The launch handler for "{{identifier}}" uses the network ({{call}}), but this BGProcessingTaskRequest never sets requiresNetworkConnectivity, so the task may run with no network and its transfers fail or time out. Set `requiresNetworkConnectivity = true`.',
     },
     examples: {
       swift: {
@@ -67,19 +68,16 @@ function check(context: RuleContext, request: CallExpr): void {
   const scope = enclosingFunction(request);
   const stored = storedAs(request);
   if (!scope || setsNetworkRequirement(scope) || (stored && escapes(scope, stored))) return;
+  const summaries = CallSummaries.of(request, context.index);
   for (const handler of launchHandlersFor(rootOf(request), identifier.value)) {
-    const network = reachableCall(handler.body, isNetworkTransfer);
+    // Any use counts, even after a hop: the transfer still runs while the task does.
+    const network = summaries.useIn(handler.body, undefined, NETWORK_TRANSFER).at[0];
     if (!network) continue;
-    const through = network.through.map((c) => `${c.baseName}()`).join(' → ');
     context.report({
       at: request.nameSpan,
       messageId: 'notRequired',
-      data: {
-        identifier: identifier.value,
-        call: network.call.selector ?? network.call.name,
-        through: through ? `, through ${through}` : '',
-      },
-      related: [{ at: network.call.nameSpan, message: 'the handler uses the network here' }],
+      data: { identifier: identifier.value, call: network.selector ?? network.name },
+      related: [{ at: network.nameSpan, message: 'the handler uses the network here' }],
       suggest: requireNetworkSuggestion(context, request, stored),
     });
     return;
