@@ -107,7 +107,7 @@ function calledOnlyFromMain(fn: FunctionDecl, index: ProjectIndex, settings: Que
     if (!context) return undefined;
     first ??= context;
   }
-  return { because: `${fn.baseName} is called only from main-queue code (${first!.because})`, at: fn };
+  return { because: `${fn.baseName} is called only from main-queue code, and ${first!.because}`, at: fn };
 }
 
 function callerContext(call: CallExpr, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
@@ -177,12 +177,12 @@ function queueOfRunner(call: CallExpr): ClosureQueue {
   const receiverPath = memberPath(call.receiver).join('.');
   const onMain = isMainQueueValue(call.receiver);
   if (/^(async|asyncAfter|addOperation)$/.test(call.baseName)) {
-    return onMain ? { queue: 'main', because: `the block runs on the main queue (${describeRunner(call)})` } : { queue: 'other' };
+    return onMain ? { queue: 'main', because: `it is in a block given to ${describeRunner(call)}` } : { queue: 'other' };
   }
-  if (call.baseName === 'sync') return onMain ? { queue: 'main', because: 'the block runs on the main queue (DispatchQueue.main.sync)' } : { queue: 'caller' };
-  if (call.baseName === 'run' && receiverPath === 'MainActor') return { queue: 'main', because: 'the closure runs on the main actor (MainActor.run)' };
+  if (call.baseName === 'sync') return onMain ? { queue: 'main', because: 'it is in a block given to DispatchQueue.main.sync' } : { queue: 'caller' };
+  if (call.baseName === 'run' && receiverPath === 'MainActor') return { queue: 'main', because: 'it is in a MainActor.run closure' };
   if (call.baseName === 'addObserver' && isMainQueue(bindArguments(call, 'addObserver(forName:object:queue:using:)')?.get('queue'))) {
-    return { queue: 'main', because: 'the observer block runs on the main queue (`queue: .main`)' };
+    return { queue: 'main', because: 'it is in an observer block registered with `queue: .main`' };
   }
   // `Task {}` inherits the actor of the code that forms it; `Task.detached` does not.
   if (call.baseName === 'Task' && call.receiver === undefined) return { queue: 'caller' };

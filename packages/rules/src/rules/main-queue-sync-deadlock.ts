@@ -76,7 +76,7 @@ export default defineRule({
         ],
       },
     },
-    triggers: ['DispatchQueue.main.sync', 'dispatch_sync', 'DispatchSemaphore', 'DispatchGroup', 'dispatch_semaphore_', 'dispatch_group_'],
+    triggers: ['DispatchQueue.main.sync', 'dispatch_sync', 'DispatchSemaphore', 'DispatchGroup', 'dispatch_semaphore_wait', 'dispatch_group_wait'],
   },
   create(context) {
     return { call: (call: CallExpr) => check(context, call) };
