@@ -36,6 +36,11 @@ type ClosureQueue = { queue: 'main'; because: string } | { queue: 'other' | 'unk
  * the node runs only where `Thread.isMainThread` is false.
  */
 export function mainQueueContext(node: SyntaxNode, index: ProjectIndex, settings: QueueSettings): MainQueueContext | undefined {
+  return contextAt(node, index, settings, 1);
+}
+
+/** `mainQueueContext`, following helpers' callers `depth` levels up. */
+function contextAt(node: SyntaxNode, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
   if (runsOnlyOffMain(node)) return undefined;
   for (let n = node.parent; n; n = n.parent) {
     if (n.kind === 'closure') {
@@ -43,7 +48,7 @@ export function mainQueueContext(node: SyntaxNode, index: ProjectIndex, settings
       if (queue.queue === 'main') return { because: queue.because, at: n };
       if (queue.queue !== 'caller') return undefined;
     } else if (n.kind === 'function') {
-      return functionContext(n, index, settings);
+      return functionContext(n, index, settings, depth);
     }
   }
   return undefined;
@@ -72,7 +77,7 @@ function reassigned(scope: SyntaxNode, name: string): boolean {
  * calls such methods from any queue (capture delegates, decode loops), so there only the callbacks UIKit
  * itself delivers on the main thread count (`viewDidLoad`, `application(_:…)`, `@IBAction`s…).
  */
-function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings, depth = 1): MainQueueContext | undefined {
+function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
   const owner = fn.parent;
   if (owner?.kind !== 'type' && owner?.kind !== 'file') return undefined; // a local function runs where it is called
   if (fn.modifiers.includes('nonisolated')) return undefined;
@@ -103,25 +108,11 @@ function calledOnlyFromMain(fn: FunctionDecl, index: ProjectIndex, settings: Que
   if (calls.length === 0) return undefined;
   let first: MainQueueContext | undefined;
   for (const call of calls) {
-    const context = callerContext(call, index, settings, depth);
+    const context = contextAt(call, index, settings, depth);
     if (!context) return undefined;
     first ??= context;
   }
   return { because: `${fn.baseName} is called only from main-queue code, and ${first!.because}`, at: fn };
-}
-
-function callerContext(call: CallExpr, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
-  if (runsOnlyOffMain(call)) return undefined;
-  for (let n = call.parent; n; n = n.parent) {
-    if (n.kind === 'closure') {
-      const queue = closureQueue(n);
-      if (queue.queue === 'main') return { because: queue.because, at: n };
-      if (queue.queue !== 'caller') return undefined;
-    } else if (n.kind === 'function') {
-      return functionContext(n, index, settings, depth);
-    }
-  }
-  return undefined;
 }
 
 /** Callbacks UIKit and AppKit deliver on the main thread: lifecycle, app and scene delegates, views, tables, actions. */
