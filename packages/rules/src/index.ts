@@ -10,6 +10,10 @@ import continuedProcessingGpuEntitlement from './rules/continued-processing-gpu-
 import locationBackgroundModeMissing from './rules/location-background-mode-missing';
 import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
+import bgtaskRegisterTiming from './rules/bgtask-register-timing';
+import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
+import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
+import continuedProcessingNoProgress from './rules/continued-processing-no-progress';
 import mainQueueSyncDeadlock from './rules/main-queue-sync-deadlock';
 import backgroundKeepaliveHack from './rules/background-keepalive-hack';
 import bgprocessingNetworkNotRequired from './rules/bgprocessing-network-not-required';
@@ -25,6 +29,10 @@ export const allRules: Rule[] = [
   locationBackgroundModeMissing,
   temporaryExceptionEntitlement,
   bluetoothRestorationMissing,
+  bgtaskRegisterTiming,
+  continuedProcessingNotUserInitiated,
+  bgtaskHandlerIncomplete,
+  continuedProcessingNoProgress,
   mainQueueSyncDeadlock,
   backgroundKeepaliveHack,
   bgprocessingNetworkNotRequired,

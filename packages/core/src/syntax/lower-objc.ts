@@ -2,7 +2,7 @@
 import type { GrammarNode as TSNode } from './grammar-tree';
 import type { Argument, Block, Expr, FileNode, FunctionDecl, SyntaxNode, TypeDecl } from './ir';
 import {
-  C_FUNCTIONS_AS_METHODS, C_FUNCTIONS_AS_PROPERTIES, OBJC_CLASS_METHODS, OBJC_CLASS_PROPERTIES, OBJC_PROPERTY_NAMES,
+  C_FUNCTIONS_AS_METHODS, C_FUNCTIONS_AS_PROPERTIES, OBJC_CLASS_METHODS, OBJC_CLASS_PROPERTIES, OBJC_PROPERTY_NAMES, OBJC_SELECTORS,
   OBJC_TYPE_NAMES, parseSwiftName, swiftName, swiftNameForSelector,
 } from './api-names';
 import { asBlock, emptyBlock, isExpr, Lowering, LoweringState, opaque, spanOf } from './lower-common';
@@ -272,7 +272,7 @@ class ObjCLowering extends Lowering {
     if (asProperty) return this.typeMember(node, asProperty.type, asProperty.name, receiverNode!);
 
     const setter = /^set([A-Z]\w*):$/.exec(selector);
-    if (setter && argNodes.length === 1 && receiverNode) {
+    if (setter && !OBJC_SELECTORS[selector] && argNodes.length === 1 && receiverNode) {
       const target = this.expr(receiverNode);
       const value = this.expr(argNodes[0]);
       const property = lowerFirst(setter[1]!);

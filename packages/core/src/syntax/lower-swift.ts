@@ -72,9 +72,16 @@ class SwiftLowering extends Lowering {
     if (STRING_KINDS.has(t)) return this.string(node);
     if (NUMBER_KINDS.has(t)) return { kind: 'literal', type: 'number', value: node.text, elements: [], ...spanOf(node) };
     if (BINARY_KINDS.has(t)) return this.binary(node);
+    if (t === 'await_expression') return this.awaited(node);
     // `x!` reads as `x` (its `target`): the force unwrap changes nothing a rule asks about.
     if (TRANSPARENT_KINDS.has(t)) return this.expr(node.childForFieldName('expr') ?? node.childForFieldName('target') ?? node.namedChildren[node.namedChildren.length - 1]);
     return opaque(node, this.list(node.namedChildren));
+  }
+
+  /** `await f()`: the call, marked as a suspension point. */
+  private awaited(node: TSNode): Expr | undefined {
+    const inner = this.expr(node.childForFieldName('expr') ?? node.namedChildren[node.namedChildren.length - 1]);
+    return inner?.kind === 'call' ? { ...inner, awaited: true } : inner;
   }
 
   private block(node: TSNode): Block {
