@@ -3,8 +3,8 @@
  * work is done (`DispatchQueue.main.sync`, semaphore and group waits). Code whose queue is not known
  * (a closure handed to an API we do not know) is never guessed to run on main.
  */
-import type { CallExpr, ClosureExpr, Expr, FunctionDecl, SyntaxNode, VarDecl } from '../syntax/ir';
-import { bindArguments, callsIn, descendants, enclosingType, isMainQueue, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
+import type { CallExpr, ClosureExpr, Expr, FunctionDecl, SyntaxNode, TypeDecl, VarDecl } from '../syntax/ir';
+import { bindArguments, callsIn, descendants, enclosingType, isMainQueue, isSelfReceiver, memberPath, rootOf, storageName } from '../syntax/query';
 import { isGuardedBy } from '../flow/paths';
 import { isolationAt, typeIsolation } from '../facts/isolation';
 import type { IsolationSettings } from '../facts/isolation';
@@ -199,7 +199,26 @@ export function blockingWait(call: CallExpr): BlockingWait | undefined {
   if (call.baseName === 'sync' && isMainQueueValue(call.receiver)) return { kind: 'main-sync', call };
   if (call.baseName !== 'wait' || !/^wait\((timeout:|wallTimeout:)?\)$/.test(call.name)) return undefined;
   const kind = waitableKind(call.receiver);
-  return kind ? { kind, call } : undefined;
+  if (!kind || (kind === 'semaphore' && isCriticalSection(call))) return undefined;
+  return { kind, call };
+}
+
+/**
+ * A semaphore used as a lock: the body that waits signals it itself, synchronously (`lock.wait()` …
+ * `defer { lock.signal() }`, `dispatch_semaphore_signal(lock)`). It blocks only while another thread
+ * holds the lock, not until some other work finishes.
+ */
+function isCriticalSection(wait: CallExpr): boolean {
+  const name = storageName(wait.receiver);
+  let body: SyntaxNode | undefined = wait.parent;
+  while (body && body.kind !== 'function' && body.kind !== 'closure') body = body.parent;
+  if (!body || !name) return false;
+  return callsIn(body, (c) => c.startIndex > wait.startIndex && isSignalOf(c, name), false).length > 0;
+}
+
+function isSignalOf(call: CallExpr, name: string): boolean {
+  if (call.baseName === 'signal') return storageName(call.receiver) === name;
+  return call.baseName === 'dispatch_semaphore_signal' && storageName(call.args[0]?.value) === name;
 }
 
 /** What `receiver` holds, read from its declaration in the enclosing bodies and type of this file. */
@@ -218,11 +237,22 @@ function waitableKind(receiver: Expr | undefined): 'semaphore' | 'group' | undef
   return undefined;
 }
 
-/** The variables a scope declares itself: a body's locals (not those of nested closures), a type's properties, globals. */
+/**
+ * The variables a scope declares itself: a body's locals (not those of nested closures), a type's
+ * properties (in every declaration of it in this file: `@interface`, `@implementation`, extensions), globals.
+ */
 function declarationsIn(scope: SyntaxNode): VarDecl[] {
   const own = (n: SyntaxNode) => n.kind !== 'closure' && n.kind !== 'function' && n.kind !== 'type';
-  const nodes = scope.kind === 'type' ? scope.members : scope.kind === 'file' ? scope.body : scope.kind === 'function' || scope.kind === 'closure' ? [...descendants(scope, own)] : [];
+  let nodes: SyntaxNode[] = [];
+  if (scope.kind === 'type') nodes = sameTypeDecls(scope).flatMap((t) => t.members);
+  else if (scope.kind === 'file') nodes = scope.body;
+  else if (scope.kind === 'function' || scope.kind === 'closure') nodes = [...descendants(scope, own)];
   return nodes.filter((n): n is VarDecl => n.kind === 'var');
+}
+
+function sameTypeDecls(type: TypeDecl): TypeDecl[] {
+  const all = [...descendants(rootOf(type), (n) => n.kind === 'file' || n.kind === 'type')];
+  return all.filter((n): n is TypeDecl => n.kind === 'type' && n.name === type.name);
 }
 
 function creationKind(expr: Expr): 'semaphore' | 'group' | undefined {

@@ -19,7 +19,7 @@ export default defineRule({
       'delegate methods, `@IBAction`s) and helpers this file calls only from such code. Other methods of view controllers are not assumed to run on main: before ' +
       'Swift 6 nothing enforces it, and legacy code calls them from capture, decode and network queues. Code whose queue is not ' +
       'known (a completion handler of another API) is not reported, nor code that runs only when ' +
-      '`Thread.isMainThread` is false.',
+      '`Thread.isMainThread` is false, nor a semaphore used as a lock (signaled by the same code right after the wait).',
     symptom:
       'The app freezes; in the background the expiration handler never returns and the system kills the app, and in ' +
       'the foreground the watchdog ends it with `0x8badf00d` and the main thread blocked in `_dispatch_sync_f_slow` or ' +
@@ -72,6 +72,7 @@ export default defineRule({
           `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (void)refresh {\n  dispatch_async(dispatch_get_global_queue(QOS_CLASS_USER_INITIATED, 0), ^{\n    Feed *feed = [self.store load];\n    dispatch_sync(dispatch_get_main_queue(), ^{ [self showFeed:feed]; });\n  });\n}\n@end`,
           `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (void)updateDisplay {\n  if (![NSThread isMainThread]) {\n    dispatch_sync(dispatch_get_main_queue(), ^{ [self performUpdate]; });\n  } else {\n    [self performUpdate];\n  }\n}\n@end`,
           `@interface CameraViewController : UIViewController <AVCaptureVideoDataOutputSampleBufferDelegate>\n@end\n@implementation CameraViewController\n- (void)captureOutput:(AVCaptureOutput *)output didOutputSampleBuffer:(CMSampleBufferRef)buffer fromConnection:(AVCaptureConnection *)connection {\n  UIImage *image = [self imageFromBuffer:buffer];\n  dispatch_sync(dispatch_get_main_queue(), ^{ self.preview.image = image; });\n}\n@end`,
+          `@interface TicketViewController : UIViewController\n@property (nonatomic, strong) dispatch_semaphore_t lock;\n@end\n@implementation TicketViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  dispatch_semaphore_wait(self.lock, DISPATCH_TIME_FOREVER);\n  self.remaining -= 1;\n  dispatch_semaphore_signal(self.lock);\n}\n@end`,
           `@implementation Importer\n- (void)importAll {\n  dispatch_semaphore_t semaphore = dispatch_semaphore_create(0);\n  [self.api fetchWithCompletion:^{ dispatch_semaphore_signal(semaphore); }];\n  dispatch_semaphore_wait(semaphore, DISPATCH_TIME_FOREVER);\n}\n@end`,
         ],
       },
