@@ -15,6 +15,10 @@ const TRUE_WORDS = new Set(['YES', 'TRUE', 'true']);
 const FALSE_WORDS = new Set(['NO', 'FALSE', 'false']);
 const NIL_WORDS = new Set(['nil', 'Nil', 'NULL', 'null', 'nullptr']);
 
+/** Method and C function bodies, copied from the tree only when lowered (see syntax/deferred.ts). */
+export const OBJC_DEFERRED_SUBTREES = (parent: string, type: string): boolean =>
+  type === 'compound_statement' && (parent === 'method_definition' || parent === 'function_definition');
+
 export function lowerObjC(root: TSNode, state = new LoweringState()): FileNode {
   const lowering = new ObjCLowering(state);
   return { kind: 'file', language: 'objc', body: lowering.list(root.namedChildren), ...spanOf(root) };
@@ -121,9 +125,8 @@ class ObjCLowering extends Lowering {
     }
     const selector = params.length === 0 ? pieces.join('') : pieces.map((p) => `${p}:`).join('');
     const name = swiftNameForSelector(selector);
-    const body = node.namedChildren.find((c) => c.type === 'compound_statement');
     const isClassMethod = node.child(0)?.type === '+';
-    return {
+    const fn: FunctionDecl = {
       kind: 'function',
       name,
       baseName: parseSwiftName(name).base,
@@ -132,10 +135,10 @@ class ObjCLowering extends Lowering {
       attributes: /^[-+]\s*\(\s*IBAction\s*\)/.test(node.text) ? ['IBAction'] : [],
       modifiers: isClassMethod ? ['static'] : [],
       isAsync: false,
-      body: body ? this.block(body) : undefined,
       nameSpan: spanOf(firstName ?? node),
       ...spanOf(node),
     };
+    return this.setBody(fn, node.namedChildren.find((c) => c.type === 'compound_statement'), (body) => this.block(body));
   }
 
   private cFunction(node: TSNode): FunctionDecl {
@@ -145,8 +148,7 @@ class ObjCLowering extends Lowering {
     const paramList = declarator?.childForFieldName('parameters');
     const params = (paramList?.namedChildren ?? []).filter((p) => p.type === 'parameter_declaration' && p.text !== 'void');
     const attributes = /__attribute__\s*\(\(\s*constructor/.test(node.text.slice(0, node.text.indexOf('{') + 1)) ? ['constructor'] : [];
-    const body = node.childForFieldName('body');
-    return {
+    const fn: FunctionDecl = {
       kind: 'function',
       name: swiftName(nameNode.text, params.map(() => '_')),
       baseName: nameNode.text,
@@ -154,10 +156,10 @@ class ObjCLowering extends Lowering {
       attributes,
       modifiers: [],
       isAsync: false,
-      body: body ? this.block(body) : undefined,
       nameSpan: spanOf(nameNode),
       ...spanOf(node),
     };
+    return this.setBody(fn, node.childForFieldName('body'), (body) => this.block(body));
   }
 
   private declaration(node: TSNode): SyntaxNode | undefined {

@@ -16,6 +16,9 @@ const SKIPPED_KINDS = new Set(['comment', 'multiline_comment', 'import_declarati
 const STRING_KINDS = new Set(['line_string_literal', 'multi_line_string_literal', 'raw_string_literal']);
 const NUMBER_KINDS = new Set(['integer_literal', 'real_literal', 'hex_literal', 'oct_literal', 'bin_literal']);
 
+/** Function bodies and computed properties, copied from the tree only when lowered (see syntax/deferred.ts). */
+export const SWIFT_DEFERRED_SUBTREES = (_parent: string, type: string): boolean => type === 'function_body' || type === 'computed_property';
+
 export function lowerSwift(root: TSNode, state = new LoweringState()): FileNode {
   const lowering = new SwiftLowering(state);
   return { kind: 'file', language: 'swift', body: lowering.list(root.namedChildren), ...spanOf(root) };
@@ -134,8 +137,7 @@ class SwiftLowering extends Lowering {
     const labels = params.map((p) => (p.childForFieldName('external_name') ?? p.childForFieldName('name'))?.text ?? '_');
     const { attributes, modifiers } = this.modifiers(node);
     const isAsync = node.children.some((c) => c.type === 'async');
-    const body = node.childForFieldName('body');
-    return {
+    const fn: FunctionDecl = {
       kind: 'function',
       name: swiftName(baseName, labels),
       baseName,
@@ -143,10 +145,10 @@ class SwiftLowering extends Lowering {
       attributes,
       modifiers: isAsync ? [...modifiers, 'async'] : modifiers,
       isAsync,
-      body: body ? this.bodyOf(body) : undefined,
       nameSpan: spanOf(nameNode ?? node),
       ...spanOf(node),
     };
+    return this.setBody(fn, node.childForFieldName('body'), (body) => this.bodyOf(body));
   }
 
   private varDecl(node: TSNode): VarDecl {
@@ -155,7 +157,7 @@ class SwiftLowering extends Lowering {
     const { attributes, modifiers } = this.modifiers(node);
     const computed = node.childForFieldName('computed_value');
     const typeNode = node.namedChildren.find((c) => c.type === 'type_annotation');
-    return {
+    const decl: VarDecl = {
       kind: 'var',
       name,
       isProperty: isTypeMember(node),
@@ -164,9 +166,9 @@ class SwiftLowering extends Lowering {
       typeName: typeNode?.childForFieldName('name')?.text,
       value: this.expr(node.childForFieldName('value')),
       constant: node.namedChildren.some((c) => c.type === 'value_binding_pattern' && c.text.startsWith('let')),
-      getter: computed ? this.bodyOf(computed) : undefined,
       ...spanOf(node),
     };
+    return this.setBody(decl, computed, (getter) => this.bodyOf(getter));
   }
 
   /**
