@@ -221,6 +221,25 @@ function isSignalOf(call: CallExpr, name: string): boolean {
   return call.baseName === 'dispatch_semaphore_signal' && storageName(call.args[0]?.value) === name;
 }
 
+/**
+ * Waits on the semaphores and groups a type keeps in properties, in the bodies of its methods here
+ * (`loaded.wait()` in `viewDidLoad`). Those bodies need not mention any trigger string, so the runner's
+ * walk may never enter them; reading them here lowers them.
+ */
+export function propertyWaitsIn(type: TypeDecl): BlockingWait[] {
+  const waitables = new Set(type.members.flatMap((m) => (m.kind === 'var' && ((m.value && creationKind(m.value)) || typeKind(m.typeName)) ? [m.name.replace(/^_/, '')] : [])));
+  if (waitables.size === 0) return [];
+  const waits: BlockingWait[] = [];
+  for (const member of sameTypeDecls(type).flatMap((t) => t.members)) {
+    if (member.kind !== 'function' || !member.body) continue;
+    for (const call of callsIn(member.body, (c) => c.baseName === 'wait' && waitables.has(storageName(c.receiver) ?? ''))) {
+      const wait = blockingWait(call);
+      if (wait) waits.push(wait);
+    }
+  }
+  return waits;
+}
+
 /** What `receiver` holds, read from its declaration in the enclosing bodies and type of this file. */
 function waitableKind(receiver: Expr | undefined): 'semaphore' | 'group' | undefined {
   if (!receiver) return undefined;

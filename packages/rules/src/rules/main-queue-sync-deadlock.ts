@@ -1,5 +1,5 @@
-import { blockingWait, defineRule, mainQueueContext } from '@bglint/core';
-import type { BlockingWait, CallExpr, Fix, RuleContext } from '@bglint/core';
+import { blockingWait, defineRule, mainQueueContext, propertyWaitsIn } from '@bglint/core';
+import type { BlockingWait, CallExpr, Fix, RuleContext, TypeDecl } from '@bglint/core';
 
 export default defineRule({
   meta: {
@@ -44,6 +44,7 @@ export default defineRule({
       swift: {
         invalid: [
           `final class Saver {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func save() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in\n      DispatchQueue.main.↓sync { self?.store.flush() }\n      self?.finish()\n    }\n  }\n}`,
+          `final class SplashViewController: UIViewController {\n  private let loaded = DispatchSemaphore(value: 0)\n  override func viewDidLoad() {\n    super.viewDidLoad()\n    api.fetchConfig { self.loaded.signal() }\n    loaded.↓wait()\n  }\n}`,
           `@MainActor final class Library {\n  var items: [Item] = []\n  func reload() {\n    DispatchQueue.main.↓sync { self.items = Store.shared.load() }\n  }\n}`,
           `final class FeedViewController: UIViewController {\n  override func viewWillAppear(_ animated: Bool) {\n    super.viewWillAppear(animated)\n    let semaphore = DispatchSemaphore(value: 0)\n    api.fetchFeed { result in\n      self.feed = result\n      semaphore.signal()\n    }\n    semaphore.↓wait()\n  }\n}`,
           `func registerTasks() {\n  BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.cleanup", using: .main) { task in\n    let group = DispatchGroup()\n    cleanup(group)\n    _ = group.↓wait(timeout: .now() + 20)\n    task.setTaskCompleted(success: true)\n  }\n}`,
@@ -80,13 +81,23 @@ export default defineRule({
     triggers: ['DispatchQueue.main.sync', 'dispatch_sync', 'DispatchSemaphore', 'DispatchGroup', 'dispatch_semaphore_wait', 'dispatch_group_wait'],
   },
   create(context) {
-    return { call: (call: CallExpr) => check(context, call) };
+    const seen = new Set<CallExpr>();
+    const once = (wait: BlockingWait | undefined) => {
+      if (wait && !seen.has(wait.call)) {
+        seen.add(wait.call);
+        check(context, wait);
+      }
+    };
+    return {
+      call: (call: CallExpr) => once(blockingWait(call)),
+      // Methods that wait on a property's semaphore may mention no trigger, and the walk skips such bodies.
+      type: (type: TypeDecl) => propertyWaitsIn(type).forEach(once),
+    };
   },
 });
 
-function check(context: RuleContext, call: CallExpr): void {
-  const wait = blockingWait(call);
-  if (!wait) return;
+function check(context: RuleContext, wait: BlockingWait): void {
+  const { call } = wait;
   const main = mainQueueContext(call, context.index, context.target);
   if (!main) return;
   if (wait.kind === 'main-sync') {
