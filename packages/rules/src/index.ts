@@ -14,6 +14,9 @@ import bgtaskRegisterTiming from './rules/bgtask-register-timing';
 import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
 import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
 import continuedProcessingNoProgress from './rules/continued-processing-no-progress';
+import mainQueueSyncDeadlock from './rules/main-queue-sync-deadlock';
+import backgroundKeepaliveHack from './rules/background-keepalive-hack';
+import bgprocessingNetworkNotRequired from './rules/bgprocessing-network-not-required';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -30,6 +33,9 @@ export const allRules: Rule[] = [
   continuedProcessingNotUserInitiated,
   bgtaskHandlerIncomplete,
   continuedProcessingNoProgress,
+  mainQueueSyncDeadlock,
+  backgroundKeepaliveHack,
+  bgprocessingNetworkNotRequired,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
