@@ -24,6 +24,11 @@ export default defineRule({
       'The app freezes; in the background the expiration handler never returns and the system kills the app, and in ' +
       'the foreground the watchdog ends it with `0x8badf00d` and the main thread blocked in `_dispatch_sync_f_slow` or ' +
       '`_dispatch_semaphore_wait_slow`.',
+    logPatterns: [
+      { pattern: /dispatch_sync called on queue already owned by current thread/i, weight: 3 },
+      { pattern: /__DISPATCH_WAIT_FOR_QUEUE__/, weight: 3 },
+      { pattern: /8badf00d/i, weight: 1 },
+    ],
     fix:
       'On the main queue, run the work directly instead of `DispatchQueue.main.sync`; dispatch with `async` where the ' +
       'caller need not wait. Instead of waiting on a semaphore or group, continue in the completion handler or in ' +
