@@ -10,6 +10,7 @@ import continuedProcessingGpuEntitlement from './rules/continued-processing-gpu-
 import locationBackgroundModeMissing from './rules/location-background-mode-missing';
 import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
+import backgroundSessionUnsupportedTask from './rules/background-session-unsupported-task';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -22,6 +23,7 @@ export const allRules: Rule[] = [
   locationBackgroundModeMissing,
   temporaryExceptionEntitlement,
   bluetoothRestorationMissing,
+  backgroundSessionUnsupportedTask,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
