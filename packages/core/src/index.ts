@@ -39,3 +39,6 @@ export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
 export { BACKGROUND_CONFIGURATION, BACKGROUND_SESSION_TRIGGERS, backgroundSessionsIn, backgroundSessionOf, backgroundSessionConfiguredBy, isBackgroundConfigurationCall } from './apis/url-session';
 export type { BackgroundSession, Storage as ValueStorage } from './apis/url-session';
+export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, constantName, entryValue, hasKey } from './apis/keychain';
+export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';
+export { runsOnMacOS } from './facts/platform';

@@ -11,6 +11,7 @@ import locationBackgroundModeMissing from './rules/location-background-mode-miss
 import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import backgroundSessionUnsupportedTask from './rules/background-session-unsupported-task';
+import macosKeychainDataProtection from './rules/macos-keychain-data-protection';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -24,6 +25,7 @@ export const allRules: Rule[] = [
   temporaryExceptionEntitlement,
   bluetoothRestorationMissing,
   backgroundSessionUnsupportedTask,
+  macosKeychainDataProtection,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
