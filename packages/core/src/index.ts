@@ -42,3 +42,4 @@ export type { BackgroundSession, Storage as ValueStorage } from './apis/url-sess
 export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, constantName, entryValue, hasKey } from './apis/keychain';
 export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';
 export { runsOnMacOS } from './facts/platform';
+export { backgroundScopeOf } from './apis/background-scopes';

@@ -12,6 +12,7 @@ import temporaryExceptionEntitlement from './rules/temporary-exception-entitleme
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import backgroundSessionUnsupportedTask from './rules/background-session-unsupported-task';
 import macosKeychainDataProtection from './rules/macos-keychain-data-protection';
+import keychainBackgroundAccessibility from './rules/keychain-background-accessibility';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -26,6 +27,7 @@ export const allRules: Rule[] = [
   bluetoothRestorationMissing,
   backgroundSessionUnsupportedTask,
   macosKeychainDataProtection,
+  keychainBackgroundAccessibility,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
