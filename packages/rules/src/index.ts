@@ -13,6 +13,7 @@ import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import backgroundSessionUnsupportedTask from './rules/background-session-unsupported-task';
 import macosKeychainDataProtection from './rules/macos-keychain-data-protection';
 import keychainBackgroundAccessibility from './rules/keychain-background-accessibility';
+import backgroundSessionEventsCompletion from './rules/background-session-events-completion';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -28,6 +29,7 @@ export const allRules: Rule[] = [
   backgroundSessionUnsupportedTask,
   macosKeychainDataProtection,
   keychainBackgroundAccessibility,
+  backgroundSessionEventsCompletion,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */

@@ -1,0 +1,131 @@
+import { BACKGROUND_SESSION_TRIGGERS, callableUse, defineRule, descendants, isBackgroundConfigurationCall, memberPath } from '@bglint/core';
+import type { Expr, FunctionDecl, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
+
+const HANDLE_EVENTS = 'application(_:handleEventsForBackgroundURLSession:completionHandler:)';
+const DID_FINISH_EVENTS = 'urlSessionDidFinishEvents(forBackgroundURLSession:)';
+/** Values that differ on every launch: a session identifier built from them cannot be reconnected. */
+const PER_LAUNCH = /^(UUID|NSUUID|uuidString|UUIDString|globallyUniqueString|timeIntervalSince1970|timeIntervalSinceReferenceDate|now)$/;
+
+export default defineRule({
+  meta: {
+    id: 'background-session-events-completion',
+    severity: 'warning',
+    since: '0.2.0',
+    summary: 'Keep the background session events completion handler and call it once the session has delivered its events.',
+    why:
+      'When background transfers finish while the app is not running, the system relaunches it in the background and calls ' +
+      '`application(_:handleEventsForBackgroundURLSession:completionHandler:)`. The app must recreate the session with the ' +
+      'same identifier, keep the completion handler, and call it from `urlSessionDidFinishEvents(forBackgroundURLSession:)` ' +
+      'once the delegate has received every event: calling it is what tells the system the app is done, so it can take a ' +
+      'new snapshot and suspend the app. Dropping it keeps the app running until the system kills it; calling it right away ' +
+      'lets the app be suspended before the events are handled; storing it where nothing calls it is dropping it. A session ' +
+      'identifier built from a UUID or the date differs on every launch, so the relaunched app can never reconnect to its ' +
+      'transfers. A handler handed to another object (an SDK, a manager) is trusted to be called there.',
+    symptom: 'Background transfers finish but the app is never told (or is suspended before handling them); downloads completed in the background are lost or re-downloaded on the next launch.',
+    fix:
+      'Store the handler (per identifier), recreate the session with that identifier, and call the handler on the main queue ' +
+      'from `urlSessionDidFinishEvents(forBackgroundURLSession:)`. Use a fixed identifier for each background session.',
+    references: [
+      'https://developer.apple.com/documentation/uikit/uiapplicationdelegate/application(_:handleeventsforbackgroundurlsession:completionhandler:)',
+      'https://developer.apple.com/documentation/foundation/urlsessiondelegate/urlsessiondidfinishevents(forbackgroundurlsession:)',
+      'https://developer.apple.com/documentation/foundation/downloading-files-in-the-background',
+    ],
+    tags: ['correctness', 'networking', 'background-tasks'],
+    precision: 'high',
+    messages: {
+      dropped:
+        'The completion handler of handleEventsForBackgroundURLSession is never called or kept: the system keeps the app running until it is killed, and the session\'s events are never acknowledged. Store it and call it from urlSessionDidFinishEvents(forBackgroundURLSession:).',
+      calledImmediately:
+        'The completion handler is called before the session has delivered its events (line {{callLine}}): the system may suspend the app before the delegate handles the finished transfers. Store it and call it from urlSessionDidFinishEvents(forBackgroundURLSession:).',
+      neverFinished:
+        'The completion handler is stored in {{stored}}, but no type of the project implements urlSessionDidFinishEvents(forBackgroundURLSession:), so nothing calls it: the system keeps the app running until it is killed. Call the stored handler from that delegate method.',
+      dynamicIdentifier:
+        'This background session identifier is built from a value that changes on every launch: when the system relaunches the app for the session\'s events, it cannot recreate a session with the same identifier and the finished transfers are lost. Use a fixed identifier.',
+    },
+    examples: {
+      swift: {
+        invalid: [
+          `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    print("events for \\(identifier)")\n  }\n}`,
+          `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    _ = Downloader.shared\n    completionHandler()\n  }\n}`,
+          `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  var backgroundCompletionHandler: (() -> Void)?\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    backgroundCompletionHandler = completionHandler\n  }\n}`,
+          `final class Downloader {\n  lazy var session = URLSession(configuration: ↓.background(withIdentifier: "com.example.download.\\(UUID().uuidString)"), delegate: nil, delegateQueue: nil)\n}`,
+        ],
+        valid: [
+          `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  var backgroundCompletionHandler: (() -> Void)?\n  func application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    guard identifier == Downloader.identifier else { return completionHandler() }\n    backgroundCompletionHandler = completionHandler\n    _ = Downloader.shared.session\n  }\n}\n\nfinal class Downloader: NSObject, URLSessionDelegate {\n  static let identifier = "com.example.download"\n  static let shared = Downloader()\n  lazy var session = URLSession(configuration: .background(withIdentifier: Self.identifier), delegate: self, delegateQueue: nil)\n  func urlSessionDidFinishEvents(forBackgroundURLSession session: URLSession) {\n    DispatchQueue.main.async {\n      (UIApplication.shared.delegate as? AppDelegate)?.backgroundCompletionHandler?()\n    }\n  }\n}`,
+          `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    TransferManager.shared.handleEvents(for: identifier, completionHandler: completionHandler)\n  }\n}`,
+          `final class Downloader {\n  let session = URLSession(configuration: .background(withIdentifier: "\\(Bundle.main.bundleIdentifier!).download"), delegate: nil, delegateQueue: nil)\n}`,
+        ],
+      },
+      objc: {
+        invalid: [
+          `@implementation AppDelegate\n- (void)↓application:(UIApplication *)application handleEventsForBackgroundURLSession:(NSString *)identifier completionHandler:(void (^)(void))completionHandler {\n  [LGSyncManager sharedManager];\n  completionHandler();\n}\n@end`,
+          `@implementation LGSyncManager\n- (void)setUp {\n  NSString *identifier = [[NSUUID UUID] UUIDString];\n  NSURLSessionConfiguration *c = ↓[NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:identifier];\n  _session = [NSURLSession sessionWithConfiguration:c delegate:self delegateQueue:nil];\n}\n@end`,
+        ],
+        valid: [
+          `@implementation AppDelegate\n- (void)application:(UIApplication *)application handleEventsForBackgroundURLSession:(NSString *)identifier completionHandler:(void (^)(void))completionHandler {\n  self.backgroundSessionCompletionHandler = completionHandler;\n}\n- (void)URLSessionDidFinishEventsForBackgroundURLSession:(NSURLSession *)session {\n  dispatch_async(dispatch_get_main_queue(), ^{\n    if (self.backgroundSessionCompletionHandler) {\n      self.backgroundSessionCompletionHandler();\n      self.backgroundSessionCompletionHandler = nil;\n    }\n  });\n}\n@end`,
+        ],
+      },
+    },
+    triggers: ['handleEventsForBackgroundURLSession', ...BACKGROUND_SESSION_TRIGGERS],
+  },
+  create(context) {
+    return {
+      function(node) {
+        if (node.name === HANDLE_EVENTS && node.body) checkHandleEvents(context, node);
+      },
+      call(node) {
+        if (isBackgroundConfigurationCall(node) && builtPerLaunch(node.args[0]?.value)) context.report({ at: node, messageId: 'dynamicIdentifier' });
+      },
+    };
+  },
+});
+
+function checkHandleEvents(context: RuleContext, fn: FunctionDecl): void {
+  const handler = fn.params[2];
+  if (!handler) return;
+  const use = callableUse(fn, handler);
+  const at = fn.nameSpan;
+  if (use.passes.length > 0 || use.callsLater.length > 0) return;
+  const stored = use.stores.find((s) => !isOwnProperty(s)) ?? use.stores[0];
+  if (stored) {
+    if (!isOwnProperty(stored) || anyTypeImplements(context.index, DID_FINISH_EVENTS)) return;
+    context.report({ at, messageId: 'neverFinished', data: { stored: memberPath(stored).join('.') || 'a property' } });
+    return;
+  }
+  const now = use.callsNow[0];
+  if (now) context.report({ at, messageId: 'calledImmediately', data: { callLine: now.range.start.line } });
+  else context.report({ at, messageId: 'dropped' });
+}
+
+/** `handler = h`, `self.handler = h`, `_handler = h`, `handlers[id] = h`: kept by this object (not handed to another one). */
+function isOwnProperty(target: Expr): boolean {
+  if ((target.kind === 'call' && target.receiver === undefined) || target.kind === 'other') return true;
+  const path = memberPath(target);
+  return path.length === 1 || (path.length === 2 && path[0] === 'self');
+}
+
+function anyTypeImplements(index: ProjectIndex, fullName: string): boolean {
+  for (const type of index.types.values()) if (type.methods.some((m) => m.fullName === fullName)) return true;
+  return false;
+}
+
+/** An identifier with a UUID, a date or a unique string in it, directly or through a local of the same function. */
+function builtPerLaunch(expr: Expr | undefined, depth = 0): boolean {
+  if (!expr || depth > 2) return false;
+  const nodes: SyntaxNode[] = [expr, ...descendants(expr)];
+  if (nodes.some((n) => (n.kind === 'ident' || n.kind === 'member' || n.kind === 'call') && PER_LAUNCH.test(n.kind === 'call' ? n.baseName : n.name))) return true;
+  if (expr.kind === 'ident') {
+    const local = localValue(expr);
+    return local ? builtPerLaunch(local, depth + 1) : false;
+  }
+  return false;
+}
+
+function localValue(ident: Expr & { kind: 'ident' }): Expr | undefined {
+  for (let p = ident.parent; p; p = p.parent) {
+    if (p.kind !== 'function' && p.kind !== 'closure') continue;
+    for (const n of descendants(p)) if (n.kind === 'var' && n.name === ident.name && n.value && n.startIndex < ident.startIndex) return n.value;
+    return undefined;
+  }
+  return undefined;
+}
