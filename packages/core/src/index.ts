@@ -45,6 +45,4 @@ export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, 
 export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';
 export { runsOnMacOS } from './facts/platform';
 export { backgroundScopeOf } from './apis/background-scopes';
-export { callableUse } from './flow/callable-use';
-export type { CallableUse } from './flow/callable-use';
 export * from './calls';

@@ -1,5 +1,7 @@
-import { BACKGROUND_SESSION_TRIGGERS, callableUse, defineRule, descendants, isBackgroundConfigurationCall, memberPath } from '@bglint/core';
-import type { Expr, FunctionDecl, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
+import {
+  BACKGROUND_SESSION_TRIGGERS, CallSummaries, defineRule, descendants, invocationConsumer, isBackgroundConfigurationCall, localNames, memberPath, refersTo, rootOf,
+} from '@bglint/core';
+import type { Consumer, Expr, FunctionDecl, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
 
 const HANDLE_EVENTS = 'application(_:handleEventsForBackgroundURLSession:completionHandler:)';
 const DID_FINISH_EVENTS = 'urlSessionDidFinishEvents(forBackgroundURLSession:)';
@@ -48,10 +50,15 @@ export default defineRule({
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    print("events for \\(identifier)")\n  }\n}`,
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    _ = Downloader.shared\n    completionHandler()\n  }\n}`,
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  var backgroundCompletionHandler: (() -> Void)?\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    backgroundCompletionHandler = completionHandler\n  }\n}`,
+          `final class AppDelegate: UIResponder, UIApplicationDelegate, URLSessionDelegate {\n  var backgroundCompletionHandler: (() -> Void)?\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    backgroundCompletionHandler = completionHandler\n  }\n  func urlSessionDidFinishEvents(forBackgroundURLSession session: URLSession) {\n    print("finished \\(session)")\n  }\n}`,
           `final class Downloader {\n  lazy var session = URLSession(configuration: ↓.background(withIdentifier: "com.example.download.\\(UUID().uuidString)"), delegate: nil, delegateQueue: nil)\n}`,
         ],
         valid: [
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  var backgroundCompletionHandler: (() -> Void)?\n  func application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    guard identifier == Downloader.identifier else { return completionHandler() }\n    backgroundCompletionHandler = completionHandler\n    _ = Downloader.shared.session\n  }\n}\n\nfinal class Downloader: NSObject, URLSessionDelegate {\n  static let identifier = "com.example.download"\n  static let shared = Downloader()\n  lazy var session = URLSession(configuration: .background(withIdentifier: Self.identifier), delegate: self, delegateQueue: nil)\n  func urlSessionDidFinishEvents(forBackgroundURLSession session: URLSession) {\n    DispatchQueue.main.async {\n      (UIApplication.shared.delegate as? AppDelegate)?.backgroundCompletionHandler?()\n    }\n  }\n}`,
+          {
+            code: `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  var backgroundCompletionHandler: (() -> Void)?\n  func application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    backgroundCompletionHandler = completionHandler\n  }\n}`,
+            project: { sources: [`final class DownloadManager: NSObject, URLSessionDelegate {\n  func urlSessionDidFinishEvents(forBackgroundURLSession session: URLSession) {\n    DispatchQueue.main.async { (UIApplication.shared.delegate as? AppDelegate)?.backgroundCompletionHandler?() }\n  }\n}`] },
+          },
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    TransferManager.shared.handleEvents(for: identifier, completionHandler: completionHandler)\n  }\n}`,
           `final class Downloader {\n  let session = URLSession(configuration: .background(withIdentifier: "\\(Bundle.main.bundleIdentifier!).download"), delegate: nil, delegateQueue: nil)\n}`,
         ],
@@ -82,31 +89,69 @@ export default defineRule({
 
 function checkHandleEvents(context: RuleContext, fn: FunctionDecl): void {
   const handler = fn.params[2];
-  if (!handler) return;
-  const use = callableUse(fn, handler);
+  if (!handler || !fn.body) return;
+  const summaries = CallSummaries.of(fn, context.index);
+  const names = new Set([handler]);
+  const use = summaries.useIn(fn.body, names, invocationConsumer());
   const at = fn.nameSpan;
-  if (use.passes.length > 0 || use.callsLater.length > 0) return;
-  const stored = use.stores.find((s) => !isOwnProperty(s)) ?? use.stores[0];
+  const stored = storedIn(fn, names);
+  if (use.forwards || use.consumed === 'deferred' || stored === 'another object' || (use.stores && !stored)) return;
   if (stored) {
-    if (!isOwnProperty(stored) || anyTypeImplements(context.index, DID_FINISH_EVENTS)) return;
-    context.report({ at, messageId: 'neverFinished', data: { stored: memberPath(stored).join('.') || 'a property' } });
+    if (!finishedElsewhere(context, fn, stored)) context.report({ at, messageId: 'neverFinished', data: { stored } });
     return;
   }
-  const now = use.callsNow[0];
-  if (now) context.report({ at, messageId: 'calledImmediately', data: { callLine: now.range.start.line } });
-  else context.report({ at, messageId: 'dropped' });
+  const now = use.at[0];
+  if (use.consumed === 'sync' && now) context.report({ at, messageId: 'calledImmediately', data: { callLine: now.range.start.line } });
+  else if (use.consumed === 'none') context.report({ at, messageId: 'dropped' });
 }
 
-/** `handler = h`, `self.handler = h`, `_handler = h`, `handlers[id] = h`: kept by this object (not handed to another one). */
-function isOwnProperty(target: Expr): boolean {
-  if ((target.kind === 'call' && target.receiver === undefined) || target.kind === 'other') return true;
-  const path = memberPath(target);
-  return path.length === 1 || (path.length === 2 && path[0] === 'self');
+/**
+ * The property of this object the handler is kept in (`handler = h`, `self.handler = h`, `handlers[id] = h`),
+ * 'another object' when another object keeps it (trusted to call it), undefined when it is not kept.
+ */
+function storedIn(fn: FunctionDecl, names: Set<string>): string | undefined {
+  const locals = localNames(fn);
+  for (const n of descendants(fn.body!)) {
+    if (n.kind !== 'assign' || !refersTo(n.value, names)) continue;
+    const target = n.target;
+    if (target.kind === 'call' && target.receiver === undefined) return target.baseName;
+    const path = memberPath(target.kind === 'other' ? (target.children[0] as Expr) : target);
+    if (path.length === 1 && locals.has(path[0]!)) continue;
+    if (path.length === 1 || (path.length === 2 && path[0] === 'self')) return path[path.length - 1]!.replace(/^_/, '');
+    return 'another object';
+  }
+  return undefined;
 }
 
-function anyTypeImplements(index: ProjectIndex, fullName: string): boolean {
-  for (const type of index.types.values()) if (type.methods.some((m) => m.fullName === fullName)) return true;
-  return false;
+/** A call of the stored handler under its property's name, whatever object it is read from (`appDelegate.handler?()`). */
+function storedHandlerCall(property: string): Consumer {
+  return {
+    id: `stored-handler:${property}`,
+    consumes: (call, names) => {
+      const callee = call.baseName === '' || call.baseName === 'callAsFunction' ? memberPath(call.receiver).pop() : call.baseName;
+      return callee !== undefined && (callee.replace(/^_/, '') === property || (names?.has(callee) ?? false));
+    },
+  };
+}
+
+/**
+ * Is the stored handler called from `urlSessionDidFinishEvents(forBackgroundURLSession:)`: in this file
+ * (through callees and hops), or in another file of the project (trusted; the lexical index knows only that it exists)?
+ */
+function finishedElsewhere(context: RuleContext, fn: FunctionDecl, stored: string): boolean {
+  const here = [...descendants(rootOf(fn), (n) => n.kind === 'file' || n.kind === 'type')].filter(
+    (n): n is FunctionDecl => n.kind === 'function' && n.name === DID_FINISH_EVENTS,
+  );
+  const summaries = CallSummaries.of(fn, context.index);
+  const names = new Set([stored]);
+  if (here.some((f) => summaries.useOf({ kind: 'code', bodies: [f] }, names, storedHandlerCall(stored)).consumed !== 'none')) return true;
+  return implementationsIn(context.index, DID_FINISH_EVENTS) > here.length;
+}
+
+function implementationsIn(index: ProjectIndex, fullName: string): number {
+  let count = 0;
+  for (const type of index.types.values()) count += type.methods.filter((m) => m.fullName === fullName).length;
+  return count;
 }
 
 /** An identifier with a UUID, a date or a unique string in it, directly or through a local of the same function. */
