@@ -179,7 +179,7 @@ function checkFailureHandling(context: RuleContext, read: CallExpr): void {
   context.report({
     at: read,
     messageId: 'failureLogsOut',
-    data: { action: action.name === 'SecItemDelete' ? 'deleting the item' : `${action.name}()`, actionLine: action.range.start.line },
+    data: { action: action.baseName === 'SecItemDelete' ? 'deleting the item' : `${action.baseName}()`, actionLine: action.range.start.line },
     related: [{ at: action.nameSpan, message: 'the failure is handled here' }],
   });
 }
