@@ -9,6 +9,9 @@ import type { CallExpr, Expr, FunctionDecl, LiteralExpr, SyntaxNode } from '../s
 import { dictionaryEntries } from '../syntax/constants';
 import { descendants, enclosingFunction, enclosingType, memberPath, methodsNamed, rootOf } from '../syntax/query';
 
+/** How many hops (a local, a member, a helper's return) a query is followed through. */
+const MAX_DEPTH = 5;
+
 export const KEYCHAIN_TRIGGERS = ['SecItemAdd', 'SecItemUpdate', 'SecItemCopyMatching'];
 
 export type SecItemOperation = 'add' | 'update' | 'copy';
@@ -72,17 +75,19 @@ function unwrapValue(expr: Expr | undefined): Expr | undefined {
   return e;
 }
 
-/** What a query expression holds, following locals and same-type members in this file (two levels). */
-export function keychainQuery(expr: Expr | undefined, depth = 0): KeychainQuery {
+/** What a query expression holds, following locals, same-type members and helpers in this file (a few hops). */
+export function keychainQuery(expr: Expr | undefined, depth = 0, bindings?: ReadonlyMap<string, Expr>): KeychainQuery {
   const e = unwrapValue(expr);
-  if (!e || depth > 2) return { entries: [], complete: false };
+  if (!e || depth > MAX_DEPTH) return { entries: [], complete: false };
   if (e.kind === 'literal' && e.type === 'dictionary') return { entries: literalEntries(e), complete: true, literal: e };
   const path = memberPath(e);
   if (e.kind === 'ident' && path.length === 1) {
-    const local = localQuery(e, path[0]!, depth);
+    const bound = bindings?.get(path[0]!);
+    if (bound) return keychainQuery(bound, depth + 1);
+    const local = localQuery(e, path[0]!, depth, bindings);
     if (local) return local;
   }
-  if (e.kind === 'call' && (e.receiver === undefined || e.receiver.kind === 'self')) return memberQuery(e, e.baseName, depth);
+  if (e.kind === 'call' && (e.receiver === undefined || e.receiver.kind === 'self')) return memberQuery(e, e.baseName, depth, e);
   const member = path.length === 1 || (path.length === 2 && path[0] === 'self') ? path[path.length - 1]! : undefined;
   return member ? memberQuery(e, member, depth) : { entries: [], complete: false };
 }
@@ -95,13 +100,13 @@ function literalEntries(literal: LiteralExpr): KeychainEntry[] {
 }
 
 /** A local declared in the enclosing function: its initializer, then the keys set on it before `use`. */
-function localQuery(use: Expr, name: string, depth: number): KeychainQuery | undefined {
+function localQuery(use: Expr, name: string, depth: number, bindings?: ReadonlyMap<string, Expr>): KeychainQuery | undefined {
   const scope = enclosingFunction(use);
   if (!scope?.body) return undefined;
   let query: KeychainQuery | undefined;
   for (const n of descendants(scope.body)) {
     if (n.startIndex >= use.startIndex) break;
-    if (n.kind === 'var' && n.name === name) query = n.value ? keychainQuery(n.value, depth + 1) : { entries: [], complete: true };
+    if (n.kind === 'var' && n.name === name) query = n.value ? keychainQuery(n.value, depth + 1, bindings) : { entries: [], complete: true };
     if (!query) continue;
     const set = keySetOn(n, name);
     if (set === 'unknown') query.complete = false;
@@ -110,6 +115,7 @@ function localQuery(use: Expr, name: string, depth: number): KeychainQuery | und
   if (!query && scope.params.includes(name)) return { entries: [], complete: false };
   return query;
 }
+
 
 /** `q[key] = v`, `[q setObject:v forKey:key]`, `q.updateValue(v, forKey: key)`; 'unknown' for merges. */
 function keySetOn(n: SyntaxNode, name: string): KeychainEntry | 'unknown' | undefined {
@@ -132,7 +138,7 @@ function keySetOn(n: SyntaxNode, name: string): KeychainEntry | 'unknown' | unde
 }
 
 /** A property or a method of the same type (this file) that holds or returns the query. */
-function memberQuery(use: Expr, member: string, depth: number): KeychainQuery {
+function memberQuery(use: Expr, member: string, depth: number, call?: CallExpr): KeychainQuery {
   const typeName = enclosingType(use)?.name;
   for (const n of descendants(rootOf(use), (d) => d.kind === 'file' || d.kind === 'type')) {
     if (n.kind === 'var' && n.name === member && enclosingType(n)?.name === typeName) {
@@ -141,15 +147,19 @@ function memberQuery(use: Expr, member: string, depth: number): KeychainQuery {
     }
   }
   const method = methodsNamed(rootOf(use), typeName, member).find((m): m is FunctionDecl => m.body !== undefined);
-  return method?.body ? returnedQuery(method.body, depth) : { entries: [], complete: false };
+  if (!method?.body) return { entries: [], complete: false };
+  // A helper's parameters stand for the call's arguments (`queryWithDict([kSecAttrAccount: …])`).
+  const bindings = new Map<string, Expr>();
+  if (call) method.params.forEach((p, i) => { const arg = call.args[i]; if (arg) bindings.set(p, arg.value); });
+  return returnedQuery(method.body, depth, bindings);
 }
 
-function returnedQuery(body: SyntaxNode, depth: number): KeychainQuery {
+function returnedQuery(body: SyntaxNode, depth: number, bindings?: ReadonlyMap<string, Expr>): KeychainQuery {
   for (const n of descendants(body, (d) => d.kind !== 'closure')) {
-    if (n.kind === 'jump' && n.jump === 'return' && n.value) return keychainQuery(n.value, depth + 1);
+    if (n.kind === 'jump' && n.jump === 'return' && n.value) return keychainQuery(n.value, depth + 1, bindings);
   }
   const only = body.kind === 'block' && body.body.length === 1 ? body.body[0] : undefined;
-  return only && only.kind !== 'var' && isExpr(only) ? keychainQuery(only, depth + 1) : { entries: [], complete: false };
+  return only && only.kind !== 'var' && isExpr(only) ? keychainQuery(only, depth + 1, bindings) : { entries: [], complete: false };
 }
 
 function isExpr(node: SyntaxNode): node is Expr {

@@ -87,11 +87,11 @@ class SessionTracker {
   sessions(): BackgroundSession[] {
     const nodes = [...descendants(this.root)];
     return nodes.filter(isBackgroundConfigurationCall).map((configuration) => {
-      const configurationStorages = this.follow(nodes, [configuration], this.storagesOf(configuration));
+      const configurationStorages = this.unambiguous(nodes, [configuration], this.follow(nodes, [configuration], this.storagesOf(configuration)));
       const creations = nodes.filter(
         (n): n is CallExpr => isSessionCreation(n) && this.holds(n.args[0]!.value, configuration, configurationStorages),
       );
-      const sessionStorages = this.follow(nodes, creations, creations.flatMap((c) => this.storagesOf(c)));
+      const sessionStorages = this.unambiguous(nodes, creations, this.follow(nodes, creations, creations.flatMap((c) => this.storagesOf(c))));
       const calls = nodes.filter(
         (n): n is CallExpr => n.kind === 'call' && n.receiver !== undefined && this.holds(n.receiver, undefined, sessionStorages, creations),
       );
@@ -113,6 +113,31 @@ class SessionTracker {
       if (storages.length === before) break;
     }
     return storages;
+  }
+
+  /**
+   * The storages that hold only this value: one also given another value (`config = .default` in another
+   * branch, `session = URLSession.shared`) may not hold it when it is used, so it is not followed.
+   */
+  private unambiguous(nodes: SyntaxNode[], sources: Expr[], storages: Storage[]): Storage[] {
+    const others = new Set<Storage>();
+    for (const n of nodes) {
+      const write = n.kind === 'var' && n.value ? { target: n.isProperty ? propertyStorage(n.name, n) : localStorage(n.name, n), value: n.value }
+        : n.kind === 'assign' && n.operator === '=' ? { target: storageOf(n.target), value: n.value }
+        : undefined;
+      if (!write?.target || isNil(write.value)) continue;
+      const storage = storages.find((st) => sameStorage(st, write.target!));
+      // A parameter (an initializer's `session`) is where a hand-off arrives: not another value.
+      if (storage && !this.carries(write.value, sources, storages) && !isParameter(write.value)) others.add(storage);
+    }
+    return storages.filter((st) => !others.has(st));
+  }
+
+  /** Is the value, or a reference to one of its storages, the written value or inside it (a lazy initializer's closure)? */
+  private carries(value: Expr, sources: Expr[], storages: Storage[]): boolean {
+    if (this.holds(value, undefined, storages, sources)) return true;
+    for (const d of descendants(value)) if (sources.includes(d as Expr) || ((d.kind === 'ident' || d.kind === 'member' || d.kind === 'call') && this.holds(d, undefined, storages, sources))) return true;
+    return false;
   }
 
   /** Does `expr` hold the value: the source itself, or a reference to one of its storages? */
@@ -186,8 +211,24 @@ function initializerName(name: string): string {
   return [first.charAt(0).toLowerCase() + first.slice(1), ...labels.slice(1)].join(':');
 }
 
+function sameStorage(a: Storage, b: Storage): boolean {
+  return a.name === b.name && a.kind === b.kind && a.scope === b.scope;
+}
+
 function addNew(storages: Storage[], s: Storage): void {
-  if (!storages.some((t) => t.name === s.name && t.kind === s.kind && t.scope === s.scope)) storages.push(s);
+  if (!storages.some((t) => sameStorage(t, s))) storages.push(s);
+}
+
+function isParameter(expr: Expr): boolean {
+  const e = unwrap(expr);
+  if (e?.kind !== 'ident') return false;
+  const fn = [...ancestors(e)].find((a) => a.kind === 'function');
+  return fn?.kind === 'function' && fn.params.includes(e.name);
+}
+
+function isNil(expr: Expr): boolean {
+  const e = unwrap(expr);
+  return e?.kind === 'literal' && e.type === 'nil';
 }
 
 /** Looks through casts, parentheses, `try`/`await` and `!`/`?` to the value. */

@@ -1,7 +1,7 @@
 import {
-  BACKGROUND_SESSION_TRIGGERS, CallSummaries, defineRule, descendants, invocationConsumer, isBackgroundConfigurationCall, localNames, memberPath, refersTo, rootOf,
+  BACKGROUND_SESSION_TRIGGERS, CallSummaries, defineRule, descendants, callsIn, invocationConsumer, isBackgroundConfigurationCall, localNames, memberPath, refersTo, resolveCallee, rootOf,
 } from '@bglint/core';
-import type { Consumer, Expr, FunctionDecl, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
+import type { CallExpr, Consumer, Expr, FunctionDecl, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
 
 const HANDLE_EVENTS = 'application(_:handleEventsForBackgroundURLSession:completionHandler:)';
 const DID_FINISH_EVENTS = 'urlSessionDidFinishEvents(forBackgroundURLSession:)';
@@ -51,6 +51,7 @@ export default defineRule({
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    _ = Downloader.shared\n    completionHandler()\n  }\n}`,
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  var backgroundCompletionHandler: (() -> Void)?\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    backgroundCompletionHandler = completionHandler\n  }\n}`,
           `final class AppDelegate: UIResponder, UIApplicationDelegate, URLSessionDelegate {\n  var backgroundCompletionHandler: (() -> Void)?\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    backgroundCompletionHandler = completionHandler\n  }\n  func urlSessionDidFinishEvents(forBackgroundURLSession session: URLSession) {\n    print("finished \\(session)")\n  }\n}`,
+          `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  var completionHandler: (() -> Void)?\n  func ↓application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    received(identifier, completionHandler: completionHandler)\n  }\n  func received(_ identifier: String, completionHandler: @escaping () -> Void) {\n    self.completionHandler = completionHandler\n  }\n}`,
           `final class Downloader {\n  lazy var session = URLSession(configuration: ↓.background(withIdentifier: "com.example.download.\\(UUID().uuidString)"), delegate: nil, delegateQueue: nil)\n}`,
         ],
         valid: [
@@ -60,12 +61,14 @@ export default defineRule({
             project: { sources: [`final class DownloadManager: NSObject, URLSessionDelegate {\n  func urlSessionDidFinishEvents(forBackgroundURLSession session: URLSession) {\n    DispatchQueue.main.async { (UIApplication.shared.delegate as? AppDelegate)?.backgroundCompletionHandler?() }\n  }\n}`] },
           },
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    TransferManager.shared.handleEvents(for: identifier, completionHandler: completionHandler)\n  }\n}`,
+          `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  let cache = CacheBackgroundDelegate()\n  func application(_ application: UIApplication, handleEventsForBackgroundURLSession identifier: String, completionHandler: @escaping () -> Void) {\n    cache.store(id: identifier, completion: { @MainActor in completionHandler() })\n  }\n}`,
           `final class Downloader {\n  let session = URLSession(configuration: .background(withIdentifier: "\\(Bundle.main.bundleIdentifier!).download"), delegate: nil, delegateQueue: nil)\n}`,
         ],
       },
       objc: {
         invalid: [
           `@implementation AppDelegate\n- (void)↓application:(UIApplication *)application handleEventsForBackgroundURLSession:(NSString *)identifier completionHandler:(void (^)(void))completionHandler {\n  [LGSyncManager sharedManager];\n  completionHandler();\n}\n@end`,
+          `@implementation AppDelegate\n- (void)↓application:(UIApplication *)application handleEventsForBackgroundURLSession:(NSString *)identifier completionHandler:(void (^)(void))completionHandler {\n  NSLog(@"%@ -- %@", identifier, completionHandler);\n}\n@end`,
           `@implementation LGSyncManager\n- (void)setUp {\n  NSString *identifier = [[NSUUID UUID] UUIDString];\n  NSURLSessionConfiguration *c = ↓[NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:identifier];\n  _session = [NSURLSession sessionWithConfiguration:c delegate:self delegateQueue:nil];\n}\n@end`,
         ],
         valid: [
@@ -94,22 +97,28 @@ function checkHandleEvents(context: RuleContext, fn: FunctionDecl): void {
   const names = new Set([handler]);
   const use = summaries.useIn(fn.body, names, invocationConsumer());
   const at = fn.nameSpan;
-  const stored = storedIn(fn, names);
-  if (use.forwards || use.consumed === 'deferred' || stored === 'another object' || (use.stores && !stored)) return;
-  if (stored) {
+  const stored = storedIn(context, fn, names, 1);
+  if (stored && stored !== ANOTHER_OBJECT) {
     if (!finishedElsewhere(context, fn, stored)) context.report({ at, messageId: 'neverFinished', data: { stored } });
     return;
   }
+  if (stored === ANOTHER_OBJECT || use.consumed === 'deferred' || handedOff(context, fn, names)) return;
   const now = use.at[0];
   if (use.consumed === 'sync' && now) context.report({ at, messageId: 'calledImmediately', data: { callLine: now.range.start.line } });
-  else if (use.consumed === 'none') context.report({ at, messageId: 'dropped' });
+  else if (use.consumed === 'none' && !use.stores) context.report({ at, messageId: 'dropped' });
 }
+
+const ANOTHER_OBJECT = 'another object';
+/** Calls that only print their arguments: mentioning the handler there hands it to nobody. */
+const LOGGING = /^(NSLog|NSLogv|print|debugPrint|os_log|dump)$/;
+const LOGGER = /^(log|Log|logger|Logger|FileLog|Current)$/;
 
 /**
  * The property of this object the handler is kept in (`handler = h`, `self.handler = h`, `handlers[id] = h`),
- * 'another object' when another object keeps it (trusted to call it), undefined when it is not kept.
+ * directly or in a method of the same type it is passed to (one level); 'another object' when another
+ * object keeps it (trusted to call it); undefined when it is not kept.
  */
-function storedIn(fn: FunctionDecl, names: Set<string>): string | undefined {
+function storedIn(context: RuleContext, fn: FunctionDecl, names: Set<string>, depth: number): string | undefined {
   const locals = localNames(fn);
   for (const n of descendants(fn.body!)) {
     if (n.kind !== 'assign' || !refersTo(n.value, names)) continue;
@@ -118,9 +127,47 @@ function storedIn(fn: FunctionDecl, names: Set<string>): string | undefined {
     const path = memberPath(target.kind === 'other' ? (target.children[0] as Expr) : target);
     if (path.length === 1 && locals.has(path[0]!)) continue;
     if (path.length === 1 || (path.length === 2 && path[0] === 'self')) return path[path.length - 1]!.replace(/^_/, '');
-    return 'another object';
+    return ANOTHER_OBJECT;
+  }
+  if (depth === 0) return undefined;
+  for (const call of passingCalls(fn, names)) {
+    const callee = sameTypeMethod(context, call);
+    const index = call.args.findIndex((a) => refersTo(a.value, names));
+    const param = callee?.params[index];
+    if (callee?.body && param) {
+      const inner = storedIn(context, callee, new Set([param]), depth - 1);
+      if (inner) return inner;
+    }
   }
   return undefined;
+}
+
+/** Calls in `fn` given the handler, or a closure that calls it, as an argument. */
+function passingCalls(fn: FunctionDecl, names: Set<string>): CallExpr[] {
+  const found: CallExpr[] = [];
+  for (const n of descendants(fn.body!)) {
+    if (n.kind !== 'call') continue;
+    const passes = n.args.some((a) => refersTo(a.value, names) || (a.value.kind === 'closure' && callsIn(a.value, (c) => names.has(c.baseName)).length > 0));
+    if (passes) found.push(n);
+  }
+  return found;
+}
+
+/** A method of this file's same type that a call resolves to (its code is summarized, not trusted). */
+function sameTypeMethod(context: RuleContext, call: CallExpr): FunctionDecl | undefined {
+  const callee = resolveCallee(call, context.index);
+  if (callee.kind !== 'code' || callee.across) return undefined;
+  const body = callee.bodies[0];
+  return body?.kind === 'function' ? body : undefined;
+}
+
+/** Handed to code that decides when to call it: another object's method, an SDK, a closure kept by a call (not a log line). */
+function handedOff(context: RuleContext, fn: FunctionDecl, names: Set<string>): boolean {
+  return passingCalls(fn, names).some((call) => !isLogging(call) && !sameTypeMethod(context, call));
+}
+
+function isLogging(call: CallExpr): boolean {
+  return LOGGING.test(call.baseName) || memberPath(call.receiver).some((p) => LOGGER.test(p));
 }
 
 /** A call of the stored handler under its property's name, whatever object it is read from (`appDelegate.handler?()`). */

@@ -1,4 +1,4 @@
-import { BACKGROUND_SESSION_TRIGGERS, backgroundSessionOf, defineRule, descendants, enclosingFunction, memberPath, parseSwiftName, storageName } from '@bglint/core';
+import { BACKGROUND_SESSION_TRIGGERS, backgroundSessionOf, defineRule, descendants, enclosingFunction, isNil, memberPath, parseSwiftName, storageName } from '@bglint/core';
 import type { AssignExpr, CallExpr, RuleContext } from '@bglint/core';
 
 /** Convenience methods that deliver their result through `async`/`await` (a completion handler underneath). */
@@ -74,6 +74,7 @@ export default defineRule({
         ],
         valid: [
           `@implementation BKSessionManager\n- (void)setUp {\n  NSURLSessionConfiguration *sConf = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.upload"];\n  myURLSession = [NSURLSession sessionWithConfiguration:sConf delegate:self delegateQueue:nil];\n}\n- (void)send:(NSURL *)file to:(NSURL *)url {\n  NSMutableURLRequest *request = [NSMutableURLRequest requestWithURL:url];\n  request.HTTPMethod = @"POST";\n  [[myURLSession uploadTaskWithRequest:request fromFile:file] resume];\n}\n@end`,
+          `@implementation GULSession\n- (void)send:(NSURLRequest *)request {\n  BOOL wrote = [request.HTTPBody writeToURL:_file atomically:YES];\n  if (wrote) {\n    _config = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:_sessionID];\n  } else {\n    _config = [NSURLSessionConfiguration defaultSessionConfiguration];\n  }\n  NSURLSession *session = [NSURLSession sessionWithConfiguration:_config delegate:self delegateQueue:nil];\n  NSMutableURLRequest *bodiless = [request mutableCopy];\n  bodiless.HTTPBody = nil;\n  if (wrote) {\n    [[session uploadTaskWithRequest:bodiless fromFile:_file] resume];\n  } else {\n    [[session uploadTaskWithRequest:bodiless fromData:request.HTTPBody] resume];\n  }\n}\n@end`,
           `@implementation Fetcher\n- (void)fetch:(NSURL *)url {\n  [[[NSURLSession sharedSession] dataTaskWithURL:url completionHandler:^(NSData *data, NSURLResponse *response, NSError *error) {\n    NSLog(@"%@", data);\n  }] resume];\n}\n@end`,
         ],
       },
@@ -124,7 +125,7 @@ function requestBodySet(call: CallExpr): AssignExpr | undefined {
   const scope = enclosingFunction(call);
   if (!name || !scope?.body) return undefined;
   for (const n of descendants(scope.body)) {
-    if (n.kind !== 'assign' || n.target.kind !== 'member' || !REQUEST_BODY.test(n.target.name)) continue;
+    if (n.kind !== 'assign' || n.target.kind !== 'member' || !REQUEST_BODY.test(n.target.name) || isNil(n.value)) continue;
     if (storageName(n.target.object) === name && n.startIndex < call.startIndex) return n;
   }
   return undefined;
