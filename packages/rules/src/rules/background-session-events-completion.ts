@@ -111,7 +111,7 @@ function checkHandleEvents(context: RuleContext, fn: FunctionDecl): void {
 const ANOTHER_OBJECT = 'another object';
 /** Calls that only print their arguments: mentioning the handler there hands it to nobody. */
 const LOGGING = /^(NSLog|NSLogv|print|debugPrint|os_log|dump)$/;
-const LOGGER = /^(log|Log|logger|Logger|FileLog|Current)$/;
+const LOGGER = /^(log|Log|logger|Logger|FileLog)$/;
 
 /**
  * The property of this object the handler is kept in (`handler = h`, `self.handler = h`, `handlers[id] = h`),
@@ -167,7 +167,8 @@ function handedOff(context: RuleContext, fn: FunctionDecl, names: Set<string>): 
 }
 
 function isLogging(call: CallExpr): boolean {
-  return LOGGING.test(call.baseName) || memberPath(call.receiver).some((p) => LOGGER.test(p));
+  const receiver = memberPath(call.receiver);
+  return LOGGING.test(call.baseName) || LOGGER.test(receiver[receiver.length - 1] ?? '');
 }
 
 /** A call of the stored handler under its property's name, whatever object it is read from (`appDelegate.handler?()`). */
