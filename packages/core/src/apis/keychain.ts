@@ -5,9 +5,9 @@
  * the same type that returns one. A query merged from elsewhere or passed in is incomplete: rules
  * asking "is this key absent" stay silent on it.
  */
-import type { CallExpr, Expr, FunctionDecl, LiteralExpr, SyntaxNode } from '../syntax/ir';
+import type { CallExpr, CodeBody, Expr, FunctionDecl, LiteralExpr, SyntaxNode } from '../syntax/ir';
 import { dictionaryEntries } from '../syntax/constants';
-import { descendants, enclosingFunction, enclosingType, memberPath, methodsNamed, rootOf } from '../syntax/query';
+import { ancestors, descendants, enclosingType, memberPath, methodsNamed, rootOf } from '../syntax/query';
 
 /** How many hops (a local, a member, a helper's return) a query is followed through. */
 const MAX_DEPTH = 5;
@@ -101,7 +101,7 @@ function literalEntries(literal: LiteralExpr): KeychainEntry[] {
 
 /** A local declared in the enclosing function: its initializer, then the keys set on it before `use`. */
 function localQuery(use: Expr, name: string, depth: number, bindings?: ReadonlyMap<string, Expr>): KeychainQuery | undefined {
-  const scope = enclosingFunction(use);
+  const scope = bodyDeclaring(use, name);
   if (!scope?.body) return undefined;
   let query: KeychainQuery | undefined;
   for (const n of descendants(scope.body)) {
@@ -116,6 +116,18 @@ function localQuery(use: Expr, name: string, depth: number, bindings?: ReadonlyM
   return query;
 }
 
+
+/** The innermost function or closure around `use` that declares `name` (or takes it as a parameter). */
+function bodyDeclaring(use: Expr, name: string): CodeBody | undefined {
+  let innermost: CodeBody | undefined;
+  for (const a of ancestors(use)) {
+    if (a.kind !== 'function' && a.kind !== 'closure') continue;
+    innermost ??= a;
+    if (a.params.includes(name)) return a;
+    for (const n of descendants(a.body ?? a)) if (n.kind === 'var' && n.name === name && n.startIndex < use.startIndex) return a;
+  }
+  return innermost;
+}
 
 /** `q[key] = v`, `[q setObject:v forKey:key]`, `q.updateValue(v, forKey: key)`; 'unknown' for merges. */
 function keySetOn(n: SyntaxNode, name: string): KeychainEntry | 'unknown' | undefined {
@@ -146,12 +158,22 @@ function memberQuery(use: Expr, member: string, depth: number, call?: CallExpr):
       if (n.getter) return returnedQuery(n.getter, depth);
     }
   }
-  const method = methodsNamed(rootOf(use), typeName, member).find((m): m is FunctionDecl => m.body !== undefined);
+  const method = nestedFunction(use, member) ?? methodsNamed(rootOf(use), typeName, member).find((m): m is FunctionDecl => m.body !== undefined);
   if (!method?.body) return { entries: [], complete: false };
   // A helper's parameters stand for the call's arguments (`queryWithDict([kSecAttrAccount: …])`).
   const bindings = new Map<string, Expr>();
   if (call) method.params.forEach((p, i) => { const arg = call.args[i]; if (arg) bindings.set(p, arg.value); });
   return returnedQuery(method.body, depth, bindings);
+}
+
+/** A local func declared in a block around `use` (`func baseQuery(for:)` inside a closure or method). */
+function nestedFunction(use: Expr, name: string): FunctionDecl | undefined {
+  for (const a of ancestors(use)) {
+    if (a.kind !== 'block') continue;
+    const found = a.body.find((n): n is FunctionDecl => n.kind === 'function' && n.baseName === name && n.body !== undefined);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function returnedQuery(body: SyntaxNode, depth: number, bindings?: ReadonlyMap<string, Expr>): KeychainQuery {
