@@ -14,6 +14,10 @@ import backgroundSessionUnsupportedTask from './rules/background-session-unsuppo
 import macosKeychainDataProtection from './rules/macos-keychain-data-protection';
 import keychainBackgroundAccessibility from './rules/keychain-background-accessibility';
 import backgroundSessionEventsCompletion from './rules/background-session-events-completion';
+import bgtaskRegisterTiming from './rules/bgtask-register-timing';
+import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
+import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
+import continuedProcessingNoProgress from './rules/continued-processing-no-progress';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -30,6 +34,10 @@ export const allRules: Rule[] = [
   macosKeychainDataProtection,
   keychainBackgroundAccessibility,
   backgroundSessionEventsCompletion,
+  bgtaskRegisterTiming,
+  continuedProcessingNotUserInitiated,
+  bgtaskHandlerIncomplete,
+  continuedProcessingNoProgress,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */

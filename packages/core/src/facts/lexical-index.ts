@@ -7,6 +7,7 @@
 import type { Language } from '../syntax/ir';
 import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
+import type { TaskRegistrationSite } from './task-registrations';
 
 export interface IndexedMethod {
   name: string;
@@ -47,6 +48,8 @@ export class ProjectIndex {
   readonly registeredTaskIds = new Set<string>();
   /** Registrations whose identifier the lexical pass could not read (built at run time, declared elsewhere). */
   unresolvedTaskRegistrations = 0;
+  /** Where each identifier is registered, in the order files were added (path order in a CLI run). */
+  readonly taskRegistrationSites = new Map<string, { file: string; line: number }[]>();
 
   type(name: string | undefined): IndexedType | undefined {
     return name ? this.types.get(name) : undefined;
@@ -87,6 +90,13 @@ export class ProjectIndex {
     for (const name of facts.mainActorGlobals) this.mainActorGlobals.add(name);
     for (const id of facts.registeredTaskIds) this.registeredTaskIds.add(id);
     this.unresolvedTaskRegistrations += facts.unresolvedTaskRegistrations;
+    for (const site of facts.taskRegistrationSites ?? []) this.addRegistrationSite(facts.file, site);
+  }
+
+  private addRegistrationSite(file: string, site: TaskRegistrationSite): void {
+    const sites = this.taskRegistrationSites.get(site.identifier) ?? [];
+    sites.push({ file, line: site.line });
+    this.taskRegistrationSites.set(site.identifier, sites);
   }
 
   /** The index as plain data (for worker threads and the cache); `ProjectIndex.fromData` restores it. */
@@ -94,6 +104,7 @@ export class ProjectIndex {
     return {
       types: [...this.types.values()], mainActorGlobals: [...this.mainActorGlobals],
       registeredTaskIds: [...this.registeredTaskIds], unresolvedTaskRegistrations: this.unresolvedTaskRegistrations,
+      taskRegistrationSites: [...this.taskRegistrationSites],
     };
   }
 
@@ -103,6 +114,7 @@ export class ProjectIndex {
     for (const name of data.mainActorGlobals) index.mainActorGlobals.add(name);
     for (const id of data.registeredTaskIds) index.registeredTaskIds.add(id);
     index.unresolvedTaskRegistrations = data.unresolvedTaskRegistrations;
+    for (const [id, sites] of data.taskRegistrationSites ?? []) index.taskRegistrationSites.set(id, sites);
     return index;
   }
 
@@ -126,6 +138,7 @@ export interface ProjectIndexData {
   mainActorGlobals: string[];
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
+  taskRegistrationSites?: [string, { file: string; line: number }[]][];
 }
 
 /** One type declaration or extension as one file states it. */
@@ -146,6 +159,7 @@ export interface FileFacts {
   mainActorGlobals: string[];
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
+  taskRegistrationSites?: TaskRegistrationSite[];
 }
 
 /** The lexical pass over one file (no parse). */
@@ -166,6 +180,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
   const facts: FileFacts = {
     file, types, mainActorGlobals: globals,
     registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
+    taskRegistrationSites: registrations.sites,
   };
   // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
   // the index holds thousands of them, so it would hold every file of the project. A JSON round trip

@@ -1,4 +1,4 @@
-import { BACKGROUND_SESSION_TRIGGERS, backgroundSessionOf, defineRule, descendants, enclosingFunction, isNil, memberPath, parseSwiftName, storageName } from '@bglint/core';
+import { BACKGROUND_SESSION_TRIGGERS, backgroundSessionsIn, defineRule, descendants, enclosingFunction, isNil, memberPath, parseSwiftName, storageName } from '@bglint/core';
 import type { AssignExpr, CallExpr, RuleContext } from '@bglint/core';
 
 /** Convenience methods that deliver their result through `async`/`await` (a completion handler underneath). */
@@ -83,15 +83,20 @@ export default defineRule({
   },
   create(context) {
     return {
-      call(node) {
-        const problem = problemOf(node);
-        if (!problem || !backgroundSessionOf(node)) return;
-        context.report({
-          at: node,
-          messageId: problem.messageId,
-          data: { method: node.name, ...problem.data },
-          severity: problem.messageId === 'dataTask' ? 'warning' : undefined,
-        });
+      // The tasks are anywhere in the file (often in bodies without a trigger string), so the file's
+      // sessions are asked for their calls once, rather than listening to every call.
+      file(root) {
+        const calls = new Set(backgroundSessionsIn(root).flatMap((session) => session.calls));
+        for (const call of calls) {
+          const problem = problemOf(call);
+          if (!problem) continue;
+          context.report({
+            at: call,
+            messageId: problem.messageId,
+            data: { method: call.name, ...problem.data },
+            severity: problem.messageId === 'dataTask' ? 'warning' : undefined,
+          });
+        }
       },
     };
   },
