@@ -17,6 +17,7 @@ export type {
   Rule, RuleMeta, RuleContext, RuleListener, RuleExamples, RuleExample, ExampleProject, ExampleWithProject, ReportInput, RelatedInput,
   TargetSettings, OptionSpec, ProjectFileContext, ProjectFileKind, ProjectFileReport,
 } from './engine/rule';
+export type { LogPattern } from './engine/rule';
 export { lintProjectFile } from './engine/project-file-runner';
 export type { ProjectFileInput } from './engine/project-file-runner';
 export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName, runsWithOwnPlist, processInfoPlist, bundleKindOf } from './facts/project';
@@ -46,6 +47,7 @@ export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, 
 export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';
 export { runsOnMacOS } from './facts/platform';
 export { backgroundScopeOf } from './apis/background-scopes';
+export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
 export * from './calls';
 export { isLaunchFunction, runsAfterLaunch, runsInBackground, sameTypeCallers } from './apis/app-lifecycle';
 export type { PhaseReason } from './apis/app-lifecycle';
