@@ -10,6 +10,10 @@ import continuedProcessingGpuEntitlement from './rules/continued-processing-gpu-
 import locationBackgroundModeMissing from './rules/location-background-mode-missing';
 import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
+import backgroundSessionUnsupportedTask from './rules/background-session-unsupported-task';
+import macosKeychainDataProtection from './rules/macos-keychain-data-protection';
+import keychainBackgroundAccessibility from './rules/keychain-background-accessibility';
+import backgroundSessionEventsCompletion from './rules/background-session-events-completion';
 import bgtaskRegisterTiming from './rules/bgtask-register-timing';
 import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
 import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
@@ -29,6 +33,10 @@ export const allRules: Rule[] = [
   locationBackgroundModeMissing,
   temporaryExceptionEntitlement,
   bluetoothRestorationMissing,
+  backgroundSessionUnsupportedTask,
+  macosKeychainDataProtection,
+  keychainBackgroundAccessibility,
+  backgroundSessionEventsCompletion,
   bgtaskRegisterTiming,
   continuedProcessingNotUserInitiated,
   bgtaskHandlerIncomplete,
