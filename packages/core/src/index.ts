@@ -41,6 +41,15 @@ export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, 
 export type { TaskIdentifierUse } from './apis/task-scheduler';
 export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
+export { mainQueueContext, isMainThreadCheck, isMainQueueValue, blockingWait, propertyWaitsIn } from './apis/main-queue';
+export type { MainQueueContext, BlockingWait, QueueSettings } from './apis/main-queue';
+export { isNetworkTransfer, NETWORK_TRANSFER } from './apis/network';
+export { BACKGROUND_CONFIGURATION, BACKGROUND_SESSION_TRIGGERS, backgroundSessionsIn, backgroundSessionOf, backgroundSessionConfiguredBy, isBackgroundConfigurationCall } from './apis/url-session';
+export type { BackgroundSession, Storage as ValueStorage } from './apis/url-session';
+export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, constantName, entryValue, hasKey } from './apis/keychain';
+export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';
+export { runsOnMacOS } from './facts/platform';
+export { backgroundScopeOf } from './apis/background-scopes';
 export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
 export * from './calls';
 export { isLaunchFunction, runsAfterLaunch, runsInBackground, sameTypeCallers } from './apis/app-lifecycle';

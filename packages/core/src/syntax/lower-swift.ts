@@ -76,7 +76,8 @@ class SwiftLowering extends Lowering {
     if (NUMBER_KINDS.has(t)) return { kind: 'literal', type: 'number', value: node.text, elements: [], ...spanOf(node) };
     if (BINARY_KINDS.has(t)) return this.binary(node);
     if (t === 'await_expression') return this.awaited(node);
-    if (TRANSPARENT_KINDS.has(t)) return this.expr(node.childForFieldName('expr') ?? node.namedChildren[node.namedChildren.length - 1]);
+    // `x!` reads as `x` (its `target`): the force unwrap changes nothing a rule asks about.
+    if (TRANSPARENT_KINDS.has(t)) return this.expr(node.childForFieldName('expr') ?? node.childForFieldName('target') ?? node.namedChildren[node.namedChildren.length - 1]);
     return opaque(node, this.list(node.namedChildren));
   }
 
