@@ -13,7 +13,7 @@ import { allRules } from '@bglint/rules';
 const FIXTURES = path.resolve(__dirname, '../../../fixtures');
 const APPS = ['BackgroundTasksApp', 'CleanApp', 'LegacyObjCApp', 'TrailmixApp'];
 const RULES: EnabledRule[] = allRules.map((rule) => ({ rule, severity: rule.meta.severity, options: {} }));
-const EDITS_PER_FILE = 12;
+const EDITS_PER_FILE = 8;
 
 /** Statements typed into the text: task APIs (so findings come and go), plain code and fragments. */
 const SWIFT_STATEMENTS = [
