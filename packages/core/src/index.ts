@@ -37,3 +37,10 @@ export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, 
 export type { TaskIdentifierUse } from './apis/task-scheduler';
 export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
+export { INDEXED_API_USES, API_USE_WORDS, apiUsesIn } from './facts/api-uses';
+export type { IndexedApiUse } from './facts/api-uses';
+export { SHOULD_ACCEPT_CONNECTION, isCMachServiceListener, peerCheckIn, acceptsUnconditionally, everAccepts, eventHandlersOf } from './apis/xpc';
+export type { PeerCheck } from './apis/xpc';
+export { isMacOSCode, mayRunInIOSApp } from './facts/platform';
+export { earlyLaunchCode, protectedReadOf, isProcessExit, readsActivePrewarm } from './apis/early-launch';
+export type { EarlyLaunchCode, EarlyLaunchKind, ProtectedRead } from './apis/early-launch';

@@ -10,6 +10,8 @@ import continuedProcessingGpuEntitlement from './rules/continued-processing-gpu-
 import locationBackgroundModeMissing from './rules/location-background-mode-missing';
 import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
+import xpcUnvalidatedPeer from './rules/xpc-unvalidated-peer';
+import prewarmUnsafeEarlyInit from './rules/prewarm-unsafe-early-init';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -22,6 +24,8 @@ export const allRules: Rule[] = [
   locationBackgroundModeMissing,
   temporaryExceptionEntitlement,
   bluetoothRestorationMissing,
+  xpcUnvalidatedPeer,
+  prewarmUnsafeEarlyInit,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */

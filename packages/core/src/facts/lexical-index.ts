@@ -7,6 +7,7 @@
 import type { Language } from '../syntax/ir';
 import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
+import { apiUsesIn, type IndexedApiUse } from './api-uses';
 
 export interface IndexedMethod {
   name: string;
@@ -39,6 +40,8 @@ export class ProjectIndex {
   readonly registeredTaskIds = new Set<string>();
   /** Registrations whose identifier the lexical pass could not read (built at run time, declared elsewhere). */
   unresolvedTaskRegistrations = 0;
+  /** APIs some indexed file uses (`INDEXED_API_USES`): a Mach-service XPC listener… */
+  readonly apiUses = new Set<IndexedApiUse>();
 
   type(name: string | undefined): IndexedType | undefined {
     return name ? this.types.get(name) : undefined;
@@ -79,6 +82,7 @@ export class ProjectIndex {
     for (const name of facts.mainActorGlobals) this.mainActorGlobals.add(name);
     for (const id of facts.registeredTaskIds) this.registeredTaskIds.add(id);
     this.unresolvedTaskRegistrations += facts.unresolvedTaskRegistrations;
+    for (const use of facts.apiUses ?? []) this.apiUses.add(use);
   }
 
   /** The index as plain data (for worker threads and the cache); `ProjectIndex.fromData` restores it. */
@@ -86,6 +90,7 @@ export class ProjectIndex {
     return {
       types: [...this.types.values()], mainActorGlobals: [...this.mainActorGlobals],
       registeredTaskIds: [...this.registeredTaskIds], unresolvedTaskRegistrations: this.unresolvedTaskRegistrations,
+      apiUses: [...this.apiUses],
     };
   }
 
@@ -95,6 +100,7 @@ export class ProjectIndex {
     for (const name of data.mainActorGlobals) index.mainActorGlobals.add(name);
     for (const id of data.registeredTaskIds) index.registeredTaskIds.add(id);
     index.unresolvedTaskRegistrations = data.unresolvedTaskRegistrations;
+    for (const use of data.apiUses ?? []) index.apiUses.add(use);
     return index;
   }
 
@@ -117,6 +123,7 @@ export interface ProjectIndexData {
   mainActorGlobals: string[];
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
+  apiUses?: IndexedApiUse[];
 }
 
 /** One type declaration or extension as one file states it. */
@@ -136,6 +143,7 @@ export interface FileFacts {
   mainActorGlobals: string[];
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
+  apiUses: IndexedApiUse[];
 }
 
 /** The lexical pass over one file (no parse). */
@@ -155,6 +163,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
   const facts: FileFacts = {
     file, types, mainActorGlobals: globals,
     registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
+    apiUses: apiUsesIn(code),
   };
   // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
   // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
