@@ -44,3 +44,6 @@ export type { PeerCheck } from './apis/xpc';
 export { isMacOSCode, mayRunInIOSApp } from './facts/platform';
 export { earlyLaunchCode, protectedReadOf, isProcessExit, readsActivePrewarm } from './apis/early-launch';
 export type { EarlyLaunchCode, EarlyLaunchKind, ProtectedRead } from './apis/early-launch';
+export { leakThrough, everDischarges, leakingClosures, calleesOf } from './flow/every-path';
+export type { Discharge, Leak } from './flow/every-path';
+export { BEGIN_REQUEST_NAMES, isBeginRequest, requestEnding } from './apis/extension-requests';

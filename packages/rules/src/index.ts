@@ -12,6 +12,7 @@ import temporaryExceptionEntitlement from './rules/temporary-exception-entitleme
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import xpcUnvalidatedPeer from './rules/xpc-unvalidated-peer';
 import prewarmUnsafeEarlyInit from './rules/prewarm-unsafe-early-init';
+import extensionRequestNotCompleted from './rules/extension-request-not-completed';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -26,6 +27,7 @@ export const allRules: Rule[] = [
   bluetoothRestorationMissing,
   xpcUnvalidatedPeer,
   prewarmUnsafeEarlyInit,
+  extensionRequestNotCompleted,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
