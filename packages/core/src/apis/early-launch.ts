@@ -147,10 +147,18 @@ export function isProcessExit(call: CallExpr): boolean {
   return (call.name === 'exit(_:)' || call.name === '_exit(_:)' || call.name === 'abort()') && call.receiver === undefined;
 }
 
-/** `getenv("ActivePrewarm")`, `ProcessInfo.processInfo.environment["ActivePrewarm"]`, `[env objectForKey:@"ActivePrewarm"]`. */
-export function readsActivePrewarm(call: CallExpr): boolean {
-  return call.args.some((a) => {
-    const value = resolveString(a.value);
-    return value.kind === 'static' && value.value === 'ActivePrewarm';
-  });
+/**
+ * A read of the `ActivePrewarm` environment variable: `getenv("ActivePrewarm")`,
+ * `ProcessInfo.processInfo.environment["ActivePrewarm"]`, `[env objectForKey:@"ActivePrewarm"]`, or an
+ * Objective-C subscript `environment[@"ActivePrewarm"]`.
+ */
+export function readsActivePrewarm(node: SyntaxNode): boolean {
+  if (node.kind === 'call') return node.args.some((a) => isActivePrewarm(a.value));
+  if (node.kind !== 'other') return false;
+  return node.children.some((c) => c.kind !== 'other' && isActivePrewarm(c as Expr)) && node.children.some((c) => c.kind === 'member' && c.name === 'environment');
+}
+
+function isActivePrewarm(expr: Expr): boolean {
+  const value = resolveString(expr);
+  return value.kind === 'static' && value.value === 'ActivePrewarm';
 }

@@ -68,10 +68,14 @@ function isRequirementAssignment(node: SyntaxNode): boolean {
   return node.kind === 'member' && node.name === 'codeSigningRequirement' && node.parent?.kind === 'assign' && node.parent.target === node;
 }
 
-/** A same-file function the accept code calls: its own check; an unseen one named like a check counts as one. */
+/**
+ * A function the accept code calls: a same-file one is read (its own check); one we cannot read
+ * (another file, another type's static helper) counts as a check when its name says it checks and
+ * it is given something, since an unseen validator is more often right than not.
+ */
 function calleeCheck(call: CallExpr, depth: number): PeerCheck | undefined {
-  if (call.receiver && memberPath(call.receiver)[0] !== 'self') return undefined;
-  const callees: FunctionDecl[] = methodsNamed(rootOf(call), undefined, call.baseName).filter((f) => f.body);
+  const onSelf = !call.receiver || memberPath(call.receiver)[0] === 'self';
+  const callees: FunctionDecl[] = onSelf ? methodsNamed(rootOf(call), undefined, call.baseName).filter((f) => f.body) : [];
   if (callees.length === 0) return VALIDATING_NAME.test(call.baseName) && call.args.length > 0 ? 'requirement' : undefined;
   const checks = callees.map((f) => peerCheckIn(f.body!, depth - 1));
   return checks.includes('requirement') ? 'requirement' : checks.includes('pid-only') ? 'pid-only' : undefined;

@@ -7,8 +7,8 @@
 
 /** Each use, the pattern that finds it in code with comments and strings blanked, and the words a file needs to have it. */
 export const INDEXED_API_USES = {
-  /** `NSXPCListener(machServiceName:)`, `[[NSXPCListener alloc] initWithMachServiceName:…]`. */
-  'xpc-mach-service-listener': /\bNSXPCListener\s*\(\s*machServiceName\s*:|\bNSXPCListener\s+alloc\s*\]\s*initWithMachServiceName\s*:/,
+  /** `NSXPCListener(machServiceName:)`, `NSXPCListener.init(machServiceName:)`, `[[NSXPCListener alloc] initWithMachServiceName:…]`. */
+  'xpc-mach-service-listener': /\bNSXPCListener\s*(?:\.\s*init\s*)?\(\s*machServiceName\s*:|\bNSXPCListener\s+alloc\s*\]\s*initWithMachServiceName\s*:/,
   /** `listener.setConnectionCodeSigningRequirement(…)` (macOS 13): every connection the listener accepts is checked. */
   'xpc-listener-requirement': /\bsetConnectionCodeSigningRequirement\b/,
 } as const;

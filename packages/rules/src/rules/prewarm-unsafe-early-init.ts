@@ -71,6 +71,7 @@ export default defineRule({
         invalid: [
           `__attribute__((constructor))\nstatic void ModuleInitializer(void) {\n  char *isPrewarm = ↓getenv("ActivePrewarm");\n  if (isPrewarm != NULL && isPrewarm[0] == '1') {\n    ↓exit(0);\n  }\n}`,
           `@implementation TMSession\n+ (void)load {\n  NSString *token = [[NSUserDefaults standardUserDefaults] ↓stringForKey:@"authToken"];\n  [self restoreWithToken:token];\n}\n@end`,
+          `@implementation TMLaunchTracker\n+ (void)load {\n  launchedByPrewarm = [↓NSProcessInfo.processInfo.environment[@"ActivePrewarm"] isEqualToString:@"1"];\n}\n@end`,
           `int main(int argc, char *argv[]) {\n  @autoreleasepool {\n    NSDictionary *query = @{ (__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword };\n    CFTypeRef result = NULL;\n    ↓SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n    return UIApplicationMain(argc, argv, nil, NSStringFromClass([AppDelegate class]));\n  }\n}`,
         ],
         valid: [
@@ -92,6 +93,9 @@ export default defineRule({
       },
       call(call) {
         if (readsActivePrewarm(call)) context.report({ at: call.nameSpan, messageId: 'activePrewarm' });
+      },
+      other(subscript) {
+        if (readsActivePrewarm(subscript)) context.report({ at: subscript, messageId: 'activePrewarm' });
       },
     };
   },
