@@ -7,7 +7,7 @@ export type { StringValue } from './syntax/constants';
 export { swiftNameForSelector, parseSwiftName } from './syntax/api-names';
 export { pathsFrom, pathsThrough, isGuardedBy } from './flow/paths';
 export type { Obligation, PathLeaks, CheckTest } from './flow/paths';
-export { ProjectIndex, lexFile, stripCommentsAndStrings } from './facts/lexical-index';
+export { ProjectIndex, lexFile, stripCommentsAndStrings, LEXICAL_CONSUMERS } from './facts/lexical-index';
 export type { IndexedType, IndexedMethod, FileFacts, TypeFacts, ProjectIndexData } from './facts/lexical-index';
 export { isolationAt, typeIsolation, calleeIsolation, MAIN_ACTOR_SUPERTYPES } from './facts/isolation';
 export type { Isolation, IsolationSettings } from './facts/isolation';
@@ -28,7 +28,9 @@ export type { ParseOptions, ParsedFile, LineSpan } from './source/parse';
 export { normalizeSource } from './source/normalize';
 export { parseConfig, rulesForFile, isIgnored, ConfigError, CONFIG_FILE_NAMES, parseRuleSetting } from './config/config';
 export type { ConfigLayer, RuleSetting, RuleSets } from './config/config';
-export { BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK, BACKGROUND_TASK_TRIGGERS, expirationHandlerOf, isEndCall, deferringCall, deferredBy, TaskEnding } from './apis/background-tasks';
+export {
+  BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK, END_BACKGROUND_TASK_CONSUMER, BACKGROUND_TASK_TRIGGERS, expirationHandlerOf, isEndCall, isUIKitBegin, deferredBy, storedTaskName, TaskEnding,
+} from './apis/background-tasks';
 export { applyFixes } from './engine/fixes';
 export type { FixOutcome } from './engine/fixes';
 export { plistFacts, withGeneratedKeys, buildSettingRange, readPlistFacts, plistFactsFromObject, plistXml } from './facts/build-project-facts';
@@ -37,6 +39,7 @@ export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, 
 export type { TaskIdentifierUse } from './apis/task-scheduler';
 export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
+export * from './calls';
 export { INDEXED_API_USES, API_USE_WORDS, apiUsesIn } from './facts/api-uses';
 export type { IndexedApiUse } from './facts/api-uses';
 export { SHOULD_ACCEPT_CONNECTION, isCMachServiceListener, peerCheckIn, acceptsUnconditionally, everAccepts, eventHandlersOf } from './apis/xpc';

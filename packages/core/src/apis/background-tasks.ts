@@ -1,18 +1,28 @@
 /**
- * UIKit background tasks (`beginBackgroundTask…` / `endBackgroundTask`) as both task rules see them,
- * and the wrappers that run a closure later instead of now.
+ * UIKit background tasks (`beginBackgroundTask…` / `endBackgroundTask`) as both task rules see them.
+ * What ends a task is asked of the call-summary layer (`calls/`), with `endBackgroundTask` as the
+ * consuming call: directly, through a named closure or func, a method of this type or a supertype in
+ * any file, another project type reached through a typed property, after an async hop or not.
  */
-import type { CallExpr, ClosureExpr, Expr, SyntaxNode } from '../syntax/ir';
-import { ancestors, bindArguments, callsIn, descendants, isSelfReceiver, matchesSignature, methodsNamed, rootOf, storageName, enclosingType, enclosingFunction } from '../syntax/query';
+import type { CallExpr, Expr, SyntaxNode } from '../syntax/ir';
+import { bindArguments, callsIn, descendants, enclosingFunction, enclosingType, isSelfReceiver, matchesSignature, rootOf, storageName } from '../syntax/query';
 import type { ProjectIndex } from '../facts/lexical-index';
+import { CallSummaries, argumentConsumer } from '../calls/summaries';
+import { methodOf, resolveCallee } from '../calls/resolve';
+import { hopBetween } from '../calls/hops';
+import type { Callable, Consumer, ValueNames, ValueUse } from '../calls/types';
 
 export const BEGIN_BACKGROUND_TASK = [
   'beginBackgroundTask(withName:expirationHandler:)',
   'beginBackgroundTask(expirationHandler:)',
   'beginBackgroundTask(withName:)',
+  'beginBackgroundTask()',
 ];
 export const END_BACKGROUND_TASK = 'endBackgroundTask(_:)';
 export const BACKGROUND_TASK_TRIGGERS = ['beginBackgroundTask'];
+
+/** `endBackgroundTask(_:)` consumes the identifier it is given. */
+export const END_BACKGROUND_TASK_CONSUMER: Consumer = argumentConsumer('endBackgroundTask', [END_BACKGROUND_TASK], '_', 'endBackgroundTask');
 
 export function expirationHandlerOf(begin: CallExpr): Expr | undefined {
   for (const signature of BEGIN_BACKGROUND_TASK) {
@@ -22,38 +32,38 @@ export function expirationHandlerOf(begin: CallExpr): Expr | undefined {
   return undefined;
 }
 
+/**
+ * Is this call UIKit's begin, not a method of the project's own that shares the name
+ * (`[self beginBackgroundTaskWithExpirationHandler:…]` declared in the class, a wrapper func of the file)?
+ */
+export function isUIKitBegin(call: CallExpr, index: ProjectIndex): boolean {
+  if (!isSelfReceiver(call.receiver)) return true;
+  const owner = enclosingType(call);
+  if (owner && methodOf(owner, call.baseName, call, index).kind !== 'unknown') return false;
+  const root = rootOf(call);
+  return !(root.kind === 'file' && root.body.some((n) => n.kind === 'function' && n.baseName === call.baseName));
+}
+
 /** An `endBackgroundTask` of the identifier stored under one of `names` (any, when none are known). */
 export function isEndCall(node: SyntaxNode, names?: string | ReadonlySet<string>): boolean {
   if (node.kind !== 'call' || !matchesSignature(node, END_BACKGROUND_TASK)) return false;
-  const ended = storageName(node.args[0]?.value);
-  if (names === undefined || ended === undefined || ended === 'invalid') return true;
-  return typeof names === 'string' ? ended === names : names.has(ended);
-}
-
-/**
- * Closures that a call runs later rather than before it returns: `DispatchQueue.main.async`,
- * `dispatch_async`, `asyncAfter`, `Task {}`, `perform(_:with:afterDelay:)`, `OperationQueue.addOperation`.
- */
-export function deferringCall(closure: ClosureExpr): CallExpr | undefined {
-  const call = closure.parent;
-  if (call?.kind !== 'call' || !call.args.some((a) => a.value === closure)) return undefined;
-  const later = /^(async|asyncAfter|addOperation|detached|perform|scheduledTimer)$/.test(call.baseName) || call.baseName === 'Task';
-  return later ? call : undefined;
+  return END_BACKGROUND_TASK_CONSUMER.consumes(node, typeof names === 'string' ? new Set([names]) : names);
 }
 
 /** Where an end is wrapped to run later, between it and `within` (exclusive). */
 export function deferredBy(node: SyntaxNode, within: SyntaxNode): CallExpr | undefined {
-  for (const a of ancestors(node)) {
-    if (a === within) return undefined;
-    if (a.kind === 'closure') {
-      const wrapper = deferringCall(a);
-      if (wrapper) return wrapper;
-    }
-  }
+  return hopBetween(node, within)?.call;
+}
+
+/** The name the begin's identifier is stored under: `self.task = begin(…)`, `let id = begin(…)`. */
+export function storedTaskName(begin: CallExpr): string | undefined {
+  const parent = begin.parent;
+  if (parent?.kind === 'assign' && parent.value === begin) return storageName(parent.target);
+  if (parent?.kind === 'var') return parent.name;
   return undefined;
 }
 
-/** `stored` and the names it is copied to in the function that began the task. */
+/** `stored` and the names it is copied to in the function that began the task (`task.identifier = taskID`). */
 function copiesOf(begin: CallExpr, stored: string): Set<string> {
   const names = new Set([stored]);
   const scope = enclosingFunction(begin);
@@ -72,34 +82,49 @@ function isSelfUnwrap(binding: Expr): boolean {
 }
 
 /**
- * Knows, for one stored identifier, what ends it: a direct `endBackgroundTask`, a call to a method
- * of the same type that ends it (this file or any other, one level and one more through the index),
- * or a call to a local closure that ends it (`completionWrapper()`).
+ * Knows, for one begin, what ends its task: the summary layer asked with `endBackgroundTask` (or a
+ * wrapper's own end) as the consuming call and the stored name and its copies as the value.
  */
 export class TaskEnding {
-  private readonly endingLocals = new Set<string>();
-  /** The stored name and the places it is copied to (`task.identifier = taskID`). */
-  private readonly names?: ReadonlySet<string>;
+  /** The stored name and the places it is copied to; undefined when not known (any end counts). */
+  readonly names: ValueNames;
+  readonly summaries: CallSummaries;
+  private readonly skip: Set<SyntaxNode>;
 
   constructor(
     private readonly begin: CallExpr,
     readonly stored: string | undefined,
     private readonly index: ProjectIndex,
+    readonly consumer: Consumer = END_BACKGROUND_TASK_CONSUMER,
+    handler?: Expr,
   ) {
     this.names = stored === undefined ? undefined : copiesOf(begin, stored);
-    for (const node of descendants(rootOf(begin))) {
-      if (node.kind === 'var' && node.value?.kind === 'closure' && this.containsEnd(node.value, false)) this.endingLocals.add(node.name);
-    }
+    this.summaries = CallSummaries.of(begin, index);
+    this.skip = new Set<SyntaxNode>([begin]);
+    const callable = handler ? this.summaries.resolve(handler, begin) : undefined;
+    if (callable?.kind === 'code') for (const body of callable.bodies) this.skip.add(body);
   }
 
-  /** Does running `node` end the task (ignoring the begin call's own expiration handler)? */
+  /** What the expiration handler (a closure, or code passed by name) does with the task. */
+  handlerUse(handler: Expr): { callable: Callable; use: ValueUse } {
+    const callable = this.summaries.resolve(handler, this.begin);
+    return { callable, use: this.summaries.useOf(callable, this.names, this.consumer) };
+  }
+
+  /** Does running `node` end the task, now or later (ignoring the begin call and its expiration handler)? */
   ends(node: SyntaxNode): boolean {
-    return this.containsEnd(node, true);
+    return this.summaries.useIn(node, this.names, this.consumer, { skip: this.skip }).consumed !== 'none';
   }
 
   /** Does running `node` end the task before it completes (not in a closure it hands on)? */
   endsBeforeReturning(node: SyntaxNode): boolean {
-    return callsIn(node, (c) => c !== this.begin && this.isEnding(c, true), false).length > 0;
+    return callsIn(node, (c) => c !== this.begin && this.endsNow(c), false).length > 0;
+  }
+
+  private endsNow(call: CallExpr): boolean {
+    if (this.consumer.consumes(call, this.names)) return true;
+    const callee = resolveCallee(call, this.index);
+    return this.summaries.useOf(callee, this.names, this.consumer).consumed === 'sync';
   }
 
   /** As an obligation for path analysis: a statement discharges it by ending the task. */
@@ -124,37 +149,13 @@ export class TaskEnding {
     return (isStored(left) && isInvalid(right)) || (isStored(right) && isInvalid(left));
   }
 
-  /** The ends inside `node`; outside the begin call, its own expiration handler does not count. */
-  endsIn(node: SyntaxNode): CallExpr[] {
-    const skipBegin = !this.insideBegin(node);
-    return callsIn(node, (c) => !(skipBegin && this.insideBegin(c)) && this.isEnding(c, true));
-  }
-
-  private containsEnd(node: SyntaxNode, followMethods: boolean): boolean {
-    if (node === this.begin) return false;
-    if (node.kind === 'call' && this.isEnding(node, followMethods)) return true;
-    for (const d of descendants(node, (n) => n !== this.begin)) {
-      if (d.kind === 'call' && d !== this.begin && this.isEnding(d, followMethods)) return true;
+  /** Is the stored name ended by some method of the type or a supertype (any file, any extension)? */
+  endedByTypeOf(typeName: string): boolean {
+    const seen = new Set<string>();
+    for (let t: string | undefined = typeName; t && !seen.has(t); t = this.index.type(t)?.inherits[0]) {
+      seen.add(t);
+      if (this.stored !== undefined && this.index.endedByType(t).has(this.stored)) return true;
     }
-    return false;
-  }
-
-  private isEnding(call: CallExpr, followMethods: boolean): boolean {
-    if (isEndCall(call, this.names)) return true;
-    if (!followMethods) return false;
-    if (call.receiver === undefined && this.endingLocals.has(call.baseName)) return true;
-    return isSelfReceiver(call.receiver) && this.methodEnds(call);
-  }
-
-  private methodEnds(call: CallExpr): boolean {
-    const typeName = enclosingType(this.begin)?.name;
-    const local = methodsNamed(rootOf(this.begin), typeName, call.baseName);
-    if (local.some((m) => m.body && callsIn(m.body, (c) => isEndCall(c, this.names)).length > 0)) return true;
-    return this.index.methodEnds(typeName, call.baseName, this.names);
-  }
-
-  private insideBegin(node: SyntaxNode): boolean {
-    for (const a of ancestors(node)) if (a === this.begin) return true;
     return false;
   }
 }

@@ -17,8 +17,14 @@ export interface IndexedMethod {
   nonisolated: boolean;
   /** Names passed to `endBackgroundTask` in the method's own body (`bgTask` for `self.bgTask`). */
   endsTasks: string[];
-  /** Base names of same-instance methods it calls (`finish` for `self?.finish()` / `[self finish]`). */
+  /** Base names of same-instance methods it calls synchronously (`finish` for `self?.finish()` / `[self finish]`). */
   calls: string[];
+  /** Same-instance calls made only after an async hop (`DispatchQueue.main.async { self.finish() }`). */
+  callsLater?: { name: string; hop: string }[];
+  /** Calls on a property (`uploader.cancel()`, `[self.uploader cancel]`): followed through the property's type. */
+  memberCalls?: { via: string; method: string; hop?: string }[];
+  /** Calls of the consuming APIs the call-summary layer asks about (`LEXICAL_CONSUMERS`), with the value and any hop. */
+  uses?: { api: string; value: string; hop?: string }[];
 }
 
 export interface IndexedType {
@@ -30,6 +36,8 @@ export interface IndexedType {
   methods: IndexedMethod[];
   /** Stored properties and globals declared `@MainActor` (for `bgtask-handler-main-actor`). */
   mainActorMembers: string[];
+  /** Properties with a declared type (`var uploader: Uploader?`, `@property Uploader *uploader`). */
+  properties?: { name: string; type: string }[];
 }
 
 export class ProjectIndex {
@@ -106,7 +114,7 @@ export class ProjectIndex {
 
   private addType(file: string, block: TypeFacts): void {
     const type = this.types.get(block.name) ?? {
-      name: block.name, kinds: [], attributes: [], inherits: [], files: [], methods: [], mainActorMembers: [],
+      name: block.name, kinds: [], attributes: [], inherits: [], files: [], methods: [], mainActorMembers: [], properties: [],
     };
     this.types.set(block.name, type);
     pushNew(type.kinds, block.kind);
@@ -115,6 +123,7 @@ export class ProjectIndex {
     pushNew(type.files, file);
     type.methods.push(...block.methods);
     type.mainActorMembers.push(...block.mainActorMembers);
+    (type.properties ??= []).push(...(block.properties ?? []));
   }
 }
 
@@ -134,6 +143,7 @@ export interface TypeFacts {
   inherits: string[];
   methods: IndexedMethod[];
   mainActorMembers: string[];
+  properties?: { name: string; type: string }[];
 }
 
 /** What one file adds to the index: plain data, so it can be computed in a worker or kept in the cache. */
@@ -156,6 +166,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
       name: block.name, kind: block.kind, attributes: block.attributes, inherits: block.inherits,
       methods: language === 'swift' ? swiftMethods(body) : objcMethods(body),
       mainActorMembers: language === 'swift' && body.includes('@MainActor') ? mainActorDeclarations(body) : [],
+      properties: typedProperties(body, language),
     };
   });
   const globals = language === 'swift' && code.includes('@MainActor') ? mainActorDeclarations(outsideBlocks(code, blocks)) : [];
@@ -246,8 +257,7 @@ function swiftMethods(body: string): IndexedMethod[] {
       fullName: swiftFullName(m[1]!, m[0]),
       attributes: attributesIn(prefix),
       nonisolated: /\bnonisolated\b/.test(prefix),
-      endsTasks: endedNames(text),
-      calls: selfCalls(text),
+      ...bodyFacts(text),
     };
   });
 }
@@ -277,7 +287,7 @@ function objcMethods(body: string): IndexedMethod[] {
   return [...body.matchAll(OBJC_METHOD)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const text = body.slice(open, matchingBrace(body, open));
-    return { name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, endsTasks: endedNames(text), calls: selfCalls(text) };
+    return { name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, ...bodyFacts(text) };
   });
 }
 
@@ -316,11 +326,82 @@ function endedNames(text: string): string[] {
   return [...text.matchAll(END_CALL)].map((m) => m[1]!.split(/\.|->/).pop()!.replace(/[?!]/g, '').replace(/^_+/, ''));
 }
 
+/** What a method body does, for the call-summary layer: consumptions, same-instance and property calls, with their hops. */
+function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'callsLater' | 'memberCalls' | 'uses'> {
+  const calls: string[] = [];
+  const callsLater: { name: string; hop: string }[] = [];
+  for (const m of text.matchAll(SELF_CALL)) {
+    const name = m[1] ?? m[2] ?? m[3]!;
+    if (SWIFT_KEYWORDS.has(name)) continue;
+    const hop = hopAt(text, m.index ?? 0);
+    if (hop) callsLater.push({ name, hop });
+    else calls.push(name);
+  }
+  for (const m of text.matchAll(PERFORM_LATER)) callsLater.push({ name: m[1]!, hop: 'perform-after-delay' });
+  const memberCalls = [...text.matchAll(MEMBER_CALL)].flatMap((m) => {
+    const via = (m[1] ?? m[3])!.replace(/^_/, '');
+    const method = (m[2] ?? m[4])!;
+    if (via === 'self' || via === 'super') return [];
+    const hop = hopAt(text, m.index ?? 0);
+    return [hop ? { via, method, hop } : { via, method }];
+  });
+  const uses = LEXICAL_CONSUMERS.flatMap((api) => [...text.matchAll(api.pattern)].map((m) => {
+    const value = m[1]!.split(/\.|->/).pop()!.replace(/[?!]/g, '').replace(/^_+/, '');
+    const hop = hopAt(text, m.index ?? 0);
+    return hop ? { api: api.name, value, hop } : { api: api.name, value };
+  }));
+  return { endsTasks: endedNames(text), calls, callsLater, memberCalls, uses };
+}
+
+/**
+ * The consuming APIs whose calls the lexical pass records per method (the value: the argument of
+ * `endBackgroundTask`, the receiver of `setTaskCompleted`), so summaries reach methods of other files.
+ */
+export const LEXICAL_CONSUMERS: { name: string; pattern: RegExp }[] = [
+  { name: 'endBackgroundTask', pattern: /endBackgroundTask\s*(?:\(\s*|:\s*)([\w.>\-?!]+)/g },
+  { name: 'setTaskCompleted', pattern: /([\w.?!]+)\s*(?:\.\s*setTaskCompleted\s*\(|\s+setTaskCompletedWithSuccess\s*:)/g },
+];
+
+const MEMBER_CALL = /(?:\b(?:self\s*\??\s*\.\s*)?(\w+)\s*[?!]?\s*\.\s*(\w+)\s*\(|\[\s*(?:self\s*\.\s*|self->)?(_?\w+)\s+(\w+)\s*[\]:])/g;
+const PERFORM_LATER = /perform(?:Selector)?\s*[:(]\s*(?:#selector\s*\(|@selector\s*\()\s*(?:self\.)?(\w+)[^;\n]*afterDelay/g;
+
+/** Text just before an opening brace that runs its block later, and the hop it is. */
+const HOPS_BEFORE_BRACE: [RegExp, string][] = [
+  [/(?:dispatch_after\s*\([^{};]*\^|\.asyncAfter\s*\([^{}]*?(?:\)|execute:))\s*(?:\([^)]*\))?\s*$/, 'async-after'],
+  [/(?:dispatch_async\s*\([^{};]*\^|\.async\s*(?:\([^{}]*?(?:\)|execute:))?)\s*(?:\([^)]*\))?\s*$/, 'queue-async'],
+  [/\bTask(?:\s*\.\s*detached)?\s*(?:\([^{}]*\))?\s*$/, 'task'],
+  [/addOperation(?:WithBlock\s*:\s*\^|\s*\(?)\s*$/, 'operation-queue'],
+  [/\.perform\s*$/, 'run-loop'],
+  [/scheduledTimer[^{};]*$/, 'timer'],
+  [/\.notify\s*\([^{}]*\)\s*$/, 'notify'],
+];
+
+/** The hop of the innermost enclosing block of `at` that runs later, if any (braces matched backwards). */
+function hopAt(text: string, at: number): string | undefined {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    const ch = text.charCodeAt(i);
+    if (ch === 125) depth++;
+    else if (ch === 123) {
+      if (depth > 0) { depth--; continue; }
+      const before = text.slice(Math.max(0, i - 160), i);
+      const hop = HOPS_BEFORE_BRACE.find(([pattern]) => pattern.test(before));
+      if (hop) return hop[1];
+    }
+  }
+  return undefined;
+}
+
+const SWIFT_PROPERTY = /\b(?:var|let)\s+(\w+)\s*:\s*(?:\w+\s+)?([A-Z]\w*)/g;
+const OBJC_PROPERTY = /@property\s*(?:\([^)]*\))?\s*(?:__\w+\s+)?([A-Z]\w*)\s*(?:<[^>]*>)?\s*\*?\s*(\w+)\s*;|^\s*([A-Z]\w*)\s*\*\s*(_?\w+)\s*;/gm;
+
+function typedProperties(body: string, language: Language): { name: string; type: string }[] {
+  if (language === 'swift') return [...body.matchAll(SWIFT_PROPERTY)].map((m) => ({ name: m[1]!, type: m[2]! }));
+  return [...body.matchAll(OBJC_PROPERTY)].map((m) => ({ name: (m[2] ?? m[4])!.replace(/^_/, ''), type: (m[1] ?? m[3])! }));
+}
+
 const SELF_CALL = /(?:\b(?:self|weakSelf|strongSelf)\s*\??\s*\.\s*(\w+)\s*\(|\[\s*(?:self|weakSelf|strongSelf)\s+(\w+)|(?:^|[\s;{(])(\w+)\s*\()/g;
 
-function selfCalls(text: string): string[] {
-  return [...text.matchAll(SELF_CALL)].map((m) => m[1] ?? m[2] ?? m[3]!).filter((n) => !SWIFT_KEYWORDS.has(n));
-}
 
 const SWIFT_KEYWORDS = new Set(['if', 'guard', 'switch', 'for', 'while', 'return', 'func', 'init', 'catch', 'defer']);
 

@@ -7,6 +7,7 @@ import { lowerSwift } from '../syntax/lower-swift';
 import { lowerObjC } from '../syntax/lower-objc';
 import { LoweringState, linkParents } from '../syntax/lower-common';
 import { normalizeSource } from './normalize';
+import { mirrorTree } from '../syntax/grammar-tree';
 
 /** A file taking longer than this to parse is reported and skipped (tree-sitter checks the limit as it goes). */
 export const PARSE_TIME_LIMIT_MS = 5_000;
@@ -101,7 +102,8 @@ export function parseSource(source: string, language: Language, options: ParseOp
     return { ok: false, reason: 'timeout' };
   }
   const state = new LoweringState();
-  const syntax = language === 'swift' ? lowerSwift(tree.rootNode, state) : lowerObjC(tree.rootNode, state);
+  const root = mirrorTree(tree, text, language);
+  const syntax = language === 'swift' ? lowerSwift(root, state) : lowerObjC(root, state);
   linkParents(syntax);
   const unreadable = tree.rootNode.hasError ? unreadableLines(tree.rootNode) : [];
   return { ok: true, file: { language, syntax, text, unreadable, tooDeepAtLine: state.tooDeepAt?.range.start.line } };

@@ -1,6 +1,5 @@
 /** What both lowerings share: spans, a depth limit, and the parent links set after lowering. */
-import type Parser from 'tree-sitter';
-type TSNode = Parser.SyntaxNode;
+import type { GrammarNode as TSNode } from './grammar-tree';
 import type { Block, Expr, OtherExpr, Span, SyntaxNode } from './ir';
 import { childrenOf } from './children';
 

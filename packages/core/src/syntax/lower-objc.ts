@@ -1,6 +1,5 @@
 /** Lowers a tree-sitter-objc tree into the syntax view, naming messages the way Swift imports them. */
-import type Parser from 'tree-sitter';
-type TSNode = Parser.SyntaxNode;
+import type { GrammarNode as TSNode } from './grammar-tree';
 import type { Argument, Block, Expr, FileNode, FunctionDecl, SyntaxNode, TypeDecl } from './ir';
 import {
   C_FUNCTIONS_AS_METHODS, C_FUNCTIONS_AS_PROPERTIES, OBJC_CLASS_METHODS, OBJC_CLASS_PROPERTIES, OBJC_PROPERTY_NAMES,

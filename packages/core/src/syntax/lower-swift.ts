@@ -1,6 +1,5 @@
 /** Lowers a tree-sitter-swift tree into the syntax view. */
-import type Parser from 'tree-sitter';
-type TSNode = Parser.SyntaxNode;
+import type { GrammarNode as TSNode } from './grammar-tree';
 import type {
   Argument, Block, CallExpr, ClosureExpr, Expr, FileNode, FunctionDecl, IfStmt, SyntaxNode, TypeDecl, TypeKind, VarDecl,
 } from './ir';

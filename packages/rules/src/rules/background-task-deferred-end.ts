@@ -1,6 +1,6 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, asClosure, deferredBy, defineRule, descendants, expirationHandlerOf,
-  isMainQueue, storageName,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, asClosure, defineRule, descendants, expirationHandlerOf,
+  isMainQueue, isNil, isUIKitBegin, storedTaskName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, Fix, RuleContext } from '@bglint/core';
 
@@ -56,21 +56,33 @@ export default defineRule({
 
 function checkHandler(context: RuleContext, begin: CallExpr): void {
   const handler = expirationHandlerOf(begin);
-  if (handler?.kind !== 'closure') return;
-  const stored = begin.parent?.kind === 'assign' ? storageName(begin.parent.target) : begin.parent?.kind === 'var' ? begin.parent.name : undefined;
-  const ends = new TaskEnding(begin, stored, context.index).endsIn(handler.body);
-  if (ends.length === 0) return; // no end at all: background-task-unbalanced reports it
-  const wrappers = ends.map((end) => deferredBy(end, handler));
-  if (wrappers.some((w) => w === undefined)) return; // ended synchronously on some path
-  const wrapper = wrappers[0]!;
+  if (!handler || isNil(handler) || !isUIKitBegin(begin, context.index)) return;
+  const { use } = new TaskEnding(begin, storedTaskName(begin), context.index).handlerUse(handler);
+  // No end at all is background-task-unbalanced's finding; an end on some synchronous path is fine.
+  if (use.consumed !== 'deferred' || !use.hop) return;
+  const wrapper = use.hop.call;
+  const related = [];
+  if (wrapper) related.push({ at: wrapper.nameSpan, message: 'the end is deferred from here' });
+  if (use.at[0]) related.push({ at: use.at[0], message: 'the task is ended here, after the handler returned' });
   context.report({
     at: begin.nameSpan,
     messageId: 'deferred',
-    data: { wrapper: `\`${context.text.slice(wrapper.startIndex, wrapper.nameSpan.endIndex).replace(/\s+/g, '')}\`` },
-    related: [{ at: wrapper.nameSpan, message: 'the end is deferred from here' }, { at: ends[0]!, message: 'the task is ended here, after the handler returned' }],
-    fix: unwrapFix(context, handler, wrapper),
+    data: { wrapper: wrapper ? `\`${context.text.slice(wrapper.startIndex, wrapper.nameSpan.endIndex).replace(/\s+/g, '')}\`` : HOP_NAMES[use.hop.kind] },
+    related,
+    fix: handler.kind === 'closure' && wrapper ? unwrapFix(context, handler, wrapper) : undefined,
   });
 }
+
+const HOP_NAMES: Record<string, string> = {
+  'queue-async': 'work dispatched asynchronously to a queue',
+  'async-after': '`asyncAfter`',
+  task: 'a `Task`',
+  'perform-after-delay': '`perform(_:with:afterDelay:)`',
+  'operation-queue': 'an operation queue',
+  'run-loop': 'a run loop `perform`',
+  timer: 'a timer',
+  notify: 'a dispatch group notification',
+};
 
 /**
  * The safe fix: the handler already runs on the main thread, so a `DispatchQueue.main.async { … }`

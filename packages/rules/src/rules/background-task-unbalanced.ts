@@ -1,6 +1,6 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, TaskEnding, callsIn, descendants, enclosingFunction, defineRule, enclosingBody, enclosingType,
-  expirationHandlerOf, isNil, isPropertyReference, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, CallSummaries, TaskEnding, callsIn, descendants, defineRule, enclosingBody, enclosingType,
+  expirationHandlerOf, isGuardedBy, isNil, isPropertyReference, isUIKitBegin, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
 
@@ -81,6 +81,7 @@ function apiName(call: CallExpr): string {
 }
 
 function checkBegin(context: RuleContext, call: CallExpr): void {
+  if (!isUIKitBegin(call, context.index)) return;
   const storage = storageOf(call);
   if (storage === 'discarded') {
     context.report({ at: call.nameSpan, messageId: 'discarded', data: { api: apiName(call) } });
@@ -88,7 +89,7 @@ function checkBegin(context: RuleContext, call: CallExpr): void {
   }
   const body = enclosingBody(call);
   const stored = storage?.kind === 'var' ? storage.name : storage ? storageName(storage) : undefined;
-  const ending = new TaskEnding(call, stored, context.index);
+  const ending = new TaskEnding(call, stored, context.index, undefined, expirationHandlerOf(call));
   if (!checkExpirationHandler(context, call, ending, stored)) return;
   if (!storage || !body) return; // returned or passed on: the caller owns ending it
   const isProperty = storage.kind !== 'var' && isPropertyReference(storage, localNames(body));
@@ -114,6 +115,8 @@ function reportOverwrite(context: RuleContext, call: CallExpr, ending: TaskEndin
 
 /** The begin whose task this one's assignment would orphan (itself, when in a loop), if any. */
 function earlierOpenBegin(call: CallExpr, ending: TaskEnding, stored: string): CallExpr | undefined {
+  // `if task == .invalid { task = begin… }`: nothing is running to be overwritten.
+  if (isGuardedBy(call, (c, negated) => ending.releasedWhen(c, !negated))) return undefined;
   for (let child: SyntaxNode = call, p = call.parent; p && p.kind !== 'function' && p.kind !== 'closure'; child = p, p = p.parent) {
     if (p.kind === 'loop' && !ending.endsBeforeReturning(p.body)) return call;
     if (p.kind !== 'block') continue;
@@ -132,20 +135,22 @@ function storesBeginIn(call: CallExpr, stored: string): boolean {
   return typeof storage === 'object' && storage.kind !== 'var' && storageName(storage) === stored;
 }
 
-function forwardsParameter(handler: ClosureExpr, begin: CallExpr): boolean {
-  const params = new Set(enclosingFunction(begin)?.params ?? []);
-  return callsIn(handler.body, (c) => c.receiver === undefined && params.has(c.baseName)).length > 0;
-}
-
 /** Where the identifier goes: a local, a property, somewhere else (undefined), or nowhere. */
 function storageOf(call: CallExpr): Expr | { kind: 'var'; name: string } | 'discarded' | undefined {
   const parent = call.parent;
-  if (parent?.kind === 'block') return 'discarded';
+  if (parent?.kind === 'block') return returnsImplicitly(parent, call) ? undefined : 'discarded';
   if (parent?.kind === 'assign' && parent.value === call) {
     return parent.target.kind === 'ident' && parent.target.name === '_' ? 'discarded' : parent.target;
   }
   if (parent?.kind === 'var') return { kind: 'var', name: parent.name };
   return undefined;
+}
+
+/** A single-expression function or getter returns its only expression: `func begin() -> Id { app.beginBackgroundTask… }`. */
+function returnsImplicitly(block: SyntaxNode, call: CallExpr): boolean {
+  if (block.kind !== 'block' || block.body.length !== 1 || block.body[0] !== call) return false;
+  const owner = block.parent;
+  return owner?.kind === 'function' || (owner?.kind === 'var' && owner.getter === block);
 }
 
 /** Reports a missing or non-ending handler; returns false when that is the task's finding. */
@@ -155,9 +160,11 @@ function checkExpirationHandler(context: RuleContext, call: CallExpr, ending: Ta
     context.report({ at: call.nameSpan, messageId: 'noExpirationHandler', data: { api: apiName(call) } });
     return false;
   }
-  if (handler.kind !== 'closure') return true; // a handler passed in: its author ends the task
-  if (forwardsParameter(handler, call)) return true; // a wrapper calling its caller's handler
-  if (ending.endsIn(handler.body).length > 0 || handler.body.body.some((s) => ending.ends(s))) return true;
+  const { callable, use } = ending.handlerUse(handler);
+  // A handler passed in, or one calling the caller's handler: its author ends the task.
+  if (callable.kind === 'parameter' || callable.kind === 'unknown' || use.callsParameter) return true;
+  // Ended only after a hop is background-task-deferred-end's finding; one defect, one finding.
+  if (use.consumed !== 'none') return true;
   context.report({ at: call.nameSpan, messageId: 'expirationNeverEnds', data: { name: stored ?? 'identifier' } });
   return false;
 }
@@ -169,14 +176,14 @@ function checkExpirationHandler(context: RuleContext, call: CallExpr, ending: Ta
 function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending: TaskEnding, stored: string, isProperty: boolean): void {
   const handler = expirationHandlerOf(call);
   const workClosures = closuresAfter(call, body).filter((c) => c !== handler && ending.ends(c.body));
-  const bodyEnds = body.body ? ending.endsIn(body.body).length > 0 : false;
+  const bodyEnds = body.body ? ending.ends(body.body) : false;
   if (!bodyEnds) {
     if (isProperty) {
       const type = context.index.type(enclosingType(call)?.name);
-      if (type && !context.index.endedByType(type.name).has(stored) && !ending.ends(body.body!)) {
+      if (type && !ending.endedByTypeOf(type.name)) {
         context.report({ at: call.nameSpan, messageId: 'storedNeverEnded', data: { name: stored, type: type.name } });
       }
-    } else if (!escapes(body, stored, call)) {
+    } else if (!escapes(body, stored, call, ending)) {
       context.report({ at: call.nameSpan, messageId: 'neverEnded', data: { name: stored } });
     }
     return;
@@ -198,6 +205,11 @@ function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending:
   }
 }
 
+function returnsEndingCode(value: Expr, ending: TaskEnding): boolean {
+  const summaries = ending.summaries;
+  return summaries.useOf(summaries.resolve(value, value), ending.names, ending.consumer).consumed !== 'none';
+}
+
 /** Closures handed to calls after the begin: where the work may go on and end the task. */
 function closuresAfter(call: CallExpr, body: CodeBody): ClosureExpr[] {
   if (!body.body) return [];
@@ -211,12 +223,16 @@ function mentions(value: Expr, stored: string): boolean {
   return [value, ...descendants(value)].some((n) => n.kind === 'ident' && n.name === stored);
 }
 
-/** The identifier is handed to other code (an argument, a return, a property): someone else may end it. */
-function escapes(body: CodeBody, stored: string, begin: CallExpr): boolean {
+/**
+ * The identifier is handed to other code (an argument, a return, a property), or a closure that ends
+ * it is returned: someone else may end it.
+ */
+function escapes(body: CodeBody, stored: string, begin: CallExpr, ending: TaskEnding): boolean {
   if (!body.body) return false;
   for (const node of descendants(body.body, (n) => n !== begin)) {
     if (node.kind === 'call' && node !== begin && node.baseName !== 'endBackgroundTask' && node.args.some((a) => mentions(a.value, stored))) return true;
     if (node.kind === 'jump' && node.value && mentions(node.value, stored)) return true;
+    if (node.kind === 'jump' && node.value && returnsEndingCode(node.value, ending)) return true;
     if (node.kind === 'assign' && mentions(node.value, stored)) return true;
   }
   return false;

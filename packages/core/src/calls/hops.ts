@@ -1,0 +1,47 @@
+/** Calls that run a closure later instead of before they return. */
+import type { CallExpr, ClosureExpr, Expr, SyntaxNode } from '../syntax/ir';
+import { memberPath } from '../syntax/query';
+import type { Hop, HopKind } from './types';
+
+/** The hop a call makes with the closures it is given, if it runs them later. */
+export function hopKindOf(call: CallExpr): HopKind | undefined {
+  switch (call.baseName) {
+    case 'async': return 'queue-async';
+    case 'asyncAfter': case 'asyncAfterUnsafe': return 'async-after';
+    case 'Task': return 'task';
+    case 'detached': return memberPath(call.receiver).join('.') === 'Task' ? 'task' : undefined;
+    case 'addOperation': case 'addBarrierBlock': return 'operation-queue';
+    case 'perform': return call.args.some((a) => a.label === 'afterDelay') ? 'perform-after-delay' : 'run-loop';
+    case 'scheduledTimer': return 'timer';
+    case 'notify': return 'notify';
+    default: return undefined;
+  }
+}
+
+/** The hop that runs `closure` later, when it is an argument of such a call. */
+export function hopOfClosure(closure: ClosureExpr): Hop | undefined {
+  const call = closure.parent;
+  if (call?.kind !== 'call' || !call.args.some((a) => a.value === closure)) return undefined;
+  const kind = hopKindOf(call);
+  return kind ? { kind, call } : undefined;
+}
+
+/** The nearest hop between `node` and `within` (exclusive): the code at `node` runs only after it. */
+export function hopBetween(node: SyntaxNode, within: SyntaxNode): Hop | undefined {
+  for (let a = node.parent; a && a !== within; a = a.parent) {
+    if (a.kind === 'closure') {
+      const hop = hopOfClosure(a);
+      if (hop) return hop;
+    }
+  }
+  return undefined;
+}
+
+/** `perform(#selector(finish), with: nil, afterDelay: 1)` / `performSelector:@selector(finish) …afterDelay:`: the method named. */
+export function performedSelector(call: CallExpr): string | undefined {
+  if (call.baseName !== 'perform' && call.baseName !== 'performSelector') return undefined;
+  const first: Expr | undefined = call.args[0]?.value;
+  if (first?.kind !== 'other') return undefined;
+  const name = first.children.find((c) => c.kind === 'ident');
+  return name?.kind === 'ident' ? name.name.replace(/:.*$/, '') : undefined;
+}

@@ -1,0 +1,177 @@
+/**
+ * Resolving a reference to code: what runs when `finish`, `self.finish`, `[self finish]`,
+ * `expirationHandler: finish` or `super.finish()` is called. Iterative lookups over the syntax view
+ * (enclosing scopes, the type's members in this file), then the project index for other files.
+ */
+import type { CallExpr, CodeBody, Expr, FunctionDecl, SyntaxNode, TypeDecl } from '../syntax/ir';
+import { ancestors, descendants, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
+import type { ProjectIndex } from '../facts/lexical-index';
+import type { Callable } from './types';
+
+const MAX_ALIAS_STEPS = 4;
+const MAX_SUPERTYPES = 4;
+
+/** Strips casts (`handler as! () -> Void`) and parentheses the view keeps as `other` with one child. */
+export function unwrapExpr(expr: Expr): Expr {
+  let e = expr;
+  for (let i = 0; i < 8; i++) {
+    if (e.kind === 'cast') e = e.operand;
+    else if (e.kind === 'other' && e.children.length === 1 && isExpr(e.children[0]!)) e = e.children[0] as Expr;
+    else break;
+  }
+  return e;
+}
+
+function isExpr(node: SyntaxNode): boolean {
+  return !['file', 'type', 'function', 'var', 'block', 'if', 'guard', 'switch', 'loop', 'jump', 'defer', 'try'].includes(node.kind);
+}
+
+/** The code a value expression refers to, seen from `at` (a closure literal, a named local, a method). */
+export function resolveCallable(expr: Expr, at: SyntaxNode, index: ProjectIndex): Callable {
+  let e = unwrapExpr(expr);
+  for (let step = 0; step < MAX_ALIAS_STEPS; step++) {
+    if (e.kind === 'closure') return { kind: 'code', bodies: [e] };
+    if (e.kind === 'ident' && !e.implicitMember) {
+      const local = localBinding(e.name, at);
+      if (local === 'parameter') return { kind: 'parameter', name: e.name };
+      if (local?.kind === 'function') return { kind: 'code', bodies: [local] };
+      if (local) { e = unwrapExpr(local); continue; }
+      return methodOf(enclosingType(at), e.name, at, index);
+    }
+    if (e.kind === 'member' && isSelfReceiver(e.object)) {
+      const property = propertyValue(enclosingType(at), e.name, at);
+      if (property) { e = unwrapExpr(property); continue; }
+      return methodOf(enclosingType(at), e.name, at, index);
+    }
+    break;
+  }
+  return { kind: 'unknown' };
+}
+
+/** What a call invokes: a local closure or func, a method of this type or its supertypes, of a typed property's type. */
+export function resolveCallee(call: CallExpr, index: ProjectIndex): Callable {
+  const receiver = call.receiver ? unwrapExpr(call.receiver) : undefined;
+  const owner = enclosingType(call);
+  if (!receiver) {
+    const local = localBinding(call.baseName, call);
+    if (local === 'parameter') return { kind: 'parameter', name: call.baseName };
+    if (local?.kind === 'function') return { kind: 'code', bodies: [local] };
+    if (local) return resolveCallable(local, call, index);
+    return methodOf(owner, call.baseName, call, index);
+  }
+  if (receiver.kind === 'self' && receiver.super) {
+    const parent = supertypeOf(owner?.name, rootOf(call), index);
+    return parent ? methodOf(parent, call.baseName, call, index) : { kind: 'unknown' };
+  }
+  if (isSelfReceiver(receiver)) {
+    const property = propertyValue(owner, call.baseName, call);
+    if (property) return resolveCallable(property, call, index);
+    return methodOf(owner, call.baseName, call, index);
+  }
+  // `self.uploader.cancel()`, `uploader.cancel()`, `[self.uploader cancel]`, `[_uploader cancel]`: a typed property.
+  const path = memberPath(receiver);
+  const viaSelf = path.length === 2 && /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!);
+  const name = viaSelf ? path[1]! : path.length === 1 && !localBinding(path[0]!, call) ? path[0]! : undefined;
+  const typeName = name ? propertyType(owner?.name, name.replace(/^_/, ''), rootOf(call), index) : undefined;
+  if (!typeName) return { kind: 'unknown' };
+  const target = methodOf(typeName, call.baseName, call, index);
+  return target.kind === 'code' || target.kind === 'indexed' ? { ...target, across: true } : target;
+}
+
+/**
+ * A name bound in an enclosing scope of `at`: a parameter, a nested `func`, or the value of a
+ * local `let`/`var`/block variable (or a later assignment `cb = { … }`).
+ */
+function localBinding(name: string, at: SyntaxNode): FunctionDecl | Expr | 'parameter' | undefined {
+  for (const scope of ancestors(at)) {
+    if (scope.kind === 'type' || scope.kind === 'file') return undefined;
+    if ((scope.kind === 'function' || scope.kind === 'closure') && scope.params.includes(name)) return 'parameter';
+    if (scope.kind !== 'block') continue;
+    for (const statement of scope.body) {
+      if (statement.kind === 'function' && statement.baseName === name && statement !== at) return statement;
+      if (statement.kind === 'var' && statement.name === name) {
+        const assigned = statement.value && !isInvalidLike(statement.value) ? statement.value : laterAssignment(scope, name);
+        if (assigned) return assigned;
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function isInvalidLike(expr: Expr): boolean {
+  return expr.kind === 'literal' && expr.type === 'nil';
+}
+
+/** `cb = { … }` in the block that declares `cb`. */
+function laterAssignment(scope: SyntaxNode, name: string): Expr | undefined {
+  for (const node of descendants(scope, (n) => n.kind !== 'closure' && n.kind !== 'function')) {
+    if (node.kind === 'assign' && node.target.kind === 'ident' && node.target.name === name) return node.value;
+  }
+  return undefined;
+}
+
+/** Type declarations of this name in the file (the type and its extensions or categories). */
+function typeDecls(root: SyntaxNode, typeName: string): TypeDecl[] {
+  const found: TypeDecl[] = [];
+  for (const node of descendants(root, (n) => n.kind === 'file' || n.kind === 'type')) {
+    if (node.kind === 'type' && node.name === typeName) found.push(node);
+  }
+  return found;
+}
+
+/** A closure-valued property: `var onExpire: () -> Void = { … }` or `self.onExpire = { … }` in the type. */
+function propertyValue(owner: TypeDecl | undefined, name: string, at: SyntaxNode): Expr | undefined {
+  if (!owner) return undefined;
+  for (const type of typeDecls(rootOf(at), owner.name)) {
+    for (const member of type.members) {
+      if (member.kind === 'var' && member.name === name && member.value?.kind === 'closure') return member.value;
+    }
+    for (const node of descendants(type)) {
+      if (node.kind === 'assign' && node.value.kind === 'closure' && node.target.kind === 'member' && node.target.name === name && isSelfReceiver(node.target.object)) {
+        return node.value;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Methods with this base name of the type (this file first, then the index), else of its supertypes. */
+export function methodOf(owner: TypeDecl | string | undefined, baseName: string, at: SyntaxNode, index: ProjectIndex): Callable {
+  let typeName = typeof owner === 'string' ? owner : owner?.name;
+  const root = rootOf(at);
+  for (let level = 0; typeName && level < MAX_SUPERTYPES; level++) {
+    const bodies: CodeBody[] = [];
+    for (const type of typeDecls(root, typeName)) {
+      for (const m of type.members) if (m.kind === 'function' && m.baseName === baseName && m.body) bodies.push(m);
+    }
+    if (bodies.length > 0) return { kind: 'code', bodies };
+    if (index.type(typeName)?.methods.some((m) => m.name === baseName)) return { kind: 'indexed', typeName, name: baseName };
+    typeName = supertypeOf(typeName, root, index);
+  }
+  return { kind: 'unknown' };
+}
+
+/** The superclass (first inherited name) of a type, from this file or the index. */
+export function supertypeOf(typeName: string | undefined, root: SyntaxNode, index: ProjectIndex): string | undefined {
+  if (!typeName) return undefined;
+  const local = typeDecls(root, typeName).find((t) => t.typeKind !== 'extension' && t.typeKind !== 'category' && t.inherits.length > 0);
+  return local?.inherits[0] ?? index.type(typeName)?.inherits[0];
+}
+
+/** The declared type of a property (`var uploader: Uploader?`, `@property Uploader *uploader`), this file first. */
+export function propertyType(typeName: string | undefined, name: string, root: SyntaxNode, index: ProjectIndex): string | undefined {
+  if (!typeName) return undefined;
+  for (const type of typeDecls(root, typeName)) {
+    for (const m of type.members) {
+      if (m.kind === 'var' && m.name.replace(/^_/, '') === name && m.typeName) return bareTypeName(m.typeName);
+    }
+  }
+  const indexed = index.type(typeName)?.properties?.find((p) => p.name === name);
+  return indexed ? bareTypeName(indexed.type) : undefined;
+}
+
+function bareTypeName(written: string): string | undefined {
+  const name = /^\s*(?:weak\s+|unowned\s+)?([A-Za-z_]\w*)/.exec(written.replace(/^[^A-Za-z_]*/, ''))?.[1];
+  return name && /^[A-Z]/.test(name) ? name : undefined;
+}
