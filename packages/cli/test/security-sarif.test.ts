@@ -34,3 +34,10 @@ describe('xpc-unvalidated-peer in SARIF', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('xpc-unvalidated-peer on one file', () => {
+  it('knows the Mach-service listener made in another file of the project (a pre-commit run)', () => {
+    const log = JSON.parse(sarifOf('fixtures/TrailmixApp/TrailmixHelper/HelperListenerDelegate.swift'));
+    expect(log.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toEqual(['xpc-unvalidated-peer']);
+  });
+});
