@@ -50,3 +50,5 @@ export type { EarlyLaunchCode, EarlyLaunchKind, ProtectedRead } from './apis/ear
 export { leakThrough, everDischarges, leakingClosures, calleesOf } from './flow/every-path';
 export type { Discharge, Leak } from './flow/every-path';
 export { BEGIN_REQUEST_NAMES, isBeginRequest, requestEnding } from './apis/extension-requests';
+export { mergeTargetFindings } from './engine/targets';
+export type { TargetFacet } from './engine/targets';

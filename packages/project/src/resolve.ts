@@ -222,10 +222,12 @@ class Resolver {
     const dir = path.dirname(file);
     this.packages.push({ file, dir, package: swiftPackage });
     for (const target of swiftPackage.targets) {
+      const folder = path.resolve(dir, target.path);
       const facts: TargetFacts = {
         name: target.name,
         source: 'package',
         projectFile: file,
+        infoPlist: this.infoPlistInside(folder),
         swiftLanguageMode: target.effectiveSwiftLanguageMode,
         defaultIsolation: target.defaultIsolation,
         platforms: swiftPackage.platforms,
@@ -234,8 +236,17 @@ class Resolver {
         buildSettings: {},
       };
       this.targets.push(facts);
-      this.packageFolders.push({ folder: path.resolve(dir, target.path), exceptions: new Set(), facts });
+      this.packageFolders.push({ folder, exceptions: new Set(), facts });
     }
+  }
+
+  /**
+   * The `*Info.plist` a package target keeps in its folder (the shallowest), which says whether the
+   * target is an app extension (`NSExtension`); packages name no Info.plist in their manifest.
+   */
+  private infoPlistInside(folder: string): PlistDocument | undefined {
+    const inside = this.infoPlistFiles.filter((f) => isInside(f, folder)).sort((a, b) => a.split(path.sep).length - b.split(path.sep).length);
+    return inside[0] ? this.plist(inside[0]) : undefined;
   }
 
   private targetsFor(file: string): TargetFacts[] {

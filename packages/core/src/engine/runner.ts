@@ -15,6 +15,7 @@ import type { Directive } from './suppressions';
 import { assignFingerprints } from './fingerprint';
 import type { RelatedInput, Rule, RuleContext, RuleListener, TargetSettings } from './rule';
 import type { ProjectFacts } from '../facts/project';
+import { mergeTargetFindings, type TargetFacet } from './targets';
 
 export interface EnabledRule {
   rule: Rule;
@@ -31,6 +32,8 @@ export interface LintInput {
   target?: TargetSettings;
   /** The target's Info.plist and entitlements, when known. */
   project?: ProjectFacts;
+  /** The file's other targets (a file compiled into an app and its extension): it is checked against each. */
+  otherTargets?: TargetFacet[];
   /** Report directives that suppress nothing (`--report-unused-disable-directives`). */
   reportUnusedDirectives?: boolean;
   /** Skip the prefilter (used by the test that proves the prefilter loses nothing). */
@@ -67,17 +70,27 @@ export function lintSource(input: LintInput): FileResult {
     notices.push({ kind: 'too-deep', severity: 'note', file, message: `code nested too deeply to analyze from line ${parsed.file.tooDeepAtLine}`, range: lineRange(parsed.file.tooDeepAtLine) });
   }
   const lineStarts = lineStartOffsets(text);
-  const findings: Finding[] = [];
-  const active = input.rules.flatMap((enabled) => {
-    const context = makeContext(input, enabled, lineStarts, findings);
-    try {
-      return [{ enabled, listener: enabled.rule.create?.(context) ?? {} }];
-    } catch (error) {
-      notices.push(crashNotice(file, enabled.rule.meta.id, error));
-      return [];
-    }
+  const facets: TargetFacet[] = [{ target: input.target ?? {}, project: input.project }, ...(input.otherTargets ?? [])];
+  const crashed = new Set<string>();
+  const onCrash = (ruleId: string, error: unknown) => {
+    if (!crashed.has(ruleId)) notices.push(crashNotice(file, ruleId, error));
+    crashed.add(ruleId);
+  };
+  const perFacet = facets.map((facet) => {
+    const sink: Finding[] = [];
+    const active = input.rules.flatMap((enabled) => {
+      const context = makeContext({ ...input, ...facet }, enabled, lineStarts, sink);
+      try {
+        return [{ enabled, listener: enabled.rule.create?.(context) ?? {} }];
+      } catch (error) {
+        onCrash(enabled.rule.meta.id, error);
+        return [];
+      }
+    });
+    walk(parsed.file.syntax, active, onCrash);
+    return sink;
   });
-  walk(parsed.file.syntax, active, (ruleId, error) => notices.push(crashNotice(file, ruleId, error)));
+  const findings = facets.length === 1 ? perFacet[0]! : mergeTargetFindings(perFacet, facets);
 
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
   const directives = parseDirectives(text);
