@@ -52,6 +52,7 @@ export default defineRule({
           `final class CallDirectoryHandler: CXCallDirectoryProvider {\n  override func beginRequest(with context: CXCallDirectoryExtensionContext) {\n    context.delegate = self\n    addBlockingEntries(to: context)\n    context.completeRequest()\n  }\n\n  private func addBlockingEntries(to context: CXCallDirectoryExtensionContext) {\n    for number in BlockList.numbers { context.addBlockingEntry(withNextSequentialPhoneNumber: number) }\n  }\n}`,
           `final class ActionRequestHandler: NSObject, NSExtensionRequestHandling {\n  func beginRequest(with context: NSExtensionContext) {\n    finish(context, items: context.inputItems)\n  }\n\n  private func finish(_ context: NSExtensionContext, items: [Any]) {\n    switch items.count {\n    case 0: context.cancelRequest(withError: HandlerError.noInput)\n    default: context.completeRequest(returningItems: items, completionHandler: nil)\n    }\n  }\n}`,
           `final class ShareViewController: UIViewController {\n  override func beginRequest(with context: NSExtensionContext) {\n    super.beginRequest(with: context)\n    prepareAttachments()\n  }\n}`,
+          { code: `final class ActionRequestHandler: NSObject, NSExtensionRequestHandling {\n  func beginRequest(with context: NSExtensionContext) {\n    guard let item = context.inputItems.first as? NSExtensionItem else {\n      finish(context, with: [])\n      return\n    }\n    finish(context, with: [item])\n  }\n}`, project: { sources: [`extension ActionRequestHandler {\n  func finish(_ context: NSExtensionContext, with items: [NSExtensionItem]) {\n    context.completeRequest(returningItems: items, completionHandler: nil)\n  }\n}`] } },
           `final class ActionRequestHandler: NSObject, NSExtensionRequestHandling {\n  var context: NSExtensionContext?\n  func beginRequest(with context: NSExtensionContext) {\n    self.context = context\n    loader.start()\n  }\n}`,
         ],
       },
@@ -77,7 +78,7 @@ export default defineRule({
 
 function checkRequest(context: RuleContext, fn: FunctionDecl): void {
   const name = fn.params[0];
-  const ending = requestEnding(name);
+  const ending = requestEnding(fn, name, context.index);
   if (!everDischarges(fn.body!, ending)) {
     context.report({ at: fn.nameSpan, messageId: 'never' });
     return;
