@@ -221,13 +221,14 @@ class Resolver {
     const swiftPackage = parsePackageSwift(text);
     const dir = path.dirname(file);
     this.packages.push({ file, dir, package: swiftPackage });
+    const plistsHere = this.infoPlistFiles.filter((f) => isInside(f, dir));
     for (const target of swiftPackage.targets) {
       const folder = path.resolve(dir, target.path);
       const facts: TargetFacts = {
         name: target.name,
         source: 'package',
         projectFile: file,
-        infoPlist: this.infoPlistInside(folder),
+        infoPlist: this.infoPlistInside(folder, plistsHere),
         swiftLanguageMode: target.effectiveSwiftLanguageMode,
         defaultIsolation: target.defaultIsolation,
         platforms: swiftPackage.platforms,
@@ -244,8 +245,8 @@ class Resolver {
    * The `*Info.plist` a package target keeps in its folder (the shallowest), which says whether the
    * target is an app extension (`NSExtension`); packages name no Info.plist in their manifest.
    */
-  private infoPlistInside(folder: string): PlistDocument | undefined {
-    const inside = this.infoPlistFiles.filter((f) => isInside(f, folder)).sort((a, b) => a.split(path.sep).length - b.split(path.sep).length);
+  private infoPlistInside(folder: string, candidates: string[]): PlistDocument | undefined {
+    const inside = candidates.filter((f) => isInside(f, folder)).sort((a, b) => a.split(path.sep).length - b.split(path.sep).length);
     return inside[0] ? this.plist(inside[0]) : undefined;
   }
 

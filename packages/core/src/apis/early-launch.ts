@@ -153,10 +153,13 @@ export function isProcessExit(call: CallExpr): boolean {
  * Objective-C subscript `environment[@"ActivePrewarm"]`.
  */
 export function readsActivePrewarm(node: SyntaxNode): boolean {
-  if (node.kind === 'call') return node.args.some((a) => isActivePrewarm(a.value));
+  if (node.kind === 'call') return !ENV_WRITE.test(node.baseName) && node.args.some((a) => isActivePrewarm(a.value));
   if (node.kind !== 'other') return false;
   return node.children.some((c) => c.kind !== 'other' && isActivePrewarm(c as Expr)) && node.children.some((c) => c.kind === 'member' && c.name === 'environment');
 }
+
+/** Setting the variable (a test simulating a prewarm) is not reading it. */
+const ENV_WRITE = /^(setenv|unsetenv|putenv|setValue|setObject|updateValue|removeValue|removeObject)/;
 
 function isActivePrewarm(expr: Expr): boolean {
   const value = resolveString(expr);

@@ -1,5 +1,5 @@
 import { defineRule, earlyLaunchCode, isProcessExit, mayRunInIOSApp, protectedReadOf, readsActivePrewarm, callsIn } from '@bglint/core';
-import type { CallExpr, EarlyLaunchCode, EarlyLaunchKind, RuleContext } from '@bglint/core';
+import type { CallExpr, EarlyLaunchCode, EarlyLaunchKind, RuleContext, RuleListener } from '@bglint/core';
 
 const WHERE: Record<EarlyLaunchKind, string> = {
   load: '+load',
@@ -28,7 +28,9 @@ export default defineRule({
       'started on purpose, and the `ActivePrewarm` environment variable it is usually keyed on is undocumented and no ' +
       'longer set on current systems. The rule follows one level of same-file calls from those places; reads of files ' +
       'in the app bundle are fine (the bundle is not data-protected). It skips code that cannot run in an iOS app ' +
-      '(macOS-only targets or files, app extensions, tests).',
+      '(macOS-only targets or files, app extensions, tests). Only files that declare early code are read (`+load`, a ' +
+      'constructor, `main`, a `@main` type, `willFinishLaunching`), so an `App.init` written in an extension in another ' +
+      'file is not seen.',
     symptom:
       '"UserDefaults only returns default values (nil, 0, false)" during prewarm launches, and keychain items are ' +
       'inaccessible, so "the app can assume no session exists"; the `getenv("ActivePrewarm")` + `exit(0)` workaround ' +
@@ -77,20 +79,28 @@ export default defineRule({
         valid: [
           `@implementation TMSession\n+ (void)load {\n  [[NSNotificationCenter defaultCenter] addObserver:self selector:@selector(restore) name:UIApplicationProtectedDataDidBecomeAvailableNotification object:nil];\n}\n@end`,
           `int main(int argc, char *argv[]) {\n  @autoreleasepool {\n    int code = UIApplicationMain(argc, argv, nil, NSStringFromClass([AppDelegate class]));\n    [[NSUserDefaults standardUserDefaults] synchronize];\n    return code;\n  }\n}`,
+          `- (void)testPrewarmedLaunchIsDetected {\n  setenv("ActivePrewarm", "1", 1);\n  [TMLaunchTracker load];\n  XCTAssertTrue(TMLaunchTracker.launchedByPrewarm);\n}`,
           `int main(int argc, const char *argv[]) {\n  NSString *name = [[NSUserDefaults standardUserDefaults] stringForKey:@"name"];\n  if (name == nil) exit(1);\n  return run(name);\n}`,
           `@implementation TMSettings\n- (void)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {\n  self.token = [[NSUserDefaults standardUserDefaults] stringForKey:@"authToken"];\n}\n@end`,
         ],
       },
     },
-    triggers: ['ActivePrewarm', 'UserDefaults', 'SecItemCopyMatching', 'ontentsOf', 'exit(', 'abort(', 'contents(atPath', 'unarchiveObject'],
+    // Where early code is declared (reads in a file without one are never early): `+load`, constructors,
+    // `main`, `@main` App types, willFinishLaunching. An `App.init` in an extension in a file without `@main` is missed.
+    triggers: ['ActivePrewarm', 'UIApplicationMain', 'willFinishLaunchingWithOptions', 'void)load', 'void) load', 'constructor', '@main'],
   },
   create(context) {
-    return {
+    const early: RuleListener = {
       file(root) {
         if (!mayRunInIOSApp(context.project, context.text)) return;
         const seen = new Set<CallExpr>();
         for (const code of earlyLaunchCode(root, context.file, context.index)) checkEarlyCode(context, code, seen);
       },
+    };
+    // Resolving every call's arguments is costly in large files: only where the name is written at all.
+    if (!context.text.includes('ActivePrewarm')) return early;
+    return {
+      ...early,
       call(call) {
         if (readsActivePrewarm(call)) context.report({ at: call.nameSpan, messageId: 'activePrewarm' });
       },
