@@ -8,6 +8,7 @@ export { swiftNameForSelector, parseSwiftName } from './syntax/api-names';
 export { pathsFrom, pathsThrough, isGuardedBy } from './flow/paths';
 export type { Obligation, PathLeaks, CheckTest } from './flow/paths';
 export { ProjectIndex, lexFile, stripCommentsAndStrings, LEXICAL_CONSUMERS } from './facts/lexical-index';
+export { firstRegistrationElsewhere } from './facts/task-registrations';
 export type { IndexedType, IndexedMethod, FileFacts, TypeFacts, ProjectIndexData } from './facts/lexical-index';
 export { isolationAt, typeIsolation, calleeIsolation, MAIN_ACTOR_SUPERTYPES } from './facts/isolation';
 export type { Isolation, IsolationSettings } from './facts/isolation';
@@ -52,3 +53,12 @@ export type { Discharge, Leak } from './flow/every-path';
 export { BEGIN_REQUEST_NAMES, REQUEST_ENDING, isBeginRequest, requestEnding } from './apis/extension-requests';
 export { mergeTargetFindings } from './engine/targets';
 export type { TargetFacet } from './engine/targets';
+export { isLaunchFunction, runsAfterLaunch, runsInBackground, sameTypeCallers } from './apis/app-lifecycle';
+export type { PhaseReason } from './apis/app-lifecycle';
+export { passesValue, storesValue, functionsNamed } from './flow/value-flow';
+export type { ValuePassing, ValueTarget } from './flow/value-flow';
+export {
+  SET_TASK_COMPLETED, CONTINUED_PROCESSING_TASK, CONTINUED_PROCESSING_REQUEST, launchHandlerOf, TaskFollower, isCompletion,
+  castsToContinuedProcessing, createsContinuedProcessingRequest, submittedContinuedRequest, setsEarliestBeginDate, registersContinuedProcessing,
+} from './apis/bg-task-handlers';
+export type { LaunchHandler, TaskLeak, TaskUsage } from './apis/bg-task-handlers';

@@ -10,7 +10,7 @@ const facts = (target: string, platforms: string[]): ProjectFacts => ({ target, 
 const rule = defineRule({
   meta: {
     id: 'test-rule', severity: 'warning', since: '0', summary: '', why: '', fix: '', references: [], tags: [], precision: 'high',
-    messages: { found: '{{name}} found in {{target}}.' }, examples: {}, triggers: [''],
+    messages: { found: '{{name}} found in {{target}}.' }, examples: {}, triggers: ['everywhere'],
   },
   create: (context) => ({
     call(call) {

@@ -13,6 +13,10 @@ import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
 import xpcUnvalidatedPeer from './rules/xpc-unvalidated-peer';
 import prewarmUnsafeEarlyInit from './rules/prewarm-unsafe-early-init';
 import extensionRequestNotCompleted from './rules/extension-request-not-completed';
+import bgtaskRegisterTiming from './rules/bgtask-register-timing';
+import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
+import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
+import continuedProcessingNoProgress from './rules/continued-processing-no-progress';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -28,6 +32,10 @@ export const allRules: Rule[] = [
   xpcUnvalidatedPeer,
   prewarmUnsafeEarlyInit,
   extensionRequestNotCompleted,
+  bgtaskRegisterTiming,
+  continuedProcessingNotUserInitiated,
+  bgtaskHandlerIncomplete,
+  continuedProcessingNoProgress,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */

@@ -25,6 +25,8 @@ export interface RunOptions {
   stdin?: { text: string; filename: string };
   /** Lint every file, even those with none of the enabled rules' trigger strings (proves the prefilter sound). */
   noPrefilter?: boolean;
+  /** Lower and walk every function body (proves the lazy syntax view sound; see core's syntax/deferred.ts). */
+  eagerView?: boolean;
   /** `--cache`: where, and the bglint version that results are valid for. */
   cache?: { location?: string; version: string };
   jobs?: number;
@@ -171,7 +173,7 @@ function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetReso
     return [{
       file: input.file, relative, rules: choicesOf(rules), target: targets.settingsFor(input.file), project: targets.projectFor(input.file),
       otherTargets: targets.otherTargetsFor(input.file), text: input.text,
-      reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter),
+      reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter), eagerView: options.eagerView,
     }];
   });
 }

@@ -60,7 +60,12 @@ export interface RuleMeta {
   messages: Record<string, string>;
   /** Per language; `entitlements`/`info-plist` examples are plist XML checked by `checkProjectFile`. */
   examples: Partial<Record<Language | ProjectFileKind, RuleExamples>>;
-  /** Strings a file must contain for this rule to find anything in it (the prefilter). */
+  /**
+   * Strings a file must contain for this rule to find anything in it (the prefilter). The walk also
+   * enters a function body only when its text holds some enabled rule's trigger: a listener that must
+   * hear nodes inside other bodies has a trigger in them (code reached from a listener, through queries
+   * or the call-summary layer, is always there, lowered when read).
+   */
   triggers: string[];
   options?: Record<string, OptionSpec>;
   hasSuggestions?: boolean;

@@ -8,6 +8,7 @@ import type { Language } from '../syntax/ir';
 import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
 import { apiUsesIn, type IndexedApiUse } from './api-uses';
+import type { TaskRegistrationSite } from './task-registrations';
 
 export interface IndexedMethod {
   name: string;
@@ -50,6 +51,8 @@ export class ProjectIndex {
   unresolvedTaskRegistrations = 0;
   /** APIs some indexed file uses (`INDEXED_API_USES`): a Mach-service XPC listener… */
   readonly apiUses = new Set<IndexedApiUse>();
+  /** Where each identifier is registered, in the order files were added (path order in a CLI run). */
+  readonly taskRegistrationSites = new Map<string, { file: string; line: number }[]>();
 
   type(name: string | undefined): IndexedType | undefined {
     return name ? this.types.get(name) : undefined;
@@ -91,6 +94,13 @@ export class ProjectIndex {
     for (const id of facts.registeredTaskIds) this.registeredTaskIds.add(id);
     this.unresolvedTaskRegistrations += facts.unresolvedTaskRegistrations;
     for (const use of facts.apiUses ?? []) this.apiUses.add(use);
+    for (const site of facts.taskRegistrationSites ?? []) this.addRegistrationSite(facts.file, site);
+  }
+
+  private addRegistrationSite(file: string, site: TaskRegistrationSite): void {
+    const sites = this.taskRegistrationSites.get(site.identifier) ?? [];
+    sites.push({ file, line: site.line });
+    this.taskRegistrationSites.set(site.identifier, sites);
   }
 
   /** The index as plain data (for worker threads and the cache); `ProjectIndex.fromData` restores it. */
@@ -99,6 +109,7 @@ export class ProjectIndex {
       types: [...this.types.values()], mainActorGlobals: [...this.mainActorGlobals],
       registeredTaskIds: [...this.registeredTaskIds], unresolvedTaskRegistrations: this.unresolvedTaskRegistrations,
       apiUses: [...this.apiUses],
+      taskRegistrationSites: [...this.taskRegistrationSites],
     };
   }
 
@@ -109,6 +120,7 @@ export class ProjectIndex {
     for (const id of data.registeredTaskIds) index.registeredTaskIds.add(id);
     index.unresolvedTaskRegistrations = data.unresolvedTaskRegistrations;
     for (const use of data.apiUses ?? []) index.apiUses.add(use);
+    for (const [id, sites] of data.taskRegistrationSites ?? []) index.taskRegistrationSites.set(id, sites);
     return index;
   }
 
@@ -133,6 +145,7 @@ export interface ProjectIndexData {
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
   apiUses?: IndexedApiUse[];
+  taskRegistrationSites?: [string, { file: string; line: number }[]][];
 }
 
 /** One type declaration or extension as one file states it. */
@@ -154,6 +167,7 @@ export interface FileFacts {
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
   apiUses: IndexedApiUse[];
+  taskRegistrationSites?: TaskRegistrationSite[];
 }
 
 /** The lexical pass over one file (no parse). */
@@ -175,6 +189,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
     file, types, mainActorGlobals: globals,
     registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
     apiUses: apiUsesIn(code),
+    taskRegistrationSites: registrations.sites,
   };
   // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
   // the index holds thousands of them, so it would hold every file of the project. A JSON round trip

@@ -59,12 +59,17 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
+const NO_CHILDREN: MirrorNode[] = [];
+
 class MirrorNode implements GrammarNode {
-  readonly children: MirrorNode[] = [];
+  /** Filled by the walk (leaves share one empty list); a deferred node's children are copied when first asked for. */
+  kids: MirrorNode[] = NO_CHILDREN;
+  /** The native node of a deferred subtree, until it is copied. */
+  pending?: Parser.SyntaxNode;
   private named?: MirrorNode[];
 
   constructor(
-    private readonly source: SourceText,
+    private readonly copier: TreeCopier,
     readonly parent: MirrorNode | null,
     readonly type: string,
     readonly isNamed: boolean,
@@ -73,9 +78,17 @@ class MirrorNode implements GrammarNode {
     readonly endIndex: number,
   ) {}
 
-  get startPosition(): Point { return this.source.pointAt(this.startIndex); }
-  get endPosition(): Point { return this.source.pointAt(this.endIndex); }
-  get text(): string { return this.source.text.slice(this.startIndex, this.endIndex); }
+  get children(): MirrorNode[] {
+    if (this.pending) {
+      const native = this.pending;
+      this.pending = undefined;
+      this.copier.fill(native.walk(), this);
+    }
+    return this.kids;
+  }
+  get startPosition(): Point { return this.copier.source.pointAt(this.startIndex); }
+  get endPosition(): Point { return this.copier.source.pointAt(this.endIndex); }
+  get text(): string { return this.copier.source.text.slice(this.startIndex, this.endIndex); }
   get namedChildren(): MirrorNode[] { return (this.named ??= this.children.filter((c) => c.isNamed)); }
   get childCount(): number { return this.children.length; }
   get namedChildCount(): number { return this.namedChildren.length; }
@@ -91,43 +104,91 @@ interface NameTables {
   types: string[];
   named: boolean[];
   fields: (string | undefined)[];
+  /** Types whose children can have a field name (from the grammar's node-types); others are not asked. */
+  withFields?: Set<string>;
 }
 const tablesByGrammar = new Map<string, NameTables>();
 
-/** Copies `tree` (parsed from `text` by `grammar`) into plain nodes; iterative, so any depth is safe. */
-export function mirrorTree(tree: Parser.Tree, text: string, grammar: string): GrammarNode {
-  let tables = tablesByGrammar.get(grammar);
-  if (!tables) tablesByGrammar.set(grammar, (tables = { types: [], named: [], fields: [] }));
-  const { types, named, fields } = tables;
-  const source = new SourceText(text);
-  const cursor = tree.walk();
-  const make = (parent: MirrorNode | null): MirrorNode => {
+/**
+ * Which subtrees to copy only when asked: `(parent type, node type) => boolean`. The lowerings defer
+ * function bodies, most of which no rule ever reads (see `deferBody` in lower-common.ts).
+ */
+export type DeferredSubtree = (parentType: string, type: string) => boolean;
+
+class TreeCopier {
+  readonly source: SourceText;
+  private readonly tables: NameTables;
+
+  constructor(text: string, grammar: string, nodeTypes: NodeTypeInfo[] | undefined, private readonly deferred?: DeferredSubtree) {
+    this.source = new SourceText(text);
+    let tables = tablesByGrammar.get(grammar);
+    if (!tables) tablesByGrammar.set(grammar, (tables = { types: [], named: [], fields: [], withFields: typesWithFields(nodeTypes) }));
+    this.tables = tables;
+  }
+
+  /** The node under the cursor, added to its parent's children. */
+  make(cursor: Parser.TreeCursor, parent: MirrorNode | null): MirrorNode {
+    const { types, named, fields } = this.tables;
     const typeId = cursor.nodeTypeId;
     let type = types[typeId];
     if (type === undefined) {
       type = types[typeId] = cursor.nodeType;
       named[typeId] = cursor.nodeIsNamed;
     }
-    const fieldId = cursor.currentFieldId;
-    let field: string | undefined;
-    if (fieldId) field = fields[fieldId] ??= cursor.currentFieldName;
-    return new MirrorNode(source, parent, type, named[typeId]!, field, cursor.startIndex, cursor.endIndex);
-  };
-  const root = make(null);
-  let current = root;
-  for (;;) {
-    if (cursor.gotoFirstChild()) {
-      const child = make(current);
-      current.children.push(child);
-      current = child;
-      continue;
+    const { withFields } = this.tables;
+    const fieldId = parent && withFields && !withFields.has(parent.type) ? 0 : cursor.currentFieldId;
+    const field = fieldId ? (fields[fieldId] ??= cursor.currentFieldName) : undefined;
+    const node = new MirrorNode(this, parent, type, named[typeId]!, field, cursor.startIndex, cursor.endIndex);
+    if (parent) {
+      if (parent.kids === NO_CHILDREN) parent.kids = [node];
+      else parent.kids.push(node);
+      if (this.deferred?.(parent.type, type)) node.pending = cursor.currentNode;
     }
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent() || current.parent === null) return root;
-      current = current.parent;
-    }
-    const sibling = make(current.parent);
-    current.parent!.children.push(sibling);
-    current = sibling;
+    return node;
   }
+
+  /** Copies the descendants of `top` (the cursor's node), iteratively, so any depth is safe. */
+  fill(cursor: Parser.TreeCursor, top: MirrorNode): void {
+    let current = top;
+    for (;;) {
+      if (current.pending === undefined && cursor.gotoFirstChild()) {
+        current = this.make(cursor, current);
+        continue;
+      }
+      for (;;) {
+        if (current === top) return;
+        if (cursor.gotoNextSibling()) {
+          current = this.make(cursor, current.parent);
+          break;
+        }
+        cursor.gotoParent();
+        current = current.parent!;
+      }
+    }
+  }
+}
+
+/** A grammar's node-types.json entry, as node-tree-sitter exposes it (`language.nodeTypeInfo`). */
+interface NodeTypeInfo {
+  type: string;
+  named: boolean;
+  fields?: Record<string, unknown>;
+}
+
+/** Without node-types we cannot tell, so every node is asked; ERROR nodes always are. */
+function typesWithFields(nodeTypes: NodeTypeInfo[] | undefined): Set<string> | undefined {
+  if (!nodeTypes) return undefined;
+  const types = new Set<string>(['ERROR']);
+  for (const info of nodeTypes) if (info.fields && Object.keys(info.fields).length > 0) types.add(info.type);
+  return types;
+}
+
+/** Copies `tree` (parsed from `text` by `grammar`) into plain nodes; `deferred` subtrees wait until asked for. */
+export function mirrorTree(tree: Parser.Tree, text: string, grammar: string, deferred?: DeferredSubtree): GrammarNode {
+  const nodeTypes = (tree as unknown as { language?: { nodeTypeInfo?: NodeTypeInfo[] } }).language?.nodeTypeInfo;
+  const copier = new TreeCopier(text, grammar, nodeTypes, deferred);
+  const cursor = tree.walk();
+  const root = copier.make(cursor, null);
+  copier.fill(cursor, root);
+  return root;
 }
