@@ -25,8 +25,9 @@ export default defineRule({
       '(`NSXPCListener(machServiceName:)`, usually in `main.swift`) and for a listener-wide requirement. No fix is ' +
       'suggested: the requirement names your team identifier and the clients you trust.',
     symptom:
-      'No crash: any local process can drive the helper. The forum thread asks how to tell "a valid client" from ' +
-      'another one connecting to the Mach service, and why a PID check is not enough.',
+      'No crash and no log line: the helper does what any local process that looks the Mach service up asks of it, ' +
+      'with the helper\'s privileges (the forum threads show daemons "exposing an XPC Mach Service" to other processes; ' +
+      'checks by PID are the ones F681053 discusses).',
     fix:
       'Before accepting, call `newConnection.setCodeSigningRequirement("anchor apple generic and certificate leaf[subject.OU] = \\"TEAMID\\"")` ' +
       '(or set `setConnectionCodeSigningRequirement` once on the listener); on macOS 11 and older, check the audit token ' +
