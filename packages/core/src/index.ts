@@ -17,6 +17,7 @@ export type {
   Rule, RuleMeta, RuleContext, RuleListener, RuleExamples, RuleExample, ExampleProject, ExampleWithProject, ReportInput, RelatedInput,
   TargetSettings, OptionSpec, ProjectFileContext, ProjectFileKind, ProjectFileReport,
 } from './engine/rule';
+export type { LogPattern } from './engine/rule';
 export { lintProjectFile } from './engine/project-file-runner';
 export type { ProjectFileInput } from './engine/project-file-runner';
 export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName, runsWithOwnPlist, processInfoPlist, bundleKindOf } from './facts/project';
@@ -40,6 +41,7 @@ export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, 
 export type { TaskIdentifierUse } from './apis/task-scheduler';
 export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
+export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
 export * from './calls';
 export { INDEXED_API_USES, API_USE_WORDS, apiUsesIn } from './facts/api-uses';
 export type { IndexedApiUse } from './facts/api-uses';

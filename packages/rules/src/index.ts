@@ -48,4 +48,6 @@ export const ruleSets: RuleSets = {
 
 export const rulesById = new Map(allRules.map((r) => [r.meta.id, r]));
 
-export { ruleMarkdown, ruleSummary, rulesIndexMarkdown, DOCS_BASE_URL } from './docs';
+export { ruleMarkdown, ruleSummary, rulesIndexMarkdown, DOCS_BASE_URL, PAGES_NAMING_HOME, withHomeUrl } from './docs';
+export { explainLog, logLines, logPatternsOf, PENDING_LOG_PATTERNS } from './explain';
+export type { Explanation } from './explain';

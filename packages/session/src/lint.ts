@@ -82,7 +82,7 @@ function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[]): FileF
     return text === undefined ? [] : [{ file: i.file, text }];
   });
   const sources = (root: string) => discoverFiles(root, ['.']).filter((f) => languageOf(f) !== undefined);
-  return explicitFilesContext(explicit, linted, sources, readText).map((c) => lexFile(c.file, c.text, languageOf(c.file)!));
+  return explicitFilesContext(explicit, linted, sources, readText, options.cwd).map((c) => lexFile(c.file, c.text, languageOf(c.file)!));
 }
 
 function readText(file: string): string | undefined {

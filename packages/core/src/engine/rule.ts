@@ -42,6 +42,16 @@ export interface OptionSpec {
   description: string;
 }
 
+/** Something a device prints when a rule's mistake happens: a console line, a crash report field (`bglint explain`). */
+export interface LogPattern {
+  pattern: RegExp;
+  /**
+   * 3: names the rule first; 2: names it, after rules that score higher on the same text (another
+   * rule is the likelier cause); 1: supports a rule one of its other patterns names, never names it alone.
+   */
+  weight: 1 | 2 | 3;
+}
+
 export interface RuleMeta {
   id: string;
   severity: Severity;
@@ -51,6 +61,8 @@ export interface RuleMeta {
   why: string;
   /** What the user sees at run time (a crash, a log line). */
   symptom?: string;
+  /** The same symptom as the device prints it, for `bglint explain` (several wordings of one family). */
+  logPatterns?: LogPattern[];
   /** What to write instead. */
   fix: string;
   references: string[];

@@ -338,6 +338,7 @@ function objcSelector(header: string): string {
 const END_CALL = /endBackgroundTask\s*(?:\(\s*|:\s*)([\w.>\-?!]+)/g;
 
 function endedNames(text: string): string[] {
+  if (!text.includes('endBackgroundTask')) return [];
   return [...text.matchAll(END_CALL)].map((m) => m[1]!.split(/\.|->/).pop()!.replace(/[?!]/g, '').replace(/^_+/, ''));
 }
 
@@ -352,7 +353,8 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
     if (hop) callsLater.push({ name, hop });
     else calls.push(name);
   }
-  for (const m of text.matchAll(PERFORM_LATER)) callsLater.push({ name: m[1]!, hop: 'perform-after-delay' });
+  // Each pattern only where its API's name occurs: a regex scan of every method of every file is the index's main cost.
+  if (text.includes('afterDelay')) for (const m of text.matchAll(PERFORM_LATER)) callsLater.push({ name: m[1]!, hop: 'perform-after-delay' });
   const memberCalls = [...text.matchAll(MEMBER_CALL)].flatMap((m) => {
     const via = (m[1] ?? m[3])!.replace(/^_/, '');
     const method = (m[2] ?? m[4])!;
@@ -360,7 +362,7 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
     const hop = hopAt(text, m.index ?? 0);
     return [hop ? { via, method, hop } : { via, method }];
   });
-  const uses = LEXICAL_CONSUMERS.flatMap((api) => [...text.matchAll(api.pattern)].map((m) => {
+  const uses = LEXICAL_CONSUMERS.filter((api) => text.includes(api.name)).flatMap((api) => [...text.matchAll(api.pattern)].map((m) => {
     const value = m[1]!.split(/\.|->/).pop()!.replace(/[?!]/g, '').replace(/^_+/, '');
     const hop = hopAt(text, m.index ?? 0);
     return hop ? { api: api.name, value, hop } : { api: api.name, value };
@@ -371,6 +373,7 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
 /**
  * The consuming APIs whose calls the lexical pass records per method (the value: the argument of
  * `endBackgroundTask`, the receiver of `setTaskCompleted`), so summaries reach methods of other files.
+ * Every match of a pattern contains its `name` (the pass looks for the name first).
  */
 export const LEXICAL_CONSUMERS: { name: string; pattern: RegExp }[] = [
   { name: 'endBackgroundTask', pattern: /endBackgroundTask\s*(?:\(\s*|:\s*)([\w.>\-?!]+)/g },
@@ -462,12 +465,19 @@ export function stripCommentsAndStrings(text: string): string {
     else if (m[0] === '/*') end = Math.min(indexOr(text, '*/', i + 2, n) + 2, n);
     else if (text.startsWith('"""', i)) end = Math.min(indexOr(text, '"""', i + 3, n) + 3, n);
     else end = stringEnd(text, i + 1);
-    parts.push(text.slice(copied, i), text.slice(i, end).replace(/[^\n]/g, ' '));
+    parts.push(text.slice(copied, i), blank(text, i, end));
     copied = end;
     opener.lastIndex = end;
   }
   parts.push(text.slice(copied));
   return parts.join('');
+}
+
+/** Spaces in place of text[start, end), keeping its line breaks. */
+function blank(text: string, start: number, end: number): string {
+  const newline = text.indexOf('\n', start);
+  if (newline < 0 || newline >= end) return ' '.repeat(end - start);
+  return text.slice(start, end).replace(/[^\n]/g, ' ');
 }
 
 function indexOr(text: string, needle: string, from: number, fallback: number): number {

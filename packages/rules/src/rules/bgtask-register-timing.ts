@@ -28,6 +28,13 @@ export default defineRule({
     symptom:
       'The app crashes with `NSInternalInconsistencyException`: "All launch handlers must be registered before application ' +
       'finishes launching" (or "Launch handler for task with identifier … has already been registered").',
+    // "No launch handler registered" names this rule before bgtask-plist-mismatch (which weighs it 2):
+    // registering late is the likelier cause, as an identifier missing from the Info.plist makes `submit` fail first.
+    logPatterns: [
+      { pattern: /launch handlers must be registered before application finishes launching/i, weight: 3 },
+      { pattern: /Launch handler for task with identifier .* has already been registered/i, weight: 3 },
+      { pattern: /No launch handler registered for task with identifier/i, weight: 3 },
+    ],
     fix:
       'Register every handler in `application(_:didFinishLaunchingWithOptions:)` (or a helper it calls), or in the SwiftUI ' +
       '`App`\'s `init`, exactly once; schedule requests wherever you like.',
