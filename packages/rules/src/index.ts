@@ -14,6 +14,9 @@ import backgroundSessionUnsupportedTask from './rules/background-session-unsuppo
 import macosKeychainDataProtection from './rules/macos-keychain-data-protection';
 import keychainBackgroundAccessibility from './rules/keychain-background-accessibility';
 import backgroundSessionEventsCompletion from './rules/background-session-events-completion';
+import xpcUnvalidatedPeer from './rules/xpc-unvalidated-peer';
+import prewarmUnsafeEarlyInit from './rules/prewarm-unsafe-early-init';
+import extensionRequestNotCompleted from './rules/extension-request-not-completed';
 import bgtaskRegisterTiming from './rules/bgtask-register-timing';
 import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
 import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
@@ -37,6 +40,9 @@ export const allRules: Rule[] = [
   macosKeychainDataProtection,
   keychainBackgroundAccessibility,
   backgroundSessionEventsCompletion,
+  xpcUnvalidatedPeer,
+  prewarmUnsafeEarlyInit,
+  extensionRequestNotCompleted,
   bgtaskRegisterTiming,
   continuedProcessingNotUserInitiated,
   bgtaskHandlerIncomplete,

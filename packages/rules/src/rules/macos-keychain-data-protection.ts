@@ -62,7 +62,7 @@ export default defineRule({
     triggers: KEYCHAIN_TRIGGERS,
   },
   create(context) {
-    if (!runsOnMacOS(context.project, context.text, context.language)) return {};
+    if (!runsOnMacOS(context.project, context.text)) return {};
     return {
       call(node) {
         if (!secItemOperation(node)) return;
