@@ -10,6 +10,8 @@ const UIKIT_IMPORT = /^\s*(?:@?import|#import|#include)\s*<?(?:UIKit|SwiftUI)\b/
 
 /** A file that imports AppKit or Cocoa and neither UIKit nor SwiftUI (SwiftUI code may be shared with iOS). */
 export function isMacOSCode(text: string): boolean {
+  // The line-anchored patterns are slow on long files: look for the framework's name first.
+  if (!text.includes('AppKit') && !text.includes('Cocoa')) return false;
   return MAC_IMPORT.test(text) && !UIKIT_IMPORT.test(text);
 }
 
