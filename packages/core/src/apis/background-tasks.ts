@@ -5,10 +5,10 @@
  * any file, another project type reached through a typed property, after an async hop or not.
  */
 import type { CallExpr, Expr, SyntaxNode } from '../syntax/ir';
-import { bindArguments, callsIn, descendants, enclosingFunction, enclosingType, isSelfReceiver, matchesSignature, rootOf, storageName } from '../syntax/query';
+import { bindArguments, callsIn, descendants, enclosingFunction, enclosingType, isSelfReceiver, matchesSignature, memberPath, rootOf, storageName } from '../syntax/query';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { CallSummaries, argumentConsumer } from '../calls/summaries';
-import { methodOf, resolveCallee } from '../calls/resolve';
+import { methodOf, propertyType, resolveCallee } from '../calls/resolve';
 import { hopBetween } from '../calls/hops';
 import type { Callable, Consumer, ValueNames, ValueUse } from '../calls/types';
 
@@ -37,11 +37,21 @@ export function expirationHandlerOf(begin: CallExpr): Expr | undefined {
  * (`[self beginBackgroundTaskWithExpirationHandler:…]` declared in the class, a wrapper func of the file)?
  */
 export function isUIKitBegin(call: CallExpr, index: ProjectIndex): boolean {
-  if (!isSelfReceiver(call.receiver)) return true;
+  // `beginBackgroundTask()` is also a common name for a project's own coordinator method: only an application's counts.
+  if (call.args.length === 0 && !/^(UIApplication|shared|sharedApplication|application|app|UIApp)$/.test(memberPath(call.receiver).pop() ?? '')) return false;
+  if (!isSelfReceiver(call.receiver)) return !receiverIsProjectType(call, index);
   const owner = enclosingType(call);
   if (owner && methodOf(owner, call.baseName, call, index).kind !== 'unknown') return false;
   const root = rootOf(call);
   return !(root.kind === 'file' && root.body.some((n) => n.kind === 'function' && n.baseName === call.baseName));
+}
+
+/** `self.coordinator?.beginBackgroundTask()`: a property typed with a project type that declares the method. */
+function receiverIsProjectType(call: CallExpr, index: ProjectIndex): boolean {
+  const path = memberPath(call.receiver);
+  const name = path.length === 2 && /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!) ? path[1] : path.length === 1 ? path[0] : undefined;
+  const typeName = name ? propertyType(enclosingType(call)?.name, name.replace(/^_/, ''), rootOf(call), index) : undefined;
+  return typeName !== undefined && methodOf(typeName, call.baseName, call, index).kind !== 'unknown';
 }
 
 /** An `endBackgroundTask` of the identifier stored under one of `names` (any, when none are known). */

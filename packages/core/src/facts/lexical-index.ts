@@ -341,7 +341,20 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
     const hop = hopAt(text, m.index ?? 0);
     return hop ? { api: api.name, value, hop } : { api: api.name, value };
   }));
-  return { endsTasks: endedNames(text), calls, callsLater, memberCalls, uses };
+  const copies = localCopies(text);
+  const withSources = (names: string[]) => [...new Set(names.flatMap((n) => (copies.has(n) ? [n, copies.get(n)!] : [n])))];
+  const copiedUses = uses.flatMap((use) => (copies.has(use.value) ? [{ ...use, value: copies.get(use.value)! }] : []));
+  uses.push(...copiedUses);
+  return { endsTasks: withSources(endedNames(text)), calls, callsLater, memberCalls, uses };
+}
+
+const LOCAL_COPY = /\b(\w+)\s*=\s*(?:(?:self|weakSelf|strongSelf)\s*[?!]?\s*(?:\.|->)\s*)?_?(\w+)\s*(?:;|\n|else\b|,|\{)/g;
+
+/** `UIBackgroundTaskIdentifier taskId = self.backgroundTaskIdentifier;`, `guard let id = self?.taskID else`: local → stored name. */
+function localCopies(text: string): Map<string, string> {
+  const copies = new Map<string, string>();
+  for (const m of text.matchAll(LOCAL_COPY)) if (m[1] !== m[2] && !copies.has(m[1]!)) copies.set(m[1]!, m[2]!.replace(/^_+/, ''));
+  return copies;
 }
 
 /**

@@ -233,7 +233,7 @@ function escapes(body: CodeBody, stored: string, begin: CallExpr, ending: TaskEn
     if (node.kind === 'call' && node !== begin && node.baseName !== 'endBackgroundTask' && node.args.some((a) => mentions(a.value, stored))) return true;
     if (node.kind === 'jump' && node.value && mentions(node.value, stored)) return true;
     if (node.kind === 'jump' && node.value && returnsEndingCode(node.value, ending)) return true;
-    if (node.kind === 'assign' && mentions(node.value, stored)) return true;
+    if (node.kind === 'assign' && node.value !== begin && mentions(node.value, stored)) return true;
   }
   return false;
 }
