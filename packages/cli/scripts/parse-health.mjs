@@ -12,7 +12,7 @@ import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const { parseSource, languageOf } = require('@bglint/core');
-const { discoverFiles } = require('../dist/lint.js');
+const { discoverFiles } = require('@bglint/session');
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

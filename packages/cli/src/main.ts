@@ -7,9 +7,7 @@ import { allRules, rulesById } from '@bglint/rules';
 import { formatterNames, loadFormatter } from '@bglint/formatters';
 import { HELP, isLanguageServerCommand, parseArgs, UsageError } from './args';
 import type { CliOptions } from './args';
-import { configFor, runLint, UsageErrorForPath } from './lint';
-import { applyBaseline, writeBaseline } from './baseline';
-import { fixUntilStable, previewFixes } from './fix';
+import { applyBaseline, configFor, fixUntilStable, previewFixes, runLint, UsageErrorForPath, writeBaseline } from '@bglint/session';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../package.json').version;

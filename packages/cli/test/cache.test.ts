@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runLint } from '../src/lint';
-import type { RunOptions } from '../src/lint';
+import { runLint } from '@bglint/session';
+import type { RunOptions } from '@bglint/session';
 
 const UPLOADER = `import UIKit
 

@@ -3,8 +3,8 @@
  * them. It must lose nothing: linting every file gives exactly the same findings.
  */
 import * as path from 'path';
-import { runLint } from '../src/lint';
-import type { RunOptions } from '../src/lint';
+import { runLint } from '@bglint/session';
+import type { RunOptions } from '@bglint/session';
 import { generatedApp, removeDir, repoRoot } from './generated-corpus';
 
 function findingsByFile(options: RunOptions) {

@@ -1,7 +1,7 @@
 /** Worker threads change where files are linted, never the report: same results, same order. */
 import * as path from 'path';
-import { runLint } from '../src/lint';
-import type { RunOptions } from '../src/lint';
+import { runLint } from '@bglint/session';
+import type { RunOptions } from '@bglint/session';
 import { generatedApp, removeDir, repoRoot } from './generated-corpus';
 
 function options(dir: string, extra: Partial<RunOptions>): RunOptions {

@@ -1,4 +1,4 @@
-import { applyBaseline, writeBaseline } from '../../cli/src/baseline';
+import { applyBaseline, writeBaseline } from '../../session/src/baseline';
 import type { Finding, LintReport } from '../src/core-types';
 import { finding, range } from './sample-report';
 
