@@ -159,12 +159,18 @@ export class TaskEnding {
     return (isStored(left) && isInvalid(right)) || (isStored(right) && isInvalid(left));
   }
 
-  /** Is the stored name ended by some method of the type or a supertype (any file, any extension)? */
+  /**
+   * Is the stored name ended by some other method of the type or a supertype (any file, any
+   * extension)? The method that begins the task is left out: its ends outside the expiration
+   * handler were already looked for, and the handler's own end does not end the work.
+   */
   endedByTypeOf(typeName: string): boolean {
     const seen = new Set<string>();
+    const beginning = enclosingFunction(this.begin)?.baseName;
     for (let t: string | undefined = typeName; t && !seen.has(t); t = this.index.type(t)?.inherits[0]) {
       seen.add(t);
-      if (this.stored !== undefined && this.index.endedByType(t).has(this.stored)) return true;
+      const methods = this.index.type(t)?.methods ?? [];
+      if (this.stored !== undefined && methods.some((m) => (t !== typeName || m.name !== beginning) && m.endsTasks.includes(this.stored!))) return true;
     }
     return false;
   }

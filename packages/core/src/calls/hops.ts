@@ -9,7 +9,8 @@ export function hopKindOf(call: CallExpr): HopKind | undefined {
     case 'async': return 'queue-async';
     case 'asyncAfter': case 'asyncAfterUnsafe': return 'async-after';
     case 'Task': return 'task';
-    case 'detached': return memberPath(call.receiver).join('.') === 'Task' ? 'task' : undefined;
+    // `Task.immediate` runs synchronously only until its first suspension: an end after an `await` in it comes later.
+    case 'detached': case 'immediate': case 'immediateDetached': return memberPath(call.receiver).join('.') === 'Task' ? 'task' : undefined;
     case 'addOperation': case 'addBarrierBlock': return 'operation-queue';
     case 'perform': return call.args.some((a) => a.label === 'afterDelay') ? 'perform-after-delay' : 'run-loop';
     case 'scheduledTimer': return 'timer';

@@ -68,6 +68,12 @@ export function resolveCallee(call: CallExpr, index: ProjectIndex): Callable {
     if (property) return resolveCallable(property, call, index);
     return methodOf(owner, call.baseName, call, index);
   }
+  // `[SwrveUtils stop:…]`, `Self.stop()`, `Helper.stop()`: a type method of this type or another project type.
+  if (receiver.kind === 'ident' && /^[A-Z]/.test(receiver.name) && !localBinding(receiver.name, call)) {
+    const typeName = receiver.name === 'Self' ? owner?.name : receiver.name;
+    const target = typeName ? methodOf(typeName, call.baseName, call, index) : { kind: 'unknown' as const };
+    return typeName === owner?.name || (target.kind !== 'code' && target.kind !== 'indexed') ? target : { ...target, across: true };
+  }
   // `self.uploader.cancel()`, `uploader.cancel()`, `[self.uploader cancel]`, `[_uploader cancel]`: a typed property.
   const path = memberPath(receiver);
   const viaSelf = path.length === 2 && /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!);

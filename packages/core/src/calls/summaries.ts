@@ -219,6 +219,8 @@ function merge(uses: ValueUse[]): ValueUse {
   return found.use;
 }
 
+const CONVERSIONS = new Set(['rawValue', 'unsignedLongValue', 'unsignedIntegerValue', 'integerValue', 'intValue', 'longValue', 'unsignedIntValue']);
+
 /** A consumer for calls that take the value as an argument: `endBackgroundTask(_:)` and its `_`. */
 export function argumentConsumer(id: string, signatures: string[], label = '_', indexed?: string): Consumer {
   return {
@@ -231,9 +233,11 @@ export function argumentConsumer(id: string, signatures: string[], label = '_', 
         const value = args.get(label);
         if (!names || !value) return true;
         // An identifier the view cannot name (`UIBackgroundTaskIdentifier(rawValue: n)`) is given the benefit of the doubt.
+        // `[taskId unsignedLongValue]`, `id.rawValue`: a conversion names the value it converts.
         const path = memberPath(unwrapExpr(value));
-        const last = path[path.length - 1];
-        return last === undefined || last === 'invalid' || refersTo(value, names);
+        while (path.length > 1 && CONVERSIONS.has(path[path.length - 1]!)) path.pop();
+        const last = path[path.length - 1]?.replace(/^_+/, '');
+        return last === undefined || last === 'invalid' || names.has(last);
       }
       return false;
     },

@@ -373,7 +373,7 @@ const PERFORM_LATER = /perform(?:Selector)?\s*[:(]\s*(?:#selector\s*\(|@selector
 const HOPS_BEFORE_BRACE: [RegExp, string][] = [
   [/(?:dispatch_after\s*\([^{};]*\^|\.asyncAfter\s*\([^{}]*?(?:\)|execute:))\s*(?:\([^)]*\))?\s*$/, 'async-after'],
   [/(?:dispatch_async\s*\([^{};]*\^|\.async\s*(?:\([^{}]*?(?:\)|execute:))?)\s*(?:\([^)]*\))?\s*$/, 'queue-async'],
-  [/\bTask(?:\s*\.\s*detached)?\s*(?:\([^{}]*\))?\s*$/, 'task'],
+  [/\bTask(?:\s*\.\s*(?:detached|immediate|immediateDetached))?\s*(?:\([^{}]*\))?\s*$/, 'task'],
   [/addOperation(?:WithBlock\s*:\s*\^|\s*\(?)\s*$/, 'operation-queue'],
   [/\.perform\s*$/, 'run-loop'],
   [/scheduledTimer[^{};]*$/, 'timer'],
