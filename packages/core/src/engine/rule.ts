@@ -63,6 +63,8 @@ export interface RuleMeta {
   /** Strings a file must contain for this rule to find anything in it (the prefilter). */
   triggers: string[];
   options?: Record<string, OptionSpec>;
+  /** Options whose string entries are API names the prefilter must also look for (`wrappers`). */
+  optionTriggers?: string[];
   hasSuggestions?: boolean;
   fixable?: boolean;
 }

@@ -40,7 +40,18 @@ export interface LintInput {
 }
 
 export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
-  return rules.some((r) => r.rule.meta.triggers.some((t) => text.includes(t)));
+  return rules.some((r) => r.rule.meta.triggers.some((t) => text.includes(t)) || optionTriggers(r).some((t) => text.includes(t)));
+}
+
+/**
+ * Trigger strings a rule's options add (`meta.optionTriggers` names string-list options whose
+ * entries' last name part must occur: `wrappers: ["BackgroundTasks.begin"]` adds `begin`).
+ */
+export function optionTriggers(enabled: EnabledRule): string[] {
+  return (enabled.rule.meta.optionTriggers ?? []).flatMap((option) => {
+    const values = enabled.options[option];
+    return Array.isArray(values) ? values.map((v) => String(v).replace(/\(.*$/, '').split('.').pop()!) : [];
+  });
 }
 
 export function lintSource(input: LintInput): FileResult {

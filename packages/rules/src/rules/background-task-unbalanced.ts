@@ -1,8 +1,8 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, CallSummaries, TaskEnding, callsIn, descendants, defineRule, enclosingBody, enclosingType,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK_CONSUMER, TaskEnding, anyConsumer, isSelfReceiver, memberPath, refersTo, callsIn, descendants, defineRule, enclosingBody, enclosingType,
   expirationHandlerOf, isGuardedBy, isNil, isPropertyReference, isUIKitBegin, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
-import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
+import type { CallExpr, ClosureExpr, CodeBody, Consumer, Expr, RuleContext, RuleListener, SyntaxNode } from '@bglint/core';
 
 export default defineRule({
   meta: {
@@ -69,10 +69,29 @@ export default defineRule({
       },
     },
     triggers: BACKGROUND_TASK_TRIGGERS,
+    optionTriggers: ['wrappers'],
+    options: {
+      wrappers: {
+        type: 'string[]',
+        default: [],
+        description:
+          'Project functions that wrap `beginBackgroundTask` (`BackgroundTasks.begin`, or a bare function name): their calls are ' +
+          'checked as if they were the begin they wrap. The task may be ended with `endBackgroundTask` or the wrapper type\'s own ' +
+          '`end…`/`finish…`/`stop…` method given the identifier; a wrapper called without a handler argument is trusted to install one.',
+      },
+    },
   },
   create(context) {
-    const check = (call: CallExpr) => checkBegin(context, call);
-    return Object.fromEntries(BEGIN_BACKGROUND_TASK.map((sig) => [`call:${sig}`, check]));
+    const check = (call: CallExpr) => checkBegin(context, call, expirationHandlerOf(call));
+    const listener: RuleListener = Object.fromEntries(BEGIN_BACKGROUND_TASK.map((sig) => [`call:${sig}`, check]));
+    const wrappers = ((context.options.wrappers as string[] | undefined) ?? []).map(parseWrapper);
+    if (wrappers.length > 0) {
+      listener.call = (call: CallExpr) => {
+        const wrapper = wrappers.find((w) => isWrapperCall(call, w));
+        if (wrapper) checkBegin(context, call, wrapperHandler(call), wrapperConsumer(wrapper));
+      };
+    }
+    return listener;
   },
 });
 
@@ -80,8 +99,42 @@ function apiName(call: CallExpr): string {
   return call.selector ?? BEGIN_BACKGROUND_TASK.find((sig) => matchesSignature(call, sig)) ?? call.name;
 }
 
-function checkBegin(context: RuleContext, call: CallExpr): void {
-  if (!isUIKitBegin(call, context.index)) return;
+/** `BackgroundTasks.begin` → type `BackgroundTasks`, method `begin`; a bare `beginTask` names a free function or method. */
+interface Wrapper { typeName?: string; method: string }
+
+function parseWrapper(spec: string): Wrapper {
+  const parts = spec.replace(/[(:].*$/, '').split('.');
+  // An ObjC selector reads as its Swift base name, as the syntax view names calls: `beginWithName` → `begin`.
+  return { method: parts.pop()!.replace(/With[A-Z]\w*$/, ''), typeName: parts.pop() };
+}
+
+function isWrapperCall(call: CallExpr, wrapper: Wrapper): boolean {
+  if (call.baseName !== wrapper.method) return false;
+  if (!wrapper.typeName) return true;
+  if (memberPath(call.receiver).includes(wrapper.typeName)) return true;
+  return isSelfReceiver(call.receiver) && enclosingType(call)?.name === wrapper.typeName;
+}
+
+/** The wrapper's expiration handler: labeled `expirationHandler`, else its last closure argument. */
+function wrapperHandler(call: CallExpr): Expr | undefined {
+  const labeled = call.args.find((a) => a.label === 'expirationHandler' || a.label === 'withExpirationHandler');
+  return labeled?.value ?? [...call.args].reverse().find((a) => a.value.kind === 'closure')?.value;
+}
+
+/** A wrapped task ends with `endBackgroundTask` or the wrapper type's own `end…` method given the identifier. */
+function wrapperConsumer(wrapper: Wrapper): Consumer {
+  const own: Consumer = {
+    id: `wrapper-end:${wrapper.typeName ?? ''}`,
+    consumes: (call, names) =>
+      /^(end|finish|stop|complete)/i.test(call.baseName) &&
+      (wrapper.typeName === undefined || memberPath(call.receiver).includes(wrapper.typeName) || (isSelfReceiver(call.receiver) && enclosingType(call)?.name === wrapper.typeName)) &&
+      (names === undefined || call.args.some((a) => refersTo(a.value, names))),
+  };
+  return anyConsumer(`wrapped:${wrapper.typeName ?? ''}.${wrapper.method}`, [END_BACKGROUND_TASK_CONSUMER, own]);
+}
+
+function checkBegin(context: RuleContext, call: CallExpr, handler: Expr | undefined, consumer?: Consumer): void {
+  if (!consumer && !isUIKitBegin(call, context.index)) return;
   const storage = storageOf(call);
   if (storage === 'discarded') {
     context.report({ at: call.nameSpan, messageId: 'discarded', data: { api: apiName(call) } });
@@ -89,12 +142,13 @@ function checkBegin(context: RuleContext, call: CallExpr): void {
   }
   const body = enclosingBody(call);
   const stored = storage?.kind === 'var' ? storage.name : storage ? storageName(storage) : undefined;
-  const ending = new TaskEnding(call, stored, context.index, undefined, expirationHandlerOf(call));
-  if (!checkExpirationHandler(context, call, ending, stored)) return;
+  const ending = new TaskEnding(call, stored, context.index, consumer, handler);
+  // A named wrapper without a handler argument installs its own.
+  if (!(consumer && !handler) && !checkExpirationHandler(context, call, handler, ending, stored)) return;
   if (!storage || !body) return; // returned or passed on: the caller owns ending it
   const isProperty = storage.kind !== 'var' && isPropertyReference(storage, localNames(body));
   if (stored && storage.kind !== 'var' && reportOverwrite(context, call, ending, stored)) return;
-  checkWork(context, call, body, ending, stored ?? 'id', isProperty);
+  checkWork(context, call, handler, body, ending, stored ?? 'id', isProperty);
 }
 
 /**
@@ -154,8 +208,7 @@ function returnsImplicitly(block: SyntaxNode, call: CallExpr): boolean {
 }
 
 /** Reports a missing or non-ending handler; returns false when that is the task's finding. */
-function checkExpirationHandler(context: RuleContext, call: CallExpr, ending: TaskEnding, stored: string | undefined): boolean {
-  const handler = expirationHandlerOf(call);
+function checkExpirationHandler(context: RuleContext, call: CallExpr, handler: Expr | undefined, ending: TaskEnding, stored: string | undefined): boolean {
   if (handler === undefined || isNil(handler)) {
     context.report({ at: call.nameSpan, messageId: 'noExpirationHandler', data: { api: apiName(call) } });
     return false;
@@ -173,8 +226,7 @@ function checkExpirationHandler(context: RuleContext, call: CallExpr, ending: Ta
  * Ends on the way out of the work: the function that began the task and every closure it hands
  * the work to. Only bodies that end the task themselves are checked (elsewhere, another method owns it).
  */
-function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending: TaskEnding, stored: string, isProperty: boolean): void {
-  const handler = expirationHandlerOf(call);
+function checkWork(context: RuleContext, call: CallExpr, handler: Expr | undefined, body: CodeBody, ending: TaskEnding, stored: string, isProperty: boolean): void {
   const workClosures = closuresAfter(call, body).filter((c) => c !== handler && ending.ends(c.body));
   const bodyEnds = body.body ? ending.ends(body.body) : false;
   if (!bodyEnds) {
