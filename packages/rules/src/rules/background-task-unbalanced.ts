@@ -262,11 +262,16 @@ function returnsEndingCode(value: Expr, ending: TaskEnding): boolean {
   return summaries.useOf(summaries.resolve(value, value), ending.names, ending.consumer).consumed !== 'none';
 }
 
+/** `void (^work)(void) = ^{ … };` / `let work = { … }`: a closure bound to a local, to be handed on by name. */
+function isLocalClosure(closure: ClosureExpr): boolean {
+  return closure.parent?.kind === 'var' && !closure.parent.isProperty;
+}
+
 /** Closures handed to calls after the begin: where the work may go on and end the task. */
 function closuresAfter(call: CallExpr, body: CodeBody): ClosureExpr[] {
   if (!body.body) return [];
   return [...descendants(body.body, (n) => n !== call)].filter(
-    (n): n is ClosureExpr => n.kind === 'closure' && n.startIndex > call.startIndex && n.parent?.kind === 'call' && n.parent !== call,
+    (n): n is ClosureExpr => n.kind === 'closure' && n.startIndex > call.startIndex && n.parent !== call && (n.parent?.kind === 'call' || isLocalClosure(n)),
   );
 }
 

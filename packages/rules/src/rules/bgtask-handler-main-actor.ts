@@ -1,4 +1,4 @@
-import { bindArguments, calleeIsolation, callsIn, defineRule, isMainQueue, isNil, isolationAt, memberPath } from '@bglint/core';
+import { CallSummaries, bindArguments, calleeIsolation, callsIn, defineRule, isMainQueue, isNil, isolationAt, memberPath } from '@bglint/core';
 import type { CallExpr, ClosureExpr, Expr, Isolation, RuleContext } from '@bglint/core';
 
 const REGISTER = 'register(forTaskWithIdentifier:using:launchHandler:)';
@@ -64,8 +64,8 @@ function checkRegistration(context: RuleContext, call: CallExpr): void {
   const args = bindArguments(call, REGISTER)!;
   const queue = args.get('using');
   if (isMainQueue(queue)) return;
-  const handler = args.get('launchHandler');
-  if (handler?.kind !== 'closure') return;
+  const handler = launchClosure(args.get('launchHandler'), call, context);
+  if (!handler) return;
   const swift6 = (context.target.swiftLanguageMode ?? 5) >= 6;
   const mode = swift6
     ? 'The target builds in Swift 6 language mode, so this is an error.'
@@ -94,6 +94,14 @@ function checkRegistration(context: RuleContext, call: CallExpr): void {
       severity,
     });
   }
+}
+
+/** The handler closure, inline or passed by name (`launchHandler: handleRefresh` bound to a local closure). */
+function launchClosure(handler: Expr | undefined, call: CallExpr, context: RuleContext): ClosureExpr | undefined {
+  if (!handler) return undefined;
+  const callable = CallSummaries.of(call, context.index).resolve(handler, call);
+  const body = callable.kind === 'code' && callable.bodies.length === 1 ? callable.bodies[0] : undefined;
+  return body?.kind === 'closure' ? body : undefined;
 }
 
 /** Synchronous calls, in the handler itself, to declarations the project isolates to the main actor. */
