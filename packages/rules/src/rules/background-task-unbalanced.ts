@@ -1,5 +1,5 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK_CONSUMER, TaskEnding, anyConsumer, isSelfReceiver, memberPath, refersTo, callsIn, descendants, defineRule, enclosingBody, enclosingType,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK_CONSUMER, TaskEnding, anyConsumer, isSelfReceiver, memberPath, propertyType, refersTo, rootOf, callsIn, descendants, defineRule, enclosingBody, enclosingType,
   expirationHandlerOf, isGuardedBy, isNil, isPropertyReference, isUIKitBegin, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, CodeBody, Consumer, Expr, RuleContext, RuleListener, SyntaxNode } from '@bglint/core';
@@ -44,6 +44,12 @@ export default defineRule({
           `final class Syncer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func syncAll(_ accounts: [Account]) {\n    for account in accounts {\n      task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.finish() }\n      account.sync { [weak self] in self?.finish() }\n    }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `final class Syncer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func sync() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n    client.pull()\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.finish() }\n    client.push { [weak self] in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `func export(_ items: [Item]) throws {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.↓beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  guard !items.isEmpty else { return }\n  try write(items)\n  UIApplication.shared.endBackgroundTask(id)\n}`,
+          // No handler at all (class 6 of issue 13): nothing ends the task when its time runs out.
+          `func refresh() {\n  let id = UIApplication.shared.↓beginBackgroundTask()\n  store.refresh()\n  UIApplication.shared.endBackgroundTask(id)\n}`,
+          // The handler passed by name does something else and never ends this task.
+          `final class Importer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    let onExpiry = { [weak self] in self?.operation.cancel() }\n    task = UIApplication.shared.↓beginBackgroundTask(expirationHandler: onExpiry)\n    operation.start { [weak self] in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          // Stored in a property that no method of the type ends once the work is done (only its own handler does).
+          `final class LocationTracker {\n  var backgroundTask: UIBackgroundTaskIdentifier = .invalid\n  func didUpdate(_ location: Location) {\n    backgroundTask = UIApplication.shared.↓beginBackgroundTask {\n      UIApplication.shared.endBackgroundTask(self.backgroundTask)\n      self.backgroundTask = .invalid\n    }\n    store.save(location)\n  }\n}`,
         ],
         valid: [
           `func export(_ items: [Item]) throws {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  defer { UIApplication.shared.endBackgroundTask(id) }\n  guard !items.isEmpty else { return }\n  try write(items)\n}`,
@@ -53,6 +59,20 @@ export default defineRule({
           `func begin(named name: String, onExpiry: @escaping () -> Void) -> (UIBackgroundTaskIdentifier?, TimeInterval) {\n  let identifier = UIApplication.shared.beginBackgroundTask(withName: name, expirationHandler: onExpiry)\n  return (identifier == .invalid ? nil : identifier, UIApplication.shared.backgroundTimeRemaining)\n}`,
           `final class Tracker {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func restart() {\n    if task != .invalid { stop() }\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n    monitor.start { [weak self] in self?.stop() }\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `func beginTask(_ handler: @escaping () -> Void) -> UIBackgroundTaskIdentifier {\n  return UIApplication.shared.beginBackgroundTask(expirationHandler: handler)\n}`,
+          // The handler is a local closure, formed before the identifier it ends is known, and returned to the caller.
+          `func beginTask() -> () -> Void {\n  var id = UIBackgroundTaskIdentifier.invalid\n  let end = { UIApplication.shared.endBackgroundTask(id) }\n  id = UIApplication.shared.beginBackgroundTask(expirationHandler: end)\n  return end\n}`,
+          // The handler calls a method of another project type, reached through a typed property, that ends the task.
+          { code: `final class UploadController {\n  private let transfer: Transfer\n  init(transfer: Transfer) { self.transfer = transfer }\n  func start() {\n    transfer.task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.transfer.cancel() }\n    transfer.resume()\n  }\n}`, project: { sources: [`final class Transfer {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func resume() {}\n  func cancel() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`] } },
+          // The handler calls a superclass method, declared in another file, that ends the stored task.
+          { code: `final class PhotoSync: SyncBase {\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.endTask() }\n    client.sync { [weak self] in self?.endTask() }\n  }\n}`, project: { sources: [`class SyncBase {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func endTask() {\n    guard task != .invalid else { return }\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`] } },
+          // A single-expression function returns the identifier and forwards its caller's handler: its callers end it.
+          `extension UIApplication {\n  func keepAlive(_ onExpiry: @escaping () -> Void) -> UIBackgroundTaskIdentifier { beginBackgroundTask(expirationHandler: onExpiry) }\n}`,
+          // A begin guarded by "no task running" overwrites nothing.
+          `final class Flusher {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func flush() {\n    for batch in batches {\n      if task == .invalid {\n        task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n      }\n      send(batch)\n    }\n    stop()\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          // Ended only after a hop in the handler: that is background-task-deferred-end's finding, not this rule's.
+          `func sync() {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask {\n    DispatchQueue.main.async { UIApplication.shared.endBackgroundTask(id) }\n  }\n  client.sync { UIApplication.shared.endBackgroundTask(id) }\n}`,
+          // A method of the project's own that shares the name is not UIKit's.
+          `final class Coordinator {\n  func beginBackgroundTask() { started = true }\n  func upload() {\n    beginBackgroundTask()\n    send()\n  }\n}`,
         ],
       },
       objc: {
@@ -60,11 +80,19 @@ export default defineRule({
           `@implementation Worker\n- (void)save {\n  [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n  [self.store flush];\n}\n@end`,
           `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  dispatch_async(self.queue, ^{\n    if (![self write:data]) {\n      return;\n    }\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  });\n}\n@end`,
           `@implementation Syncer\n- (void)syncAll:(NSArray *)accounts {\n  for (Account *account in accounts) {\n    self.bgTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{ [self finish]; }];\n    [account syncWithCompletion:^{ [self finish]; }];\n  }\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
+          `@implementation Worker\n- (void)store:(NSData *)data {\n  UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:nil];\n  [self write:data];\n  [[UIApplication sharedApplication] endBackgroundTask:bgID];\n}\n@end`,
+          `@implementation Importer\n- (void)start {\n  void (^onExpiry)(void) = ^{ [self.operation cancel]; };\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:onExpiry];\n  [self.operation startWithCompletion:^{ [self finish]; }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n}\n@end`,
+          `@implementation LocationTracker\n- (void)didUpdateLocation:(CLLocation *)location {\n  self.backgroundTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.backgroundTask];\n    self.backgroundTask = UIBackgroundTaskInvalid;\n  }];\n  [self.store save:location];\n}\n@end`,
         ],
         valid: [
           `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  @try {\n    [self write:data];\n  } @finally {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }\n}\n@end`,
           `@implementation TaskManager\n- (void)startTask:(Task *)task {\n  UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:task.name expirationHandler:^{\n    [self endTask:task];\n  }];\n  if (taskID != UIBackgroundTaskInvalid) {\n    task.identifier = taskID;\n  }\n}\n- (void)endTask:(Task *)task {\n  [[UIApplication sharedApplication] endBackgroundTask:task.identifier];\n}\n@end`,
           `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [self finish];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
+          `@implementation Syncer\n- (void)sync {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n    bgID = UIBackgroundTaskInvalid;\n  }];\n  [self.client syncWithCompletion:^(NSError *error) {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n    bgID = UIBackgroundTaskInvalid;\n  }];\n}\n@end`,
+          `@implementation Importer\n- (void)start {\n  void (^finish)(void) = ^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.task];\n    self.task = UIBackgroundTaskInvalid;\n  };\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:finish];\n  [self.operation startWithCompletion:finish];\n}\n@end`,
+          `@implementation TaskManager\n- (UIBackgroundTaskIdentifier)beginTaskNamed:(NSString *)name {\n  __block UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:name expirationHandler:^{\n    [TaskManager endTask:taskID];\n  }];\n  return taskID;\n}\n+ (void)endTask:(UIBackgroundTaskIdentifier)task {\n  [[UIApplication sharedApplication] endBackgroundTask:task];\n}\n@end`,
+          `@implementation Poster\n- (void)post {\n  [self beginBackgroundTaskWithExpirationHandler:^{ [self cancel]; }];\n  [self send];\n}\n- (void)beginBackgroundTaskWithExpirationHandler:(void (^)(void))handler {\n  self.handler = handler;\n}\n@end`,
+          `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    dispatch_async(dispatch_get_main_queue(), ^{ [self finish]; });\n  }];\n  [self.client uploadWithCompletion:^{ [self finish]; }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
         ],
       },
     },
@@ -146,9 +174,9 @@ function checkBegin(context: RuleContext, call: CallExpr, handler: Expr | undefi
   // A named wrapper without a handler argument installs its own.
   if (!(consumer && !handler) && !checkExpirationHandler(context, call, handler, ending, stored)) return;
   if (!storage || !body) return; // returned or passed on: the caller owns ending it
-  const isProperty = storage.kind !== 'var' && isPropertyReference(storage, localNames(body));
+  const property = storage.kind !== 'var' && isPropertyReference(storage, localNames(body)) ? storage : undefined;
   if (stored && storage.kind !== 'var' && reportOverwrite(context, call, ending, stored)) return;
-  checkWork(context, call, handler, body, ending, stored ?? 'id', isProperty);
+  checkWork(context, call, handler, body, ending, stored ?? 'id', property);
 }
 
 /**
@@ -226,12 +254,12 @@ function checkExpirationHandler(context: RuleContext, call: CallExpr, handler: E
  * Ends on the way out of the work: the function that began the task and every closure it hands
  * the work to. Only bodies that end the task themselves are checked (elsewhere, another method owns it).
  */
-function checkWork(context: RuleContext, call: CallExpr, handler: Expr | undefined, body: CodeBody, ending: TaskEnding, stored: string, isProperty: boolean): void {
+function checkWork(context: RuleContext, call: CallExpr, handler: Expr | undefined, body: CodeBody, ending: TaskEnding, stored: string, property: Expr | undefined): void {
   const workClosures = closuresAfter(call, body).filter((c) => c !== handler && ending.ends(c.body));
   const bodyEnds = body.body ? ending.ends(body.body) : false;
   if (!bodyEnds) {
-    if (isProperty) {
-      const type = context.index.type(enclosingType(call)?.name);
+    if (property) {
+      const type = context.index.type(ownerOfStorage(property, call, context));
       if (type && !ending.endedByTypeOf(type.name)) {
         context.report({ at: call.nameSpan, messageId: 'storedNeverEnded', data: { name: stored, type: type.name } });
       }
@@ -260,6 +288,14 @@ function checkWork(context: RuleContext, call: CallExpr, handler: Expr | undefin
 function returnsEndingCode(value: Expr, ending: TaskEnding): boolean {
   const summaries = ending.summaries;
   return summaries.useOf(summaries.resolve(value, value), ending.names, ending.consumer).consumed !== 'none';
+}
+
+/** The type that holds the stored identifier: this one for `self.task`, the property's type for `transfer.task`. */
+function ownerOfStorage(storage: Expr, call: CallExpr, context: RuleContext): string | undefined {
+  const path = memberPath(storage);
+  const here = enclosingType(call)?.name;
+  if (path.length !== 2 || /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!)) return here;
+  return propertyType(here, path[0]!.replace(/^_/, ''), rootOf(call), context.index) ?? here;
 }
 
 /** `void (^work)(void) = ^{ … };` / `let work = { … }`: a closure bound to a local, to be handed on by name. */
