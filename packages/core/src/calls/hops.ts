@@ -43,6 +43,8 @@ export function performedSelector(call: CallExpr): string | undefined {
   if (call.baseName !== 'perform' && call.baseName !== 'performSelector') return undefined;
   const first: Expr | undefined = call.args[0]?.value;
   if (first?.kind !== 'other') return undefined;
-  const name = first.children.find((c) => c.kind === 'ident');
-  return name?.kind === 'ident' ? name.name.replace(/:.*$/, '') : undefined;
+  // `#selector(stop)`, `#selector(Worker.stop)`, `#selector(stop(_:))`, `@selector(stop:)`.
+  const named = first.children.find((c) => c.kind === 'ident' || c.kind === 'member' || c.kind === 'call');
+  const name = named?.kind === 'ident' ? named.name : named?.kind === 'member' ? named.name : named?.kind === 'call' ? named.baseName : undefined;
+  return name?.replace(/:.*$/, '');
 }
