@@ -5,11 +5,12 @@
  * any file, another project type reached through a typed property, after an async hop or not.
  */
 import type { CallExpr, Expr, SyntaxNode } from '../syntax/ir';
-import { bindArguments, callsIn, descendants, enclosingFunction, enclosingType, isSelfReceiver, matchesSignature, memberPath, rootOf, storageName } from '../syntax/query';
+import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, enclosingType, isSelfReceiver, matchesSignature, memberPath, rootOf, storageName } from '../syntax/query';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { CallSummaries, argumentConsumer } from '../calls/summaries';
 import { methodOf, propertyType, resolveCallee } from '../calls/resolve';
 import { hopBetween } from '../calls/hops';
+import { aliasesIn } from '../calls/aliases';
 import type { Callable, Consumer, ValueNames, ValueUse } from '../calls/types';
 
 export const BEGIN_BACKGROUND_TASK = [
@@ -73,14 +74,20 @@ export function storedTaskName(begin: CallExpr): string | undefined {
   return undefined;
 }
 
-/** `stored` and the names it is copied to in the function that began the task (`task.identifier = taskID`). */
+/**
+ * `stored` and the names it is copied to in the function that began the task: `task.identifier = taskID`,
+ * and the field a labeled argument puts it in (`Task(id: id, taskIdentifier: taskID)` → `taskIdentifier`).
+ */
 function copiesOf(begin: CallExpr, stored: string): Set<string> {
   const names = new Set([stored]);
   const scope = enclosingFunction(begin);
   for (const node of scope ? descendants(scope) : []) {
-    if (node.kind !== 'assign' || storageName(node.value) !== stored) continue;
-    const copy = storageName(node.target);
-    if (copy) names.add(copy);
+    if (node.kind === 'assign' && storageName(node.value) === stored) {
+      const copy = storageName(node.target);
+      if (copy) names.add(copy);
+    } else if (node.kind === 'call' && node !== begin) {
+      for (const arg of node.args) if (arg.label !== '_' && !arg.trailing && storageName(arg.value) === stored) names.add(arg.label);
+    }
   }
   return names;
 }
@@ -108,7 +115,9 @@ export class TaskEnding {
     readonly consumer: Consumer = END_BACKGROUND_TASK_CONSUMER,
     handler?: Expr,
   ) {
-    this.names = stored === undefined ? undefined : copiesOf(begin, stored);
+    // Copies and bindings anywhere in the beginning function (`if let id = task { end(id) }`) name the task too.
+    const scope = enclosingFunction(begin) ?? enclosingBody(begin);
+    this.names = stored === undefined ? undefined : scope ? aliasesIn(scope, copiesOf(begin, stored)) : copiesOf(begin, stored);
     this.summaries = CallSummaries.of(begin, index);
     this.skip = new Set<SyntaxNode>([begin]);
     const callable = handler ? this.summaries.resolve(handler, begin) : undefined;
@@ -147,7 +156,8 @@ export class TaskEnding {
    * `if id == UIBackgroundTaskInvalid`) or where a weakly captured owner is gone (`guard let self`).
    */
   releasedWhen(condition: Expr, holds: boolean): boolean {
-    if (!holds && condition.kind === 'binding') return isSelfUnwrap(condition);
+    // `if let id = task` failing: there is no task to end.
+    if (!holds && condition.kind === 'binding') return isSelfUnwrap(condition) || (condition.value !== undefined && this.names !== undefined && this.names.has(storageName(condition.value) ?? ''));
     if (condition.kind !== 'binary' || (condition.operator !== '==' && condition.operator !== '!=')) return false;
     const meansInvalid = (condition.operator === '==') === holds;
     return meansInvalid && this.comparesWithInvalid(condition.left, condition.right);
@@ -157,6 +167,17 @@ export class TaskEnding {
     const isInvalid = (e: Expr) => storageName(e) === 'invalid' || storageName(e) === 'UIBackgroundTaskInvalid';
     const isStored = (e: Expr) => this.names !== undefined && this.names.has(storageName(e) ?? '');
     return (isStored(left) && isInvalid(right)) || (isStored(right) && isInvalid(left));
+  }
+
+  /**
+   * Does a method of the type other than the beginning one call a method that ends the stored name
+   * (a lifecycle path that ends it, like `applicationWillEnterForeground` calling `stopTracking()`)?
+   */
+  endedFromOtherMethods(typeName: string | undefined): boolean {
+    const methods = this.index.type(typeName)?.methods ?? [];
+    const beginning = enclosingFunction(this.begin)?.baseName;
+    const enders = new Set(methods.filter((m) => this.stored !== undefined && m.endsTasks.includes(this.stored)).map((m) => m.name));
+    return methods.some((m) => m.name !== beginning && !enders.has(m.name) && m.calls.some((c) => enders.has(c)));
   }
 
   /**

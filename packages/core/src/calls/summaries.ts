@@ -103,7 +103,7 @@ export class CallSummaries {
   /** One iterative walk over the code at `root`; nested `func`s run only when called, so they are skipped. */
   private scan(root: SyntaxNode, names: ValueNames, consumer: Consumer, depth: number, skip?: ReadonlySet<SyntaxNode>): ValueUse {
     const found = new UseBuilder();
-    const into = (n: SyntaxNode) => !skip?.has(n) && n.kind !== 'function';
+    const into = (n: SyntaxNode) => !skip?.has(n) && n.kind !== 'function' && !(n.kind === 'closure' && isDiscarded(n));
     const nodes = skip?.has(root) ? [] : [root, ...descendants(root, into)].filter((n) => !skip?.has(n));
     for (const node of nodes) {
       if (node.kind === 'call') this.visitCall(node, root, names, consumer, depth, found);
@@ -175,6 +175,15 @@ export class CallSummaries {
     }
     return found.use;
   }
+}
+
+/**
+ * A closure written as a statement (or in a comma expression, `dispatch_get_main_queue(), ^{ … };`)
+ * is built and thrown away: its code never runs.
+ */
+function isDiscarded(closure: SyntaxNode): boolean {
+  const parent = closure.parent;
+  return parent?.kind === 'block' || (parent?.kind === 'other' && parent.text === 'comma_expression');
 }
 
 function across(callable: Callable): Callable {

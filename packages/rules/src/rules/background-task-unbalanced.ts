@@ -268,7 +268,10 @@ function checkWork(context: RuleContext, call: CallExpr, handler: Expr | undefin
     }
     return;
   }
-  const starts: [CodeBody, SyntaxNode][] = [[body, call], ...workClosures.map((c): [CodeBody, SyntaxNode] => [c, c.body])];
+  // A property's task that another method of the type also ends (on foregrounding, say) is not leaked
+  // by leaving the beginning function early: only the work handed on is checked then.
+  const ownBody = property && ending.endedFromOtherMethods(ownerOfStorage(property, call, context)) ? [] : [[body, call] as [CodeBody, SyntaxNode]];
+  const starts: [CodeBody, SyntaxNode][] = [...ownBody, ...workClosures.map((c): [CodeBody, SyntaxNode] => [c, c.body])];
   for (const [scope, from] of starts) {
     const leaks = from === scope.body ? pathsThrough(scope, ending) : pathsFrom(scope, from, ending);
     const exit = leaks.exits[0];
