@@ -70,19 +70,7 @@ function findAstGrep() {
   return candidates.find((c) => fs.existsSync(c) && spawnSync(c, ['--version']).status === 0);
 }
 
-/** ast-grep rules matching the same API names the bglint rules trigger on (Swift only: ast-grep has no Objective-C). */
-function astGrepRules() {
-  const rules = [
-    ['background-task-begin', 'beginBackgroundTask', 'call_expression'],
-    ['bgtask-register', 'forTaskWithIdentifier', 'call_expression'],
-    ['discretionary-upload', 'isDiscretionary', 'assignment'],
-    ['gpu-required', 'requiredResources', 'assignment'],
-  ];
-  return rules.map(([id, name, inside]) => [
-    `id: ${id}`, 'language: swift', 'severity: error', `message: ${id}`,
-    'rule:', '  kind: simple_identifier', `  regex: ^${name}$`, `  inside: { kind: ${inside}, stopBy: end }`,
-  ].join('\n')).join('\n---\n');
-}
+const AST_GREP_RULES = path.join(root, 'scripts/ast-grep-rules.yml');
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -105,9 +93,10 @@ function main() {
     'bglint -j 2': bglint('-j', '2', dir),
     'parse-bound -j 1 (--no-prefilter)': bglint('-j', '1', '--no-prefilter', smallDir),
     'parse-bound -j 2 (--no-prefilter)': bglint('-j', '2', '--no-prefilter', smallDir),
+    'raw tree-sitter parse (parse-bound files)': ['node', [path.join(root, 'scripts/raw-parse.mjs'), smallDir]],
   };
   const astGrep = args.astGrep ? findAstGrep() : undefined;
-  if (astGrep) commands['ast-grep scan -j 2'] = [astGrep, ['scan', '-j', '2', '--inline-rules', astGrepRules(), dir]];
+  if (astGrep) commands['ast-grep scan -j 2'] = [astGrep, ['scan', '-j', '2', '--rule', AST_GREP_RULES, dir]];
 
   console.log(`corpus: ${dir}\n  ${sources.length} files, ${(bytes / 1e6).toFixed(1)} MB (${sources.filter((f) => f.endsWith('.swift')).length} Swift)`);
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -137,6 +126,7 @@ function main() {
   console.log(`  warm / grep floor                  ${ratio('bglint warm (--cache)', 'grep floor')}×   (≤ 2)`);
   console.log(`  -j 1 / -j 2, whole run             ${ratio('bglint -j 1', 'bglint -j 2')}×`);
   console.log(`  -j 1 / -j 2, parse-bound           ${ratio('parse-bound -j 1 (--no-prefilter)', 'parse-bound -j 2 (--no-prefilter)')}×   (≥ 1.6; ${PARSE_BOUND_FILES} generated files, all parsed)`);
+  console.log(`  raw parse / parse-bound -j 1       ${ratio('raw tree-sitter parse (parse-bound files)', 'parse-bound -j 1 (--no-prefilter)')}×   (whole processes; scripts/view-cost.mjs gives the in-process share)`);
   console.log(`  one file                           ${wall['bglint one file'].toFixed(0)} ms, ${wall['bglint one file (--cache)'].toFixed(0)} ms with --cache   (≤ 150 ms; node -e 0 takes ${wall['node -e 0'].toFixed(0)} ms here)`);
   console.log(`  peak RSS, cold                     ${rss['bglint cold'].toFixed(0)} MB   (≤ 300 MB)`);
 }

@@ -50,6 +50,33 @@ export function isLanguageServerCommand(argv: string[]): boolean {
   return argv[0] === 'lsp';
 }
 
+/** `bglint explain …`: what a device printed, or a rule id. */
+export function isExplainCommand(argv: string[]): boolean {
+  return argv[0] === 'explain';
+}
+
+export interface ExplainOptions {
+  words: string[];
+  stdin: boolean;
+  format: 'text' | 'json';
+}
+
+export function parseExplainArgs(argv: string[]): ExplainOptions {
+  const options: ExplainOptions = { words: [], stdin: false, format: 'text' };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--stdin') options.stdin = true;
+    else if (arg === '--format' || arg === '-f' || arg.startsWith('--format=')) {
+      const value = arg.startsWith('--format=') ? arg.slice('--format='.length) : argv[++i];
+      if (value !== 'text' && value !== 'json') throw new UsageError(`explain --format expects text or json, got ${JSON.stringify(value)}`);
+      options.format = value;
+    } else if (arg === '--') options.words.push(...argv.slice(i + 1)), (i = argv.length);
+    else options.words.push(arg);
+  }
+  if (!options.stdin && options.words.length === 0) throw new UsageError('explain needs the log text, --stdin, or a rule id (see bglint --help)');
+  return options;
+}
+
 export function parseArgs(argv: string[]): CliOptions {
   const options: CliOptions = {
     paths: [], format: 'stylish', quiet: false, rules: [], stdin: false, listRules: false, version: false, help: false,
@@ -88,6 +115,9 @@ export function parseArgs(argv: string[]): CliOptions {
 
 export const HELP = `bglint [options] [paths...]
 bglint lsp --stdio                 run the language server (for editors)
+bglint explain "<log text>"        the rules that cause what the device printed (ranked); also
+bglint explain --stdin             a whole console log or an .ips crash report on standard input,
+bglint explain RULE-ID             a rule's page; --format json for either
 
 Lints Swift and Objective-C sources (folders expand to .swift, .m, .mm, .h) for background-execution mistakes.
 

@@ -1,1 +1,1 @@
-export { run } from './main';
+export { main, run } from './main';

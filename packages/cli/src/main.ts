@@ -5,7 +5,8 @@ import { ConfigError, parseRuleSetting } from '@bglint/core';
 import type { LintReport, RuleSetting } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 import { formatterNames, loadFormatter } from '@bglint/formatters';
-import { HELP, isLanguageServerCommand, parseArgs, UsageError } from './args';
+import { HELP, isExplainCommand, isLanguageServerCommand, parseArgs, UsageError } from './args';
+import { explain } from './explain';
 import type { CliOptions } from './args';
 import { applyBaseline, configFor, fixUntilStable, previewFixes, runLint, UsageErrorForPath, writeBaseline } from '@bglint/session';
 
@@ -23,6 +24,7 @@ export interface Io {
 
 export function run(argv: string[], io: Io): number {
   try {
+    if (isExplainCommand(argv)) return explain(argv.slice(1), io);
     const options = parseArgs(argv);
     return execute(options, io);
   } catch (error) {
@@ -121,11 +123,18 @@ function exitCode(report: LintReport, maxWarnings: number | undefined): number {
   return 0;
 }
 
-if ((require.main === module || process.argv[1]?.endsWith('bglint.js')) && isLanguageServerCommand(process.argv.slice(2))) {
-  // Loaded only here, so a plain run never loads the language server's libraries.
-  void import('./language-server').then((server) => server.startLanguageServer());
-} else if (require.main === module || process.argv[1]?.endsWith('bglint.js')) {
-  const code = run(process.argv.slice(2), {
+/**
+ * The `bglint` command in this process: bin/bglint.js calls it. It never guesses from `require.main`
+ * or `argv[1]` whether it was started as a command (through npm's `.bin` link or a wrapper that
+ * `require`s the bin, that guess went wrong and bglint printed nothing and exited 0).
+ */
+export function main(argv: string[] = process.argv.slice(2)): void {
+  if (isLanguageServerCommand(argv)) {
+    // Loaded only here, so a plain run never loads the language server's libraries.
+    void import('./language-server').then((server) => server.startLanguageServer());
+    return;
+  }
+  process.exitCode = run(argv, {
     cwd: process.cwd(),
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -133,5 +142,4 @@ if ((require.main === module || process.argv[1]?.endsWith('bglint.js')) && isLan
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
   });
-  process.exitCode = code;
 }

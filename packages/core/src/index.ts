@@ -8,6 +8,7 @@ export { swiftNameForSelector, parseSwiftName } from './syntax/api-names';
 export { pathsFrom, pathsThrough, isGuardedBy } from './flow/paths';
 export type { Obligation, PathLeaks, CheckTest } from './flow/paths';
 export { ProjectIndex, lexFile, stripCommentsAndStrings, LEXICAL_CONSUMERS } from './facts/lexical-index';
+export { firstRegistrationElsewhere } from './facts/task-registrations';
 export type { IndexedType, IndexedMethod, FileFacts, TypeFacts, ProjectIndexData } from './facts/lexical-index';
 export { isolationAt, typeIsolation, calleeIsolation, MAIN_ACTOR_SUPERTYPES } from './facts/isolation';
 export type { Isolation, IsolationSettings } from './facts/isolation';
@@ -16,6 +17,7 @@ export type {
   Rule, RuleMeta, RuleContext, RuleListener, RuleExamples, RuleExample, ExampleProject, ExampleWithProject, ReportInput, RelatedInput,
   TargetSettings, OptionSpec, ProjectFileContext, ProjectFileKind, ProjectFileReport,
 } from './engine/rule';
+export type { LogPattern } from './engine/rule';
 export { lintProjectFile } from './engine/project-file-runner';
 export type { ProjectFileInput } from './engine/project-file-runner';
 export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName, runsWithOwnPlist, processInfoPlist, bundleKindOf } from './facts/project';
@@ -39,4 +41,14 @@ export { REGISTER_TASK, TASK_IDENTIFIER_SIGNATURES, taskIdentifierUse, permits, 
 export type { TaskIdentifierUse } from './apis/task-scheduler';
 export { ProjectFactsBuilder } from './facts/target-facts';
 export type { ProjectFactsIo } from './facts/target-facts';
+export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
 export * from './calls';
+export { isLaunchFunction, runsAfterLaunch, runsInBackground, sameTypeCallers } from './apis/app-lifecycle';
+export type { PhaseReason } from './apis/app-lifecycle';
+export { passesValue, storesValue, functionsNamed } from './flow/value-flow';
+export type { ValuePassing, ValueTarget } from './flow/value-flow';
+export {
+  SET_TASK_COMPLETED, CONTINUED_PROCESSING_TASK, CONTINUED_PROCESSING_REQUEST, launchHandlerOf, TaskFollower, isCompletion,
+  castsToContinuedProcessing, createsContinuedProcessingRequest, submittedContinuedRequest, setsEarliestBeginDate, registersContinuedProcessing,
+} from './apis/bg-task-handlers';
+export type { LaunchHandler, TaskLeak, TaskUsage } from './apis/bg-task-handlers';

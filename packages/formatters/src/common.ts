@@ -1,10 +1,11 @@
 /** What several formatters need: paths, severities, and which findings and notices to show. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { HOME_URL } from '@bglint/core';
 import type { FileResult, Finding, LintReport, Notice, Severity } from './core-types';
 
 export const TOOL_NAME = 'bglint';
-export const TOOL_INFORMATION_URI = 'https://github.com/bglint/bglint';
+export const TOOL_INFORMATION_URI = HOME_URL;
 
 export function absolutePath(file: string, root: string): string {
   return path.resolve(root, file);

@@ -63,11 +63,13 @@ describe('action.yml', () => {
 
   it('is a composite action with the documented inputs that uploads with upload-sarif', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(['paths', 'category', 'args', 'version', 'upload', 'fail-on-findings']);
-    expect(action.runs.steps.map((step: any) => step.uses).filter(Boolean)).toEqual(['github/codeql-action/upload-sarif@v3']);
+    expect(Object.keys(action.inputs)).toEqual(['paths', 'category', 'args', 'upload', 'fail-on-findings']);
+    expect(action.runs.steps.map((step: any) => step.uses).filter(Boolean)).toEqual(['actions/cache@v4', 'github/codeql-action/upload-sarif@v3']);
     for (const step of action.runs.steps.filter((s: any) => s.run !== undefined)) {
       expect(step.shell).toBe('bash');
       expect(step.run).not.toContain('${{ inputs.'); // inputs reach scripts through env, never spliced into code
+      // Every step's code is the tested script (packages/bglint/test/action.test.ts).
+      expect(step.run).toMatch(/^bash "\$GITHUB_ACTION_PATH\/scripts\/github-action\.sh" (cache-key|lint|verdict)$/);
     }
   });
 });

@@ -335,7 +335,7 @@ describe('project files', () => {
 });
 
 describe('project-aware', () => {
-  const REGISTER = 'extension AppModel {\n  func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      self.count += 1\n    }\n  }\n}\n';
+  const REGISTER = 'extension AppModel {\n  func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      self.count += 1\n      task.setTaskCompleted(success: true)\n    }\n  }\n}\n';
 
   test('a type made @MainActor in another file (changed on disk) changes the open file\'s findings', async () => {
     fs.writeFileSync(project.file('App/Model.swift'), 'final class AppModel {\n  var count = 0\n}\n');

@@ -1,8 +1,18 @@
 /** A rule's documentation page, generated from its `meta` (ruff's headings, SwiftLint's examples). */
-import { plistXml } from '@bglint/core';
+import { HOME_REPOSITORY, HOME_URL, RULE_DOCS_URL, plistXml } from '@bglint/core';
 import type { ExampleProject, Rule, RuleExample, RuleSummary } from '@bglint/core';
 
-export const DOCS_BASE_URL = 'https://github.com/bglint/bglint/blob/main/docs/rules/';
+export const DOCS_BASE_URL = RULE_DOCS_URL;
+
+/** Pages outside docs/rules that name the home (`pnpm docs` rewrites them; a test fails when stale). */
+export const PAGES_NAMING_HOME = ['docs/integrations/pre-commit.md', 'docs/integrations/github-code-scanning.md', 'editors/vscode/README.md', 'editors/vscode/package.json'];
+
+/** `text` with every link to a GitHub repository named bglint, and every `uses: <owner>/bglint@`, pointing at the home. */
+export function withHomeUrl(text: string): string {
+  return text
+    .replace(/https:\/\/github\.com\/[\w.-]+\/bglint(?![\w.-])/g, HOME_URL)
+    .replace(/(uses: )[\w.-]+\/bglint@/g, `$1${HOME_REPOSITORY}@`);
+}
 
 const LANGUAGE_NAMES = { swift: 'Swift', objc: 'Objective-C', entitlements: 'Entitlements', 'info-plist': 'Info.plist' } as const;
 const FENCES = { swift: 'swift', objc: 'objc', entitlements: 'xml', 'info-plist': 'xml' } as const;

@@ -10,6 +10,10 @@ import continuedProcessingGpuEntitlement from './rules/continued-processing-gpu-
 import locationBackgroundModeMissing from './rules/location-background-mode-missing';
 import temporaryExceptionEntitlement from './rules/temporary-exception-entitlement';
 import bluetoothRestorationMissing from './rules/bluetooth-restoration-missing';
+import bgtaskRegisterTiming from './rules/bgtask-register-timing';
+import continuedProcessingNotUserInitiated from './rules/continued-processing-not-user-initiated';
+import bgtaskHandlerIncomplete from './rules/bgtask-handler-incomplete';
+import continuedProcessingNoProgress from './rules/continued-processing-no-progress';
 
 export const allRules: Rule[] = [
   backgroundTaskUnbalanced,
@@ -22,6 +26,10 @@ export const allRules: Rule[] = [
   locationBackgroundModeMissing,
   temporaryExceptionEntitlement,
   bluetoothRestorationMissing,
+  bgtaskRegisterTiming,
+  continuedProcessingNotUserInitiated,
+  bgtaskHandlerIncomplete,
+  continuedProcessingNoProgress,
 ];
 
 /** Ids of rules not in `recommended` (opt-in with `extends: [all]` or by id). */
@@ -34,4 +42,6 @@ export const ruleSets: RuleSets = {
 
 export const rulesById = new Map(allRules.map((r) => [r.meta.id, r]));
 
-export { ruleMarkdown, ruleSummary, rulesIndexMarkdown, DOCS_BASE_URL } from './docs';
+export { ruleMarkdown, ruleSummary, rulesIndexMarkdown, DOCS_BASE_URL, PAGES_NAMING_HOME, withHomeUrl } from './docs';
+export { explainLog, logLines, logPatternsOf, PENDING_LOG_PATTERNS } from './explain';
+export type { Explanation } from './explain';

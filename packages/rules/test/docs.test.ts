@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { allRules, ruleMarkdown, rulesIndexMarkdown } from '@bglint/rules';
+import { allRules, ruleMarkdown, rulesIndexMarkdown, PAGES_NAMING_HOME, withHomeUrl } from '@bglint/rules';
 
 const DOCS = path.resolve(__dirname, '../../../docs/rules');
 
@@ -11,5 +11,12 @@ describe('generated rule docs', () => {
 
   it('docs/rules/README.md lists every rule', () => {
     expect(fs.readFileSync(path.join(DOCS, 'README.md'), 'utf8')).toBe(rulesIndexMarkdown(allRules));
+  });
+});
+
+describe('pages that name the home', () => {
+  it.each(PAGES_NAMING_HOME)('%s links to the home of packages/bglint/package.json (run `pnpm docs`)', (page) => {
+    const text = fs.readFileSync(path.resolve(__dirname, '../../..', page), 'utf8');
+    expect(text).toBe(withHomeUrl(text));
   });
 });

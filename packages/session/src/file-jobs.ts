@@ -78,6 +78,7 @@ export interface LintRequest {
   project?: ProjectFacts;
   reportUnusedDirectives: boolean;
   noPrefilter: boolean;
+  eagerView?: boolean;
   /** The text, when the caller has it (stdin); otherwise the file is read here. */
   text?: string;
 }
@@ -96,7 +97,7 @@ export function lintFile(request: LintRequest, index: ProjectIndex): LintOutcome
     const result = lintSource({
       file: relative, text, language: languageOf(request.file) ?? 'swift', index, target: request.target, project: request.project,
       rules: request.rules.map((c) => ({ rule: rulesById.get(c.id)!, severity: c.severity, options: c.options })),
-      reportUnusedDirectives: request.reportUnusedDirectives, noPrefilter: request.noPrefilter,
+      reportUnusedDirectives: request.reportUnusedDirectives, noPrefilter: request.noPrefilter, eagerView: request.eagerView,
     });
     return { result };
   } catch (error) {

@@ -25,6 +25,8 @@ export interface RunOptions {
   stdin?: { text: string; filename: string };
   /** Lint every file, even those with none of the enabled rules' trigger strings (proves the prefilter sound). */
   noPrefilter?: boolean;
+  /** Lower and walk every function body (proves the lazy syntax view sound; see core's syntax/deferred.ts). */
+  eagerView?: boolean;
   /** `--cache`: where, and the bglint version that results are valid for. */
   cache?: { location?: string; version: string };
   jobs?: number;
@@ -80,7 +82,7 @@ function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[]): FileF
     return text === undefined ? [] : [{ file: i.file, text }];
   });
   const sources = (root: string) => discoverFiles(root, ['.']).filter((f) => languageOf(f) !== undefined);
-  return explicitFilesContext(explicit, linted, sources, readText).map((c) => lexFile(c.file, c.text, languageOf(c.file)!));
+  return explicitFilesContext(explicit, linted, sources, readText, options.cwd).map((c) => lexFile(c.file, c.text, languageOf(c.file)!));
 }
 
 function readText(file: string): string | undefined {
@@ -170,7 +172,7 @@ function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetReso
     if (!passes && !options.noPrefilter && !options.reportUnusedDirectives) return [{ file: relative, findings: [], notices: [], skipped: true }];
     return [{
       file: input.file, relative, rules: choicesOf(rules), target: targets.settingsFor(input.file), project: targets.projectFor(input.file), text: input.text,
-      reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter),
+      reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter), eagerView: options.eagerView,
     }];
   });
 }

@@ -14,11 +14,17 @@ const TYPE_DECLARATION = /\b(?:class|struct|enum|actor|extension|protocol|@inter
 const MAIN_ACTOR_DECLARATION = /@MainActor\b[^{}\n]*?\b(?:func|var|let)\s+(\w+)/g;
 const PROJECT_MARKERS = ['Package.swift', '.git'];
 
-/** The nearest folder above `file` that holds an Xcode project, a Package.swift or a .git (or `stop`). */
-export function projectRootOf(file: string, stop: string): string {
+/**
+ * The nearest folder above `file` that holds an Xcode project, a Package.swift or a .git; without one,
+ * `cwd` when the file is inside it, else the file's folder (never the file system's root: a scratch
+ * folder without markers once had every folder of the machine read for one file).
+ */
+export function projectRootOf(file: string, cwd: string): string {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    if (isProjectRoot(dir) || dir === stop || path.dirname(dir) === dir) return dir;
+    if (isProjectRoot(dir)) return dir;
+    if (path.dirname(dir) === dir) break;
   }
+  return path.relative(cwd, file).startsWith('..') ? path.dirname(file) : cwd;
 }
 
 function isProjectRoot(dir: string): boolean {
@@ -99,10 +105,11 @@ export function explicitFilesContext(
   linted: SourceText[],
   discover: (root: string) => string[],
   read: (file: string) => string | undefined,
+  cwd: string,
 ): SourceText[] {
   if (explicitFiles.length === 0) return [];
   const lintedFiles = new Set(linted.map((l) => l.file));
-  const roots = new Set(explicitFiles.map((f) => projectRootOf(f, path.parse(f).root)));
+  const roots = new Set(explicitFiles.map((f) => projectRootOf(f, cwd)));
   const others: SourceText[] = [];
   for (const root of roots) {
     for (const file of discover(root)) {

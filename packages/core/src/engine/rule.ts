@@ -42,6 +42,16 @@ export interface OptionSpec {
   description: string;
 }
 
+/** Something a device prints when a rule's mistake happens: a console line, a crash report field (`bglint explain`). */
+export interface LogPattern {
+  pattern: RegExp;
+  /**
+   * 3: names the rule first; 2: names it, after rules that score higher on the same text (another
+   * rule is the likelier cause); 1: supports a rule one of its other patterns names, never names it alone.
+   */
+  weight: 1 | 2 | 3;
+}
+
 export interface RuleMeta {
   id: string;
   severity: Severity;
@@ -51,6 +61,8 @@ export interface RuleMeta {
   why: string;
   /** What the user sees at run time (a crash, a log line). */
   symptom?: string;
+  /** The same symptom as the device prints it, for `bglint explain` (several wordings of one family). */
+  logPatterns?: LogPattern[];
   /** What to write instead. */
   fix: string;
   references: string[];
@@ -60,7 +72,12 @@ export interface RuleMeta {
   messages: Record<string, string>;
   /** Per language; `entitlements`/`info-plist` examples are plist XML checked by `checkProjectFile`. */
   examples: Partial<Record<Language | ProjectFileKind, RuleExamples>>;
-  /** Strings a file must contain for this rule to find anything in it (the prefilter). */
+  /**
+   * Strings a file must contain for this rule to find anything in it (the prefilter). The walk also
+   * enters a function body only when its text holds some enabled rule's trigger: a listener that must
+   * hear nodes inside other bodies has a trigger in them (code reached from a listener, through queries
+   * or the call-summary layer, is always there, lowered when read).
+   */
   triggers: string[];
   options?: Record<string, OptionSpec>;
   /** Options whose string entries are API names the prefilter must also look for (`wrappers`). */

@@ -5,6 +5,7 @@
 import type { CallExpr, Language, Span, SyntaxNode } from '../syntax/ir';
 import type { Finding, FileResult, Notice, Range, Severity } from '../types';
 import { childrenOf } from '../syntax/children';
+import { pendingBodySpan } from '../syntax/deferred';
 import { parseSwiftName } from '../syntax/api-names';
 import { matchesSignature } from '../syntax/query';
 import { parseSource } from '../source/parse';
@@ -37,6 +38,8 @@ export interface LintInput {
   noPrefilter?: boolean;
   /** The buffer's previous tree, reused for an incremental parse (the language server's open files). */
   parseCache?: ParseCache;
+  /** Lower and walk every function body (the soundness test compares this with the default). */
+  eagerView?: boolean;
 }
 
 export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
@@ -61,7 +64,7 @@ export function lintSource(input: LintInput): FileResult {
     const notices = input.reportUnusedDirectives ? unusedDirectiveNotices(file, parseDirectives(text)) : [];
     return { file, findings: [], notices, skipped: true };
   }
-  const parsed = parseSource(text, language, { cache: input.parseCache });
+  const parsed = parseSource(text, language, { cache: input.parseCache, eagerView: input.eagerView });
   if (!parsed.ok) {
     return { file, findings: [], notices: [{ kind: 'timeout', severity: 'warning', file, message: `${file}: parsing took longer than the time limit; the file was not analyzed.` }], skipped: false };
   }
@@ -74,9 +77,6 @@ export function lintSource(input: LintInput): FileResult {
       ? `could not parse line ${span.startLine}; findings there may be missing`
       : `could not parse lines ${span.startLine}–${span.endLine}; findings there may be missing`,
   }));
-  if (parsed.file.tooDeepAtLine) {
-    notices.push({ kind: 'too-deep', severity: 'note', file, message: `code nested too deeply to analyze from line ${parsed.file.tooDeepAtLine}`, range: lineRange(parsed.file.tooDeepAtLine) });
-  }
   const lineStarts = lineStartOffsets(text);
   const findings: Finding[] = [];
   const active = input.rules.flatMap((enabled) => {
@@ -88,7 +88,12 @@ export function lintSource(input: LintInput): FileResult {
       return [];
     }
   });
-  walk(parsed.file.syntax, active, (ruleId, error) => notices.push(crashNotice(file, ruleId, error)));
+  const entered = input.eagerView ? () => true : bodiesWorthEntering(text, input.rules);
+  walk(parsed.file.syntax, active, entered, (ruleId, error) => notices.push(crashNotice(file, ruleId, error)));
+  // After the walk: a function body lowered on demand may have found nesting too deep.
+  if (parsed.file.tooDeepAtLine) {
+    notices.push({ kind: 'too-deep', severity: 'note', file, message: `code nested too deeply to analyze from line ${parsed.file.tooDeepAtLine}`, range: lineRange(parsed.file.tooDeepAtLine) });
+  }
 
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
   const directives = parseDirectives(text);
@@ -176,7 +181,34 @@ interface ActiveRule {
 type Dispatch = { ruleId: string; run: (node: SyntaxNode) => void; crashed: { value: boolean } };
 
 /** One iterative walk of the file for all rules; a rule that throws is dropped for this file only. */
-function walk(root: SyntaxNode, active: ActiveRule[], onCrash: (ruleId: string, error: unknown) => void): void {
+/**
+ * Which not-yet-lowered function bodies the walk enters: those whose text holds a trigger string or a
+ * subscribed call's base name of an enabled rule. Listeners never fire inside the others, which stay
+ * unlowered unless a rule reads them (packages/core/test/lazy-view.test.ts proves the findings equal).
+ */
+function bodiesWorthEntering(text: string, rules: EnabledRule[]): (body: Span) => boolean {
+  const words = new Set<string>();
+  for (const { rule } of rules) {
+    for (const trigger of rule.meta.triggers) words.add(trigger);
+  }
+  const at: number[] = [];
+  for (const word of words) {
+    for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) at.push(i);
+  }
+  at.sort((a, b) => a - b);
+  return (body) => {
+    let low = 0;
+    let high = at.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (at[mid]! < body.startIndex) low = mid + 1;
+      else high = mid;
+    }
+    return low < at.length && at[low]! < body.endIndex;
+  };
+}
+
+function walk(root: SyntaxNode, active: ActiveRule[], entered: (body: Span) => boolean, onCrash: (ruleId: string, error: unknown) => void): void {
   const enter = new Map<string, Dispatch[]>();
   const exit = new Map<string, Dispatch[]>();
   const callsByBase = new Map<string, { signature: string; dispatch: Dispatch }[]>();
@@ -221,6 +253,8 @@ function walk(root: SyntaxNode, active: ActiveRule[], onCrash: (ruleId: string, 
       if (subscribers) run([...new Set(subscribers.filter((s) => matchesSignature(node as CallExpr, s.signature)).map((s) => s.dispatch.run))].map((fn) => subscribers.find((s) => s.dispatch.run === fn)!.dispatch), node);
     }
     stack.push({ node, exiting: true });
+    const pending = pendingBodySpan(node);
+    if (pending && !entered(pending)) continue;
     const kids = childrenOf(node);
     for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, exiting: false });
   }

@@ -7,6 +7,7 @@
 import type { Language } from '../syntax/ir';
 import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
+import type { TaskRegistrationSite } from './task-registrations';
 
 export interface IndexedMethod {
   name: string;
@@ -47,6 +48,8 @@ export class ProjectIndex {
   readonly registeredTaskIds = new Set<string>();
   /** Registrations whose identifier the lexical pass could not read (built at run time, declared elsewhere). */
   unresolvedTaskRegistrations = 0;
+  /** Where each identifier is registered, in the order files were added (path order in a CLI run). */
+  readonly taskRegistrationSites = new Map<string, { file: string; line: number }[]>();
 
   type(name: string | undefined): IndexedType | undefined {
     return name ? this.types.get(name) : undefined;
@@ -87,6 +90,13 @@ export class ProjectIndex {
     for (const name of facts.mainActorGlobals) this.mainActorGlobals.add(name);
     for (const id of facts.registeredTaskIds) this.registeredTaskIds.add(id);
     this.unresolvedTaskRegistrations += facts.unresolvedTaskRegistrations;
+    for (const site of facts.taskRegistrationSites ?? []) this.addRegistrationSite(facts.file, site);
+  }
+
+  private addRegistrationSite(file: string, site: TaskRegistrationSite): void {
+    const sites = this.taskRegistrationSites.get(site.identifier) ?? [];
+    sites.push({ file, line: site.line });
+    this.taskRegistrationSites.set(site.identifier, sites);
   }
 
   /** The index as plain data (for worker threads and the cache); `ProjectIndex.fromData` restores it. */
@@ -94,6 +104,7 @@ export class ProjectIndex {
     return {
       types: [...this.types.values()], mainActorGlobals: [...this.mainActorGlobals],
       registeredTaskIds: [...this.registeredTaskIds], unresolvedTaskRegistrations: this.unresolvedTaskRegistrations,
+      taskRegistrationSites: [...this.taskRegistrationSites],
     };
   }
 
@@ -103,6 +114,7 @@ export class ProjectIndex {
     for (const name of data.mainActorGlobals) index.mainActorGlobals.add(name);
     for (const id of data.registeredTaskIds) index.registeredTaskIds.add(id);
     index.unresolvedTaskRegistrations = data.unresolvedTaskRegistrations;
+    for (const [id, sites] of data.taskRegistrationSites ?? []) index.taskRegistrationSites.set(id, sites);
     return index;
   }
 
@@ -126,6 +138,7 @@ export interface ProjectIndexData {
   mainActorGlobals: string[];
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
+  taskRegistrationSites?: [string, { file: string; line: number }[]][];
 }
 
 /** One type declaration or extension as one file states it. */
@@ -146,6 +159,7 @@ export interface FileFacts {
   mainActorGlobals: string[];
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
+  taskRegistrationSites?: TaskRegistrationSite[];
 }
 
 /** The lexical pass over one file (no parse). */
@@ -166,6 +180,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
   const facts: FileFacts = {
     file, types, mainActorGlobals: globals,
     registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
+    taskRegistrationSites: registrations.sites,
   };
   // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
   // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
@@ -314,6 +329,7 @@ function objcSelector(header: string): string {
 const END_CALL = /endBackgroundTask\s*(?:\(\s*|:\s*)([\w.>\-?!]+)/g;
 
 function endedNames(text: string): string[] {
+  if (!text.includes('endBackgroundTask')) return [];
   return [...text.matchAll(END_CALL)].map((m) => m[1]!.split(/\.|->/).pop()!.replace(/[?!]/g, '').replace(/^_+/, ''));
 }
 
@@ -328,7 +344,8 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
     if (hop) callsLater.push({ name, hop });
     else calls.push(name);
   }
-  for (const m of text.matchAll(PERFORM_LATER)) callsLater.push({ name: m[1]!, hop: 'perform-after-delay' });
+  // Each pattern only where its API's name occurs: a regex scan of every method of every file is the index's main cost.
+  if (text.includes('afterDelay')) for (const m of text.matchAll(PERFORM_LATER)) callsLater.push({ name: m[1]!, hop: 'perform-after-delay' });
   const memberCalls = [...text.matchAll(MEMBER_CALL)].flatMap((m) => {
     const via = (m[1] ?? m[3])!.replace(/^_/, '');
     const method = (m[2] ?? m[4])!;
@@ -336,7 +353,7 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
     const hop = hopAt(text, m.index ?? 0);
     return [hop ? { via, method, hop } : { via, method }];
   });
-  const uses = LEXICAL_CONSUMERS.flatMap((api) => [...text.matchAll(api.pattern)].map((m) => {
+  const uses = LEXICAL_CONSUMERS.filter((api) => text.includes(api.name)).flatMap((api) => [...text.matchAll(api.pattern)].map((m) => {
     const value = m[1]!.split(/\.|->/).pop()!.replace(/[?!]/g, '').replace(/^_+/, '');
     const hop = hopAt(text, m.index ?? 0);
     return hop ? { api: api.name, value, hop } : { api: api.name, value };
@@ -360,6 +377,7 @@ function localCopies(text: string): Map<string, string> {
 /**
  * The consuming APIs whose calls the lexical pass records per method (the value: the argument of
  * `endBackgroundTask`, the receiver of `setTaskCompleted`), so summaries reach methods of other files.
+ * Every match of a pattern contains its `name` (the pass looks for the name first).
  */
 export const LEXICAL_CONSUMERS: { name: string; pattern: RegExp }[] = [
   { name: 'endBackgroundTask', pattern: /endBackgroundTask\s*(?:\(\s*|:\s*)([\w.>\-?!]+)/g },
@@ -451,12 +469,19 @@ export function stripCommentsAndStrings(text: string): string {
     else if (m[0] === '/*') end = Math.min(indexOr(text, '*/', i + 2, n) + 2, n);
     else if (text.startsWith('"""', i)) end = Math.min(indexOr(text, '"""', i + 3, n) + 3, n);
     else end = stringEnd(text, i + 1);
-    parts.push(text.slice(copied, i), text.slice(i, end).replace(/[^\n]/g, ' '));
+    parts.push(text.slice(copied, i), blank(text, i, end));
     copied = end;
     opener.lastIndex = end;
   }
   parts.push(text.slice(copied));
   return parts.join('');
+}
+
+/** Spaces in place of text[start, end), keeping its line breaks. */
+function blank(text: string, start: number, end: number): string {
+  const newline = text.indexOf('\n', start);
+  if (newline < 0 || newline >= end) return ' '.repeat(end - start);
+  return text.slice(start, end).replace(/[^\n]/g, ' ');
 }
 
 function indexOr(text: string, needle: string, from: number, fallback: number): number {

@@ -10,6 +10,13 @@ import type { Language } from '../syntax/ir';
 export interface TaskRegistrations {
   identifiers: string[];
   unresolved: number;
+  /** Each resolved registration with its 1-based line (for "registered twice" across files). */
+  sites: TaskRegistrationSite[];
+}
+
+export interface TaskRegistrationSite {
+  identifier: string;
+  line: number;
 }
 
 // Only the label: in `code` a string argument is blanked to spaces a `\s*` would swallow.
@@ -19,12 +26,15 @@ const NAME_ARGUMENT = /^[A-Za-z_][\w.]*/;
 
 /** `text` is the file as written; `code` the same text with comments and strings blanked (same offsets). */
 export function taskRegistrationsIn(text: string, code: string, language: Language): TaskRegistrations {
-  const found: TaskRegistrations = { identifiers: [], unresolved: 0 };
+  const found: TaskRegistrations = { identifiers: [], unresolved: 0, sites: [] };
   for (const m of code.matchAll(REGISTER_LABEL)) {
     const rest = text.slice((m.index ?? 0) + m[0].length).trimStart();
     const identifier = literalValue(rest) ?? constantValue(rest, text, language);
     if (identifier === undefined) found.unresolved++;
-    else found.identifiers.push(identifier);
+    else {
+      found.identifiers.push(identifier);
+      found.sites.push({ identifier, line: lineOf(text, m.index ?? 0) });
+    }
   }
   return found;
 }
@@ -45,4 +55,27 @@ function constantValue(rest: string, text: string, language: Language): string |
   const values = [...text.matchAll(declaration)].map((d) => d[1]!);
   const declaredAtAll = new RegExp(`\\b(?:let|var|const)\\s+${name}\\b|\\*\\s*${name}\\s*=`, 'g');
   return values.length === 1 && [...text.matchAll(declaredAtAll)].length === 1 ? values[0] : undefined;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
+}
+
+/**
+ * The first registration of `identifier` in the project when it is in another file than `file`
+ * (index order: path order in a CLI run), with that file's path made relative like `file` is. The
+ * index holds the paths the run read (often absolute); `file` is as findings show it.
+ */
+export function firstRegistrationElsewhere(
+  sites: readonly { file: string; line: number }[] | undefined,
+  file: string,
+): { file: string; line: number } | undefined {
+  const isThisFile = (f: string) => f === file || f.endsWith(`/${file}`);
+  const first = sites?.[0];
+  const own = sites?.find((s) => isThisFile(s.file));
+  if (!first || !own || isThisFile(first.file)) return undefined;
+  const root = own.file.slice(0, own.file.length - file.length);
+  return { file: first.file.startsWith(root) ? first.file.slice(root.length) : first.file, line: first.line };
 }

@@ -3,10 +3,11 @@ import type Parser from 'tree-sitter';
 type TSNode = Parser.SyntaxNode;
 type Tree = Parser.Tree;
 import type { FileNode, Language } from '../syntax/ir';
-import { lowerSwift } from '../syntax/lower-swift';
-import { lowerObjC } from '../syntax/lower-objc';
+import { lowerSwift, SWIFT_DEFERRED_SUBTREES } from '../syntax/lower-swift';
+import { lowerObjC, OBJC_DEFERRED_SUBTREES } from '../syntax/lower-objc';
 import { LoweringState, linkParents } from '../syntax/lower-common';
 import { normalizeSource } from './normalize';
+import { mirrorTree } from '../syntax/grammar-tree';
 
 /** A file taking longer than this to parse is reported and skipped (tree-sitter checks the limit as it goes). */
 export const PARSE_TIME_LIMIT_MS = 5_000;
@@ -81,6 +82,8 @@ export interface ParseOptions {
   timeLimitMs?: number;
   /** The buffer's previous tree, reused for an incremental parse (and replaced by the new one). */
   cache?: ParseCache;
+  /** Lower every function body at once rather than on first read (to prove the two agree). */
+  eagerView?: boolean;
 }
 
 export function parseSource(source: string, language: Language, options: ParseOptions = {}): ParseOutcome {
@@ -100,11 +103,21 @@ export function parseSource(source: string, language: Language, options: ParseOp
     parser.reset();
     return { ok: false, reason: 'timeout' };
   }
-  const state = new LoweringState();
-  const syntax = language === 'swift' ? lowerSwift(tree.rootNode, state) : lowerObjC(tree.rootNode, state);
+  const state = new LoweringState(options.eagerView);
+  const eager = options.eagerView === true;
+  const syntax = language === 'swift'
+    ? lowerSwift(mirrorTree(tree, text, language, eager ? undefined : SWIFT_DEFERRED_SUBTREES), state)
+    : lowerObjC(mirrorTree(tree, text, language, eager ? undefined : OBJC_DEFERRED_SUBTREES), state);
   linkParents(syntax);
   const unreadable = tree.rootNode.hasError ? unreadableLines(tree.rootNode) : [];
-  return { ok: true, file: { language, syntax, text, unreadable, tooDeepAtLine: state.tooDeepAt?.range.start.line } };
+  return {
+    ok: true,
+    file: {
+      language, syntax, text, unreadable,
+      // A body lowered later may still find nesting too deep: read the state when asked.
+      get tooDeepAtLine() { return state.tooDeepAt?.range.start.line; },
+    },
+  };
 }
 
 /** The old tree, told the one span where the new text differs (found by comparing the two texts). */

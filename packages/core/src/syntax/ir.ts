@@ -145,6 +145,8 @@ export interface CallExpr extends Base {
   /** The ObjC selector as written (`beginBackgroundTaskWithName:expirationHandler:`), when ObjC. */
   selector?: string;
   nameSpan: Span;
+  /** Swift `await f()`: the caller may be suspended here (code after it runs later). */
+  awaited?: boolean;
 }
 
 export interface ClosureExpr extends Base {

@@ -1,8 +1,8 @@
 /** What both lowerings share: spans, a depth limit, and the parent links set after lowering. */
-import type Parser from 'tree-sitter';
-type TSNode = Parser.SyntaxNode;
-import type { Block, Expr, OtherExpr, Span, SyntaxNode } from './ir';
+import type { GrammarNode as TSNode } from './grammar-tree';
+import type { Block, Expr, FunctionDecl, OtherExpr, Span, SyntaxNode, VarDecl } from './ir';
 import { childrenOf } from './children';
+import { deferBody, pendingBodySpan } from './deferred';
 
 /**
  * Deeper syntax than this is kept as one opaque node and reported, so neither the lowering nor any
@@ -13,6 +13,8 @@ export const MAX_SYNTAX_DEPTH = 300;
 export class LoweringState {
   depth = 0;
   tooDeepAt: Span | undefined;
+  /** Lower function bodies at once instead of on first read (the soundness test compares both). */
+  constructor(readonly eager = false) {}
 }
 
 export function spanOf(node: TSNode): Span {
@@ -60,11 +62,12 @@ export function isExpr(node: SyntaxNode | undefined): node is Expr {
   }
 }
 
-/** Sets `parent` on every node, iteratively. */
+/** Sets `parent` on every node, iteratively (a deferred body links its own when it is lowered). */
 export function linkParents(root: SyntaxNode): void {
   const stack: SyntaxNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
+    if (pendingBodySpan(node)) continue;
     for (const child of childrenOf(node)) {
       child.parent = node;
       stack.push(child);
@@ -122,6 +125,30 @@ export abstract class Lowering {
   protected lowerInList(node: TSNode): SyntaxNode[] {
     const lowered = this.node(node);
     return lowered ? [lowered] : [];
+  }
+
+  /**
+   * Sets `fn.body` from `bodyNode` (or a computed property's `getter`): at once when the state is
+   * eager, else on first read, at the depth the declaration was found at (so the depth limit holds).
+   */
+  protected setBody<D extends FunctionDecl | VarDecl>(decl: D, bodyNode: TSNode | null | undefined, lower: (node: TSNode) => Block): D {
+    if (!bodyNode) return decl;
+    const key = decl.kind === 'function' ? 'body' : 'getter';
+    if (this.state.eager || (decl.kind === 'var' && decl.value)) {
+      (decl as { body?: Block; getter?: Block })[key] = lower(bodyNode);
+      return decl;
+    }
+    const depth = this.state.depth;
+    deferBody(decl as never, key, spanOf(bodyNode), () => {
+      const outer = this.state.depth;
+      this.state.depth = depth;
+      try {
+        return lower(bodyNode);
+      } finally {
+        this.state.depth = outer;
+      }
+    }, linkParents);
+    return decl;
   }
 
   protected abstract dispatch(node: TSNode): SyntaxNode | undefined;

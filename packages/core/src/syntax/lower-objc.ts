@@ -1,9 +1,8 @@
 /** Lowers a tree-sitter-objc tree into the syntax view, naming messages the way Swift imports them. */
-import type Parser from 'tree-sitter';
-type TSNode = Parser.SyntaxNode;
+import type { GrammarNode as TSNode } from './grammar-tree';
 import type { Argument, Block, Expr, FileNode, FunctionDecl, SyntaxNode, TypeDecl } from './ir';
 import {
-  C_FUNCTIONS_AS_METHODS, C_FUNCTIONS_AS_PROPERTIES, OBJC_CLASS_METHODS, OBJC_CLASS_PROPERTIES, OBJC_PROPERTY_NAMES,
+  C_FUNCTIONS_AS_METHODS, C_FUNCTIONS_AS_PROPERTIES, OBJC_CLASS_METHODS, OBJC_CLASS_PROPERTIES, OBJC_PROPERTY_NAMES, OBJC_SELECTORS,
   OBJC_TYPE_NAMES, parseSwiftName, swiftName, swiftNameForSelector,
 } from './api-names';
 import { asBlock, emptyBlock, isExpr, Lowering, LoweringState, opaque, spanOf } from './lower-common';
@@ -15,6 +14,10 @@ const LOOP_KINDS = new Set(['for_statement', 'while_statement', 'do_statement'])
 const TRUE_WORDS = new Set(['YES', 'TRUE', 'true']);
 const FALSE_WORDS = new Set(['NO', 'FALSE', 'false']);
 const NIL_WORDS = new Set(['nil', 'Nil', 'NULL', 'null', 'nullptr']);
+
+/** Method and C function bodies, copied from the tree only when lowered (see syntax/deferred.ts). */
+export const OBJC_DEFERRED_SUBTREES = (parent: string, type: string): boolean =>
+  type === 'compound_statement' && (parent === 'method_definition' || parent === 'function_definition');
 
 export function lowerObjC(root: TSNode, state = new LoweringState()): FileNode {
   const lowering = new ObjCLowering(state);
@@ -122,9 +125,8 @@ class ObjCLowering extends Lowering {
     }
     const selector = params.length === 0 ? pieces.join('') : pieces.map((p) => `${p}:`).join('');
     const name = swiftNameForSelector(selector);
-    const body = node.namedChildren.find((c) => c.type === 'compound_statement');
     const isClassMethod = node.child(0)?.type === '+';
-    return {
+    const fn: FunctionDecl = {
       kind: 'function',
       name,
       baseName: parseSwiftName(name).base,
@@ -132,10 +134,10 @@ class ObjCLowering extends Lowering {
       attributes: [],
       modifiers: isClassMethod ? ['static'] : [],
       isAsync: false,
-      body: body ? this.block(body) : undefined,
       nameSpan: spanOf(firstName ?? node),
       ...spanOf(node),
     };
+    return this.setBody(fn, node.namedChildren.find((c) => c.type === 'compound_statement'), (body) => this.block(body));
   }
 
   private cFunction(node: TSNode): FunctionDecl {
@@ -145,8 +147,7 @@ class ObjCLowering extends Lowering {
     const paramList = declarator?.childForFieldName('parameters');
     const params = (paramList?.namedChildren ?? []).filter((p) => p.type === 'parameter_declaration' && p.text !== 'void');
     const attributes = /__attribute__\s*\(\(\s*constructor/.test(node.text.slice(0, node.text.indexOf('{') + 1)) ? ['constructor'] : [];
-    const body = node.childForFieldName('body');
-    return {
+    const fn: FunctionDecl = {
       kind: 'function',
       name: swiftName(nameNode.text, params.map(() => '_')),
       baseName: nameNode.text,
@@ -154,10 +155,10 @@ class ObjCLowering extends Lowering {
       attributes,
       modifiers: [],
       isAsync: false,
-      body: body ? this.block(body) : undefined,
       nameSpan: spanOf(nameNode),
       ...spanOf(node),
     };
+    return this.setBody(fn, node.childForFieldName('body'), (body) => this.block(body));
   }
 
   private declaration(node: TSNode): SyntaxNode | undefined {
@@ -272,7 +273,7 @@ class ObjCLowering extends Lowering {
     if (asProperty) return this.typeMember(node, asProperty.type, asProperty.name, receiverNode!);
 
     const setter = /^set([A-Z]\w*):$/.exec(selector);
-    if (setter && argNodes.length === 1 && receiverNode) {
+    if (setter && !OBJC_SELECTORS[selector] && argNodes.length === 1 && receiverNode) {
       const target = this.expr(receiverNode);
       const value = this.expr(argNodes[0]);
       const property = lowerFirst(setter[1]!);

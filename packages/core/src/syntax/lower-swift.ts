@@ -1,6 +1,5 @@
 /** Lowers a tree-sitter-swift tree into the syntax view. */
-import type Parser from 'tree-sitter';
-type TSNode = Parser.SyntaxNode;
+import type { GrammarNode as TSNode } from './grammar-tree';
 import type {
   Argument, Block, CallExpr, ClosureExpr, Expr, FileNode, FunctionDecl, IfStmt, SyntaxNode, TypeDecl, TypeKind, VarDecl,
 } from './ir';
@@ -16,6 +15,9 @@ const TRANSPARENT_KINDS = new Set(['try_expression', 'await_expression', 'postfi
 const SKIPPED_KINDS = new Set(['comment', 'multiline_comment', 'import_declaration', 'directive', 'typealias_declaration', 'diagnostic', 'shebang_line']);
 const STRING_KINDS = new Set(['line_string_literal', 'multi_line_string_literal', 'raw_string_literal']);
 const NUMBER_KINDS = new Set(['integer_literal', 'real_literal', 'hex_literal', 'oct_literal', 'bin_literal']);
+
+/** Function bodies and computed properties, copied from the tree only when lowered (see syntax/deferred.ts). */
+export const SWIFT_DEFERRED_SUBTREES = (_parent: string, type: string): boolean => type === 'function_body' || type === 'computed_property';
 
 export function lowerSwift(root: TSNode, state = new LoweringState()): FileNode {
   const lowering = new SwiftLowering(state);
@@ -73,8 +75,15 @@ class SwiftLowering extends Lowering {
     if (STRING_KINDS.has(t)) return this.string(node);
     if (NUMBER_KINDS.has(t)) return { kind: 'literal', type: 'number', value: node.text, elements: [], ...spanOf(node) };
     if (BINARY_KINDS.has(t)) return this.binary(node);
+    if (t === 'await_expression') return this.awaited(node);
     if (TRANSPARENT_KINDS.has(t)) return this.expr(node.childForFieldName('expr') ?? node.namedChildren[node.namedChildren.length - 1]);
     return opaque(node, this.list(node.namedChildren));
+  }
+
+  /** `await f()`: the call, marked as a suspension point. */
+  private awaited(node: TSNode): Expr | undefined {
+    const inner = this.expr(node.childForFieldName('expr') ?? node.namedChildren[node.namedChildren.length - 1]);
+    return inner?.kind === 'call' ? { ...inner, awaited: true } : inner;
   }
 
   private block(node: TSNode): Block {
@@ -127,8 +136,7 @@ class SwiftLowering extends Lowering {
     const labels = params.map((p) => (p.childForFieldName('external_name') ?? p.childForFieldName('name'))?.text ?? '_');
     const { attributes, modifiers } = this.modifiers(node);
     const isAsync = node.children.some((c) => c.type === 'async');
-    const body = node.childForFieldName('body');
-    return {
+    const fn: FunctionDecl = {
       kind: 'function',
       name: swiftName(baseName, labels),
       baseName,
@@ -136,10 +144,10 @@ class SwiftLowering extends Lowering {
       attributes,
       modifiers: isAsync ? [...modifiers, 'async'] : modifiers,
       isAsync,
-      body: body ? this.bodyOf(body) : undefined,
       nameSpan: spanOf(nameNode ?? node),
       ...spanOf(node),
     };
+    return this.setBody(fn, node.childForFieldName('body'), (body) => this.bodyOf(body));
   }
 
   private varDecl(node: TSNode): VarDecl {
@@ -148,7 +156,7 @@ class SwiftLowering extends Lowering {
     const { attributes, modifiers } = this.modifiers(node);
     const computed = node.childForFieldName('computed_value');
     const typeNode = node.namedChildren.find((c) => c.type === 'type_annotation');
-    return {
+    const decl: VarDecl = {
       kind: 'var',
       name,
       isProperty: isTypeMember(node),
@@ -157,9 +165,9 @@ class SwiftLowering extends Lowering {
       typeName: typeNode?.childForFieldName('name')?.text,
       value: this.expr(node.childForFieldName('value')),
       constant: node.namedChildren.some((c) => c.type === 'value_binding_pattern' && c.text.startsWith('let')),
-      getter: computed ? this.bodyOf(computed) : undefined,
       ...spanOf(node),
     };
+    return this.setBody(decl, computed, (getter) => this.bodyOf(getter));
   }
 
   /**

@@ -1,3 +1,9 @@
+/**
+ * bglint's property-list reader (XML here and in xml.ts / xml-scanner.ts, binary in binary.ts). Its
+ * own, not the `plist` package: findings and the language server point at the line and column of
+ * an Info.plist or entitlements key (`locate.ts`), and `plist` returns values only, without where
+ * they were; it reads no binary plists either. So packages/project depends on no plist library.
+ */
 import { LineIndex, decodeText } from '../text';
 import { isBinaryPlist, parseBinaryPlist } from './binary';
 import { locateBinary, locateXml } from './locate';

@@ -15,6 +15,7 @@ export default defineRule({
       'handler returns. Ending it in `DispatchQueue.main.async`, `dispatch_async`, `Task {}`, `asyncAfter` or ' +
       '`perform(_:afterDelay:)` ends it after the handler has returned: too late.',
     symptom: 'The log says "Background task still not ended after expiration handlers were called", then the app is killed.',
+    logPatterns: [{ pattern: /still not ended after expiration handlers were called/i, weight: 3 }],
     fix: 'Call `endBackgroundTask` directly in the expiration handler (it is already on the main thread), and do any other cleanup after it.',
     references: [
       'https://developer.apple.com/documentation/uikit/uiapplication/1623031-beginbackgroundtask',

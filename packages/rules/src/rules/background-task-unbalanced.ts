@@ -15,6 +15,14 @@ export default defineRule({
       '`endBackgroundTask` both when the work finishes and from the expiration handler; a path that leaves ' +
       'early (a `return`, `throw` or `guard`) without ending the task leaks it.',
     symptom: 'The watchdog kills the app; the log says the app "will likely be terminated by the system".',
+    logPatterns: [
+      { pattern: /was created over 30 seconds ago/i, weight: 3 },
+      { pattern: /has active assertions beyond permitted time/i, weight: 3 },
+      { pattern: /still not ended after expiration handlers were called/i, weight: 2 },
+      { pattern: /\bfinishTask\b|FinishTaskUninterruptable/, weight: 1 },
+      { pattern: /8badf00d/i, weight: 1 },
+      { pattern: /UIApplicationEndBackgroundTaskError/, weight: 1 },
+    ],
     fix:
       'Store the identifier, end it in the expiration handler, and end it on every path once the work is done: ' +
       'in a `defer` (Swift) or `@finally` (Objective-C), or in the completion handler of the work.',

@@ -17,6 +17,12 @@ export default defineRule({
       'inside a handler on a background queue. It is an error in Swift 6 language mode and a warning otherwise, ' +
       'where the crash comes with the migration. Objective-C has no actor isolation and is never reported.',
     symptom: '`EXC_BREAKPOINT` in `_dispatch_assert_queue_fail` on the `com.apple.BGTaskScheduler` queue.',
+    logPatterns: [
+      { pattern: /_dispatch_assert_queue_fail/, weight: 2 },
+      { pattern: /Incorrect actor executor assumption/i, weight: 2 },
+      { pattern: /com\.apple\.BGTaskScheduler\b/, weight: 1 },
+      { pattern: /\bEXC_BREAKPOINT\b|swift_task_isCurrentExecutor|\bdispatch_assert_queue\b/, weight: 1 },
+    ],
     fix: 'Pass `using: .main`, or register from a `nonisolated` function with a `@Sendable` closure and hop to the main actor only for the work that needs it.',
     references: [
       'https://developer.apple.com/documentation/backgroundtasks/bgtaskscheduler/register(fortaskwithidentifier:using:launchhandler:)',

@@ -37,6 +37,10 @@ export default defineRule({
       'handler registered"); wildcard entries are exempt, and so is every entry when some registration\'s identifier ' +
       'cannot be read.',
     symptom: 'The launch handler "is never invoked"; `submit` throws `BGTaskScheduler.Error.Code.notPermitted`.',
+    logPatterns: [
+      { pattern: /BGTaskSchedulerErrorDomain(?: Code=| error )3\b|BGTaskSchedulerErrorCodeNotPermitted|Error\.Code\.notPermitted/, weight: 3 },
+      { pattern: /No launch handler registered for task with identifier/i, weight: 2 },
+    ],
     fix: 'Add the identifier to `BGTaskSchedulerPermittedIdentifiers` (and the background mode to `UIBackgroundModes`) in the Info.plist of the target that registers it, or correct the identifier in code.',
     references: [
       'https://developer.apple.com/documentation/bundleresources/information-property-list/bgtaskschedulerpermittedidentifiers',

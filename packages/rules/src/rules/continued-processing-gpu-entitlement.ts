@@ -15,6 +15,7 @@ export default defineRule({
       'cannot be known (a file outside any Xcode target with no `.entitlements` nearby), and in frameworks and Swift packages ' +
       '(signed with the entitlements of the app that links them), the rule is silent.',
     symptom: 'GPU work in the background task fails with "IOGPUMetalError: Insufficient Permission".',
+    logPatterns: [{ pattern: /Insufficient Permission \(to submit GPU work from background\)|BackgroundExecutionNotPermitted/i, weight: 2 }],
     fix: `Add the Background GPU Access capability, which sets \`${GPU_ENTITLEMENT}\` to true in the target's entitlements.`,
     references: [
       'https://developer.apple.com/documentation/backgroundtasks/bgcontinuedprocessingtaskrequest/resources/gpu',

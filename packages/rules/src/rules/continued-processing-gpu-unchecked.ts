@@ -12,6 +12,7 @@ export default defineRule({
       'without first checking that `BGTaskScheduler.supportedResources` contains it makes the request fail or the ' +
       'GPU work be refused on those devices. A check in some other branch does not protect this line.',
     symptom: 'The export is killed with "IOGPUMetalError: Insufficient Permission"; `supportedResources` lacks `.gpu` on that device.',
+    logPatterns: [{ pattern: /Insufficient Permission \(to submit GPU work from background\)|BackgroundExecutionNotPermitted/i, weight: 3 }],
     fix: 'Request `.gpu` only inside `if BGTaskScheduler.supportedResources.contains(.gpu)` (or after a `guard` on it), and keep a CPU path for devices without it.',
     references: [
       'https://developer.apple.com/documentation/backgroundtasks/bgtaskscheduler/supportedresources',

@@ -13,6 +13,7 @@ export default defineRule({
       'including keys Xcode generates from `INFOPLIST_KEY_*` build settings; with no known Info.plist the rule is silent. ' +
       'Code in a framework or Swift package is not checked: it runs with the Info.plist of whichever app links it.',
     symptom: 'The app crashes with an `NSInternalInconsistencyException` from `-[CLLocationManager setAllowsBackgroundLocationUpdates:]`.',
+    logPatterns: [{ pattern: /!stayUp \|\| CLClientIsBackgroundable/, weight: 3 }],
     fix: 'Add `location` to `UIBackgroundModes` (Signing & Capabilities → Background Modes → Location updates) in the target that sets the flag, or do not set it.',
     references: [
       'https://developer.apple.com/documentation/corelocation/cllocationmanager/allowsbackgroundlocationupdates',

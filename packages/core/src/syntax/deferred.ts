@@ -1,0 +1,42 @@
+/**
+ * Function bodies (and computed properties' getters) lowered on first read. Most bodies of a file hold
+ * nothing any enabled rule listens for, and lowering them is most of the syntax view's cost; so a
+ * function's `body` is a getter that lowers it when a rule, a query or the call-summary layer first reads it. The one walk of the runner
+ * enters a body only when its text holds a trigger string or a subscribed call name of an enabled rule
+ * (`engine/runner.ts`); everything else that reads `body` gets it lowered, as if it always had been.
+ */
+import type { Block, FunctionDecl, Span, SyntaxNode, VarDecl } from './ir';
+
+const pendingBodies = new WeakMap<SyntaxNode, Span>();
+
+/**
+ * Where a function's body (a computed property's getter) is, while it is not yet lowered; `undefined`
+ * once it is, or if it never was deferred. While it is pending, it is the node's only child.
+ */
+export function pendingBodySpan(node: SyntaxNode): Span | undefined {
+  return pendingBodies.get(node);
+}
+
+/** Makes `owner[key]` a getter that runs `lower` once, links the body's parents and keeps the result. */
+export function deferBody<K extends 'body' | 'getter'>(
+  owner: K extends 'body' ? FunctionDecl : VarDecl, key: K, span: Span, lower: () => Block, link: (body: Block) => void,
+): void {
+  const fn = owner as SyntaxNode;
+  const settle = (body: Block | undefined) => {
+    pendingBodies.delete(fn);
+    Object.defineProperty(fn, key, { value: body, writable: true, configurable: true, enumerable: true });
+  };
+  pendingBodies.set(fn, span);
+  Object.defineProperty(fn, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const body = lower();
+      settle(body);
+      body.parent = fn;
+      link(body);
+      return body;
+    },
+    set(value: Block | undefined) { settle(value); },
+  });
+}

@@ -1,0 +1,194 @@
+/**
+ * A plain-JavaScript copy of a tree-sitter tree, made with one TreeCursor walk, for the lowerings to
+ * read. node-tree-sitter's node accessors are each a native call that first copies the node into a
+ * transfer buffer, and lowering asked about 14 of them per node (children twice, field lookups, start
+ * and end positions once per span): that cost 4–5× the parse itself on NetNewsWire. The walk asks 5 per
+ * node (move, type id, field id, start, end); names come from per-language tables filled on first sight,
+ * and rows and columns from the text's line starts, only when a span needs them.
+ * `docs/benchmarks.md` has the figures (`node scripts/view-cost.mjs DIR`).
+ */
+import type Parser from 'tree-sitter';
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+/** What a lowering may ask of a grammar node: the subset of node-tree-sitter's `SyntaxNode` we use. */
+export interface GrammarNode {
+  readonly type: string;
+  readonly isNamed: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly startPosition: Point;
+  readonly endPosition: Point;
+  readonly text: string;
+  readonly parent: GrammarNode | null;
+  readonly children: GrammarNode[];
+  readonly namedChildren: GrammarNode[];
+  readonly childCount: number;
+  readonly namedChildCount: number;
+  child(index: number): GrammarNode | null;
+  namedChild(index: number): GrammarNode | null;
+  childForFieldName(field: string): GrammarNode | null;
+  childrenForFieldName(field: string): GrammarNode[];
+  fieldNameForChild(index: number): string | undefined;
+}
+
+/** The text and its line starts, shared by every node of one tree. */
+class SourceText {
+  private lineStarts?: number[];
+  constructor(readonly text: string) {}
+
+  pointAt(index: number): Point {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= index) low = mid;
+      else high = mid - 1;
+    }
+    return { row: low, column: index - starts[low]! };
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+const NO_CHILDREN: MirrorNode[] = [];
+
+class MirrorNode implements GrammarNode {
+  /** Filled by the walk (leaves share one empty list); a deferred node's children are copied when first asked for. */
+  kids: MirrorNode[] = NO_CHILDREN;
+  /** The native node of a deferred subtree, until it is copied. */
+  pending?: Parser.SyntaxNode;
+  private named?: MirrorNode[];
+
+  constructor(
+    private readonly copier: TreeCopier,
+    readonly parent: MirrorNode | null,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly field: string | undefined,
+    readonly startIndex: number,
+    readonly endIndex: number,
+  ) {}
+
+  get children(): MirrorNode[] {
+    if (this.pending) {
+      const native = this.pending;
+      this.pending = undefined;
+      this.copier.fill(native.walk(), this);
+    }
+    return this.kids;
+  }
+  get startPosition(): Point { return this.copier.source.pointAt(this.startIndex); }
+  get endPosition(): Point { return this.copier.source.pointAt(this.endIndex); }
+  get text(): string { return this.copier.source.text.slice(this.startIndex, this.endIndex); }
+  get namedChildren(): MirrorNode[] { return (this.named ??= this.children.filter((c) => c.isNamed)); }
+  get childCount(): number { return this.children.length; }
+  get namedChildCount(): number { return this.namedChildren.length; }
+  child(index: number): MirrorNode | null { return this.children[index] ?? null; }
+  namedChild(index: number): MirrorNode | null { return this.namedChildren[index] ?? null; }
+  childForFieldName(field: string): MirrorNode | null { return this.children.find((c) => c.field === field) ?? null; }
+  childrenForFieldName(field: string): MirrorNode[] { return this.children.filter((c) => c.field === field); }
+  fieldNameForChild(index: number): string | undefined { return this.children[index]?.field; }
+}
+
+/** Names by id, per grammar: filled from the cursor the first time an id is seen. */
+interface NameTables {
+  types: string[];
+  named: boolean[];
+  fields: (string | undefined)[];
+  /** Types whose children can have a field name (from the grammar's node-types); others are not asked. */
+  withFields?: Set<string>;
+}
+const tablesByGrammar = new Map<string, NameTables>();
+
+/**
+ * Which subtrees to copy only when asked: `(parent type, node type) => boolean`. The lowerings defer
+ * function bodies, most of which no rule ever reads (see `deferBody` in lower-common.ts).
+ */
+export type DeferredSubtree = (parentType: string, type: string) => boolean;
+
+class TreeCopier {
+  readonly source: SourceText;
+  private readonly tables: NameTables;
+
+  constructor(text: string, grammar: string, nodeTypes: NodeTypeInfo[] | undefined, private readonly deferred?: DeferredSubtree) {
+    this.source = new SourceText(text);
+    let tables = tablesByGrammar.get(grammar);
+    if (!tables) tablesByGrammar.set(grammar, (tables = { types: [], named: [], fields: [], withFields: typesWithFields(nodeTypes) }));
+    this.tables = tables;
+  }
+
+  /** The node under the cursor, added to its parent's children. */
+  make(cursor: Parser.TreeCursor, parent: MirrorNode | null): MirrorNode {
+    const { types, named, fields } = this.tables;
+    const typeId = cursor.nodeTypeId;
+    let type = types[typeId];
+    if (type === undefined) {
+      type = types[typeId] = cursor.nodeType;
+      named[typeId] = cursor.nodeIsNamed;
+    }
+    const { withFields } = this.tables;
+    const fieldId = parent && withFields && !withFields.has(parent.type) ? 0 : cursor.currentFieldId;
+    const field = fieldId ? (fields[fieldId] ??= cursor.currentFieldName) : undefined;
+    const node = new MirrorNode(this, parent, type, named[typeId]!, field, cursor.startIndex, cursor.endIndex);
+    if (parent) {
+      if (parent.kids === NO_CHILDREN) parent.kids = [node];
+      else parent.kids.push(node);
+      if (this.deferred?.(parent.type, type)) node.pending = cursor.currentNode;
+    }
+    return node;
+  }
+
+  /** Copies the descendants of `top` (the cursor's node), iteratively, so any depth is safe. */
+  fill(cursor: Parser.TreeCursor, top: MirrorNode): void {
+    let current = top;
+    for (;;) {
+      if (current.pending === undefined && cursor.gotoFirstChild()) {
+        current = this.make(cursor, current);
+        continue;
+      }
+      for (;;) {
+        if (current === top) return;
+        if (cursor.gotoNextSibling()) {
+          current = this.make(cursor, current.parent);
+          break;
+        }
+        cursor.gotoParent();
+        current = current.parent!;
+      }
+    }
+  }
+}
+
+/** A grammar's node-types.json entry, as node-tree-sitter exposes it (`language.nodeTypeInfo`). */
+interface NodeTypeInfo {
+  type: string;
+  named: boolean;
+  fields?: Record<string, unknown>;
+}
+
+/** Without node-types we cannot tell, so every node is asked; ERROR nodes always are. */
+function typesWithFields(nodeTypes: NodeTypeInfo[] | undefined): Set<string> | undefined {
+  if (!nodeTypes) return undefined;
+  const types = new Set<string>(['ERROR']);
+  for (const info of nodeTypes) if (info.fields && Object.keys(info.fields).length > 0) types.add(info.type);
+  return types;
+}
+
+/** Copies `tree` (parsed from `text` by `grammar`) into plain nodes; `deferred` subtrees wait until asked for. */
+export function mirrorTree(tree: Parser.Tree, text: string, grammar: string, deferred?: DeferredSubtree): GrammarNode {
+  const nodeTypes = (tree as unknown as { language?: { nodeTypeInfo?: NodeTypeInfo[] } }).language?.nodeTypeInfo;
+  const copier = new TreeCopier(text, grammar, nodeTypes, deferred);
+  const cursor = tree.walk();
+  const root = copier.make(cursor, null);
+  copier.fill(cursor, root);
+  return root;
+}
