@@ -188,8 +188,8 @@ type Dispatch = { ruleId: string; run: (node: SyntaxNode) => void; crashed: { va
  */
 function bodiesWorthEntering(text: string, rules: EnabledRule[]): (body: Span) => boolean {
   const words = new Set<string>();
-  for (const { rule } of rules) {
-    for (const trigger of rule.meta.triggers) words.add(trigger);
+  for (const enabled of rules) {
+    for (const trigger of [...enabled.rule.meta.triggers, ...optionTriggers(enabled)]) words.add(trigger);
   }
   const at: number[] = [];
   for (const word of words) {
