@@ -371,6 +371,8 @@ const LOCAL_COPY = /\b(\w+)\s*=\s*(?:(?:self|weakSelf|strongSelf)\s*[?!]?\s*(?:\
 function localCopies(text: string): Map<string, string> {
   const copies = new Map<string, string>();
   for (const m of text.matchAll(LOCAL_COPY)) if (m[1] !== m[2] && !copies.has(m[1]!)) copies.set(m[1]!, m[2]!.replace(/^_+/, ''));
+  // `let id = UIBackgroundTaskIdentifier(rawValue: self.backgroundTask.rawValue)`: a converted copy.
+  for (const m of text.matchAll(/\b(\w+)\s*=\s*[A-Z]\w*\s*\(\s*rawValue\s*:\s*(?:self\s*[?!]?\s*\.\s*)?_?(\w+)/g)) if (!copies.has(m[1]!)) copies.set(m[1]!, m[2]!);
   return copies;
 }
 
