@@ -56,6 +56,8 @@ export interface Finding {
   fingerprint: string;
   suppression?: Suppression;
   baselineState?: 'new' | 'unchanged';
+  /** For a file compiled into several targets: the targets the finding holds for, when not all of them. */
+  targets?: string[];
 }
 
 /** Not a rule finding: something the run could not do (unparsed lines, unreadable file, crashed rule). */

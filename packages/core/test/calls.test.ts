@@ -60,6 +60,14 @@ describe('call summaries', () => {
     expect(handlerUse(handler.replace('HANDLER', 'unrelated'), 'swift', ['task'], [other]).consumed).toBe('none');
   });
 
+  it('reaches a method of a project type through its shared instance, in both languages', () => {
+    const swift = 'final class Keeper {\n  static let shared = Keeper()\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { Keeper.shared.stop() }\n  }\n  func stop() { UIApplication.shared.endBackgroundTask(task) }\n}';
+    expect(handlerUse(swift, 'swift', undefined).consumed).toBe('sync');
+    expect(handlerUse(swift.replace('Keeper.shared.stop()', 'Keeper.shared.unrelated()'), 'swift', undefined).consumed).toBe('none');
+    const objc = '@implementation Keeper\n- (void)start {\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{ [[Keeper sharedInstance] stop]; }];\n}\n- (void)stop {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n}\n@end';
+    expect(handlerUse(objc, 'objc', undefined).consumed).toBe('sync');
+  });
+
   it('answers "is this handler called" with an invocation consumer', () => {
     const code = 'final class D {\n  var completion: (() -> Void)?\n  func start() {\n    x = UIApplication.shared.beginBackgroundTask { self.completion?() }\n  }\n}';
     const index = new ProjectIndex();

@@ -47,7 +47,8 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
       const language = languageOf(file);
       if (!language) return lintPropertyList(file, text, rules, index());
       return lintSource({
-        file, text, language, rules, index: index(), target: targets.settingsFor(file), project: targets.projectFor(file), parseCache,
+        file, text, language, rules, index: index(), target: targets.settingsFor(file), project: targets.projectFor(file),
+        otherTargets: targets.otherTargetsFor(file), parseCache,
       });
     },
   };

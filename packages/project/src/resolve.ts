@@ -221,11 +221,14 @@ class Resolver {
     const swiftPackage = parsePackageSwift(text);
     const dir = path.dirname(file);
     this.packages.push({ file, dir, package: swiftPackage });
+    const plistsHere = this.infoPlistFiles.filter((f) => isInside(f, dir));
     for (const target of swiftPackage.targets) {
+      const folder = path.resolve(dir, target.path);
       const facts: TargetFacts = {
         name: target.name,
         source: 'package',
         projectFile: file,
+        infoPlist: this.infoPlistInside(folder, plistsHere),
         swiftLanguageMode: target.effectiveSwiftLanguageMode,
         defaultIsolation: target.defaultIsolation,
         platforms: swiftPackage.platforms,
@@ -234,8 +237,17 @@ class Resolver {
         buildSettings: {},
       };
       this.targets.push(facts);
-      this.packageFolders.push({ folder: path.resolve(dir, target.path), exceptions: new Set(), facts });
+      this.packageFolders.push({ folder, exceptions: new Set(), facts });
     }
+  }
+
+  /**
+   * The `*Info.plist` a package target keeps in its folder (the shallowest), which says whether the
+   * target is an app extension (`NSExtension`); packages name no Info.plist in their manifest.
+   */
+  private infoPlistInside(folder: string, candidates: string[]): PlistDocument | undefined {
+    const inside = candidates.filter((f) => isInside(f, folder)).sort((a, b) => a.split(path.sep).length - b.split(path.sep).length);
+    return inside[0] ? this.plist(inside[0]) : undefined;
   }
 
   private targetsFor(file: string): TargetFacts[] {

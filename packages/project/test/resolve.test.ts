@@ -127,6 +127,16 @@ describe('resolveProject (whole fixture tree, injected file system)', () => {
     expect(facts(model, 'SwiftPackage/Sources/Core/Core.swift').name).toBe('Core');
   });
 
+  it("reads a package target's own Info.plist (an extension declares NSExtension there)", () => {
+    const plist = path.join(FIXTURES, 'SwiftPackage', 'Sources', 'UIBits', 'Info.plist');
+    const text = '<plist><dict><key>NSExtension</key><dict><key>NSExtensionPointIdentifier</key><string>com.apple.share-services</string></dict></dict></plist>';
+    const files = ['SwiftPackage/Package.swift', 'SwiftPackage/Sources/UIBits/Info.plist', 'SwiftPackage/Sources/UIBits/Bits.swift'];
+    const model = resolveProject(FIXTURES, { files, fs: { readFile: (file) => (file === plist ? text : readOrUndefined(file)) } });
+    const info = facts(model, 'SwiftPackage/Sources/UIBits/Bits.swift').infoPlist;
+    expect(info?.ok && Object.keys(info.value)).toEqual(['NSExtension']);
+    expect(facts(model, 'SwiftPackage/Sources/Core/Core.swift').infoPlist).toBeUndefined();
+  });
+
   it('reports malformed project files as data errors with their line', () => {
     const model = resolveProject(FIXTURES);
     const unclosed = model.errors.find((e) => e.file.endsWith('Unclosed.plist'));

@@ -7,19 +7,6 @@ import type { LogPattern, Rule } from '@bglint/core';
 
 const NAMING_WEIGHT = 2;
 
-/**
- * Log patterns of rules that are being written on other branches (keyed by rule id), read only when
- * a rule of that id is registered and its meta has none of its own; once such a rule carries its
- * `logPatterns`, its entry here can go.
- */
-export const PENDING_LOG_PATTERNS: Record<string, LogPattern[]> = {
-  'main-queue-sync-deadlock': [
-    { pattern: /dispatch_sync called on queue already owned by current thread/i, weight: 3 },
-    { pattern: /__DISPATCH_WAIT_FOR_QUEUE__/, weight: 3 },
-    { pattern: /8badf00d/i, weight: 1 },
-  ],
-};
-
 export interface Explanation {
   rule: Rule;
   /** The sum of the weights of the patterns that matched. */
@@ -44,7 +31,7 @@ export function explainLog(log: string, rules: Rule[]): Explanation[] {
 }
 
 export function logPatternsOf(rule: Rule): LogPattern[] {
-  return rule.meta.logPatterns ?? PENDING_LOG_PATTERNS[rule.meta.id] ?? [];
+  return rule.meta.logPatterns ?? [];
 }
 
 function strongest(rule: Rule): number {

@@ -108,7 +108,7 @@ export class LintCache {
 }
 
 /** What a file's result depends on: the request as linted, plus the file's content, the project index and bglint. */
-export type ResultKeyParts = Pick<LintRequest, 'relative' | 'rules' | 'target' | 'project' | 'reportUnusedDirectives' | 'noPrefilter'> & {
+export type ResultKeyParts = Pick<LintRequest, 'relative' | 'rules' | 'target' | 'project' | 'otherTargets' | 'reportUnusedDirectives' | 'noPrefilter'> & {
   contentHash: string;
   /** `indexDigest(index)`: the cross-file facts every rule may consult. */
   indexDigest: string;

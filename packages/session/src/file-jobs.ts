@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { languageOf, lexFile, lintSource, optionTriggers } from '@bglint/core';
-import type { EnabledRule, FileFacts, FileResult, Notice, ProjectFacts, ProjectIndex, Severity, TargetSettings } from '@bglint/core';
+import type { EnabledRule, FileFacts, FileResult, Notice, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 
 export interface ScanOk {
@@ -76,6 +76,8 @@ export interface LintRequest {
   target: TargetSettings;
   /** The target's project facts (plain data, so it crosses to a worker). */
   project?: ProjectFacts;
+  /** The file's other targets, each checked too (absent when the file has one target). */
+  otherTargets?: TargetFacet[];
   reportUnusedDirectives: boolean;
   noPrefilter: boolean;
   eagerView?: boolean;
@@ -95,7 +97,7 @@ export function lintFile(request: LintRequest, index: ProjectIndex): LintOutcome
   try {
     const text = request.text ?? decodeSource(fs.readFileSync(request.file));
     const result = lintSource({
-      file: relative, text, language: languageOf(request.file) ?? 'swift', index, target: request.target, project: request.project,
+      file: relative, text, language: languageOf(request.file) ?? 'swift', index, target: request.target, project: request.project, otherTargets: request.otherTargets,
       rules: request.rules.map((c) => ({ rule: rulesById.get(c.id)!, severity: c.severity, options: c.options })),
       reportUnusedDirectives: request.reportUnusedDirectives, noPrefilter: request.noPrefilter, eagerView: request.eagerView,
     });

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAMES, ConfigError, isIgnored, parseConfig, rulesForFile } from '@bglint/core';
-import type { ConfigLayer, EnabledRule, FileResult, Notice, ProjectFacts, ProjectFactsBuilder, ProjectIndex, RuleSetting, TargetSettings } from '@bglint/core';
+import type { ConfigLayer, EnabledRule, FileResult, Notice, ProjectFacts, ProjectFactsBuilder, ProjectIndex, RuleSetting, TargetFacet, TargetSettings } from '@bglint/core';
 import { ruleSets, rulesById } from '@bglint/rules';
 import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
 import { memoHolds, recordingFileSystem } from './project-memo';
@@ -112,6 +112,17 @@ export class TargetResolver {
     return target ? this.facts.factsFor(target) : undefined;
   }
 
+  /**
+   * The file's other targets (after the one `settingsFor`/`projectFor` describe), each with its settings
+   * and facts; test targets only when nothing else compiles the file. Undefined for a file of one target.
+   */
+  otherTargetsFor(file: string): TargetFacet[] | undefined {
+    const all = this.load()?.targetsFor(file) ?? [];
+    const others = all.slice(1).filter((t) => !/test/i.test(t.productType ?? ''));
+    if (others.length === 0) return undefined;
+    return others.map((t) => ({ target: settingsOf(t), project: this.facts.factsFor(t) }));
+  }
+
   /** Info.plist and entitlements files in the linted folders, checked by the rules that read them. */
   lintProjectFiles(index: ProjectIndex, rulesFor: (file: string) => EnabledRule[] | undefined): FileResult[] {
     if (this.folders.length === 0) return [];
@@ -130,11 +141,7 @@ export class TargetResolver {
 
   private resolve(file: string): TargetSettings {
     const target = this.load()?.targetFor(file);
-    if (!target) return {};
-    return {
-      swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
-      defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
-    };
+    return target ? settingsOf(target) : {};
   }
 
   private load() {
@@ -146,4 +153,12 @@ export class TargetResolver {
     this.model = resolveProject(this.root, { fs: this.recording.fs });
     return this.model;
   }
+}
+
+/** What rules read of a target's build settings. */
+function settingsOf(target: import('@bglint/project').TargetFacts): TargetSettings {
+  return {
+    swiftLanguageMode: target.swiftLanguageMode === undefined ? undefined : Number(target.swiftLanguageMode),
+    defaultIsolation: target.defaultIsolation === 'MainActor' ? 'MainActor' : target.defaultIsolation === undefined ? undefined : 'nonisolated',
+  };
 }

@@ -171,7 +171,8 @@ function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetReso
     // Unused-directive reports need every file's directives, so that option sends every file to lintSource.
     if (!passes && !options.noPrefilter && !options.reportUnusedDirectives) return [{ file: relative, findings: [], notices: [], skipped: true }];
     return [{
-      file: input.file, relative, rules: choicesOf(rules), target: targets.settingsFor(input.file), project: targets.projectFor(input.file), text: input.text,
+      file: input.file, relative, rules: choicesOf(rules), target: targets.settingsFor(input.file), project: targets.projectFor(input.file),
+      otherTargets: targets.otherTargetsFor(input.file), text: input.text,
       reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter), eagerView: options.eagerView,
     }];
   });
@@ -192,7 +193,7 @@ function resultKeys(options: RunOptions, inputs: LintInput[]): (request: LintReq
   const hashes = new Map(inputs.map((i) => [i.file, i.scan?.hash]));
   const digest = indexDigest(inputs.map((i) => i.scan?.factsHash ?? hashOf(JSON.stringify(i.facts))));
   return (r) => resultKey({
-    contentHash: r.text === undefined ? hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target, project: r.project,
+    contentHash: r.text === undefined ? hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target, project: r.project, otherTargets: r.otherTargets,
     reportUnusedDirectives: r.reportUnusedDirectives, noPrefilter: r.noPrefilter, indexDigest: digest, version: options.cache!.version,
   });
 }

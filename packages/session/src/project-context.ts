@@ -7,9 +7,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { API_USE_WORDS } from '@bglint/core';
 
 /** Files that can matter to the index through these words whatever the linted files name. */
-const FACT_WORDS = ['endBackgroundTask', 'willRestoreState', 'forTaskWithIdentifier', 'ForTaskWithIdentifier'];
+const FACT_WORDS = ['endBackgroundTask', 'willRestoreState', 'forTaskWithIdentifier', 'ForTaskWithIdentifier', 'DidFinishEventsForBackgroundURLSession', 'DidFinishEvents(forBackgroundURLSession', ...API_USE_WORDS];
 const TYPE_DECLARATION = /\b(?:class|struct|enum|actor|extension|protocol|@interface|@implementation)\s+([A-Z]\w*)/g;
 const MAIN_ACTOR_DECLARATION = /@MainActor\b[^{}\n]*?\b(?:func|var|let)\s+(\w+)/g;
 const PROJECT_MARKERS = ['Package.swift', '.git'];

@@ -49,6 +49,8 @@ export function resolveCallable(expr: Expr, at: SyntaxNode, index: ProjectIndex)
 }
 
 /** What a call invokes: a local closure or func, a method of this type or its supertypes, of a typed property's type. */
+const SHARED_INSTANCE = /^(shared|sharedInstance|sharedManager|default|instance)$/;
+
 export function resolveCallee(call: CallExpr, index: ProjectIndex): Callable {
   const receiver = call.receiver ? unwrapExpr(call.receiver) : undefined;
   const owner = enclosingType(call);
@@ -74,8 +76,13 @@ export function resolveCallee(call: CallExpr, index: ProjectIndex): Callable {
     const target = typeName ? methodOf(typeName, call.baseName, call, index) : { kind: 'unknown' as const };
     return typeName === owner?.name || (target.kind !== 'code' && target.kind !== 'indexed') ? target : { ...target, across: true };
   }
-  // `self.uploader.cancel()`, `uploader.cancel()`, `[self.uploader cancel]`, `[_uploader cancel]`: a typed property.
+  // `Keeper.shared.restart()`, `[[Keeper sharedInstance] restart]`: a project type's shared instance.
   const path = memberPath(receiver);
+  if (path.length === 2 && SHARED_INSTANCE.test(path[1]!) && /^[A-Z]/.test(path[0]!) && !localBinding(path[0]!, call)) {
+    const target = methodOf(path[0]!, call.baseName, call, index);
+    if (target.kind === 'code' || target.kind === 'indexed') return { ...target, across: true };
+  }
+  // `self.uploader.cancel()`, `uploader.cancel()`, `[self.uploader cancel]`, `[_uploader cancel]`: a typed property.
   const viaSelf = path.length === 2 && /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!);
   const name = viaSelf ? path[1]! : path.length === 1 && !localBinding(path[0]!, call) ? path[0]! : undefined;
   const typeName = name ? propertyType(owner?.name, name.replace(/^_/, ''), rootOf(call), index) : undefined;

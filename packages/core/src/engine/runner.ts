@@ -16,6 +16,7 @@ import type { Directive } from './suppressions';
 import { assignFingerprints } from './fingerprint';
 import type { RelatedInput, Rule, RuleContext, RuleListener, TargetSettings } from './rule';
 import type { ProjectFacts } from '../facts/project';
+import { mergeTargetFindings, type TargetFacet } from './targets';
 
 export interface EnabledRule {
   rule: Rule;
@@ -32,6 +33,8 @@ export interface LintInput {
   target?: TargetSettings;
   /** The target's Info.plist and entitlements, when known. */
   project?: ProjectFacts;
+  /** The file's other targets (a file compiled into an app and its extension): it is checked against each. */
+  otherTargets?: TargetFacet[];
   /** Report directives that suppress nothing (`--report-unused-disable-directives`). */
   reportUnusedDirectives?: boolean;
   /** Skip the prefilter (used by the test that proves the prefilter loses nothing). */
@@ -78,18 +81,28 @@ export function lintSource(input: LintInput): FileResult {
       : `could not parse lines ${span.startLine}–${span.endLine}; findings there may be missing`,
   }));
   const lineStarts = lineStartOffsets(text);
-  const findings: Finding[] = [];
-  const active = input.rules.flatMap((enabled) => {
-    const context = makeContext(input, enabled, lineStarts, findings);
-    try {
-      return [{ enabled, listener: enabled.rule.create?.(context) ?? {} }];
-    } catch (error) {
-      notices.push(crashNotice(file, enabled.rule.meta.id, error));
-      return [];
-    }
-  });
+  const facets: TargetFacet[] = [{ target: input.target ?? {}, project: input.project }, ...(input.otherTargets ?? [])];
+  const crashed = new Set<string>();
+  const onCrash = (ruleId: string, error: unknown) => {
+    if (!crashed.has(ruleId)) notices.push(crashNotice(file, ruleId, error));
+    crashed.add(ruleId);
+  };
   const entered = input.eagerView ? () => true : bodiesWorthEntering(text, input.rules);
-  walk(parsed.file.syntax, active, entered, (ruleId, error) => notices.push(crashNotice(file, ruleId, error)));
+  const perFacet = facets.map((facet) => {
+    const sink: Finding[] = [];
+    const active = input.rules.flatMap((enabled) => {
+      const context = makeContext({ ...input, ...facet }, enabled, lineStarts, sink);
+      try {
+        return [{ enabled, listener: enabled.rule.create?.(context) ?? {} }];
+      } catch (error) {
+        onCrash(enabled.rule.meta.id, error);
+        return [];
+      }
+    });
+    walk(parsed.file.syntax, active, entered, onCrash);
+    return sink;
+  });
+  const findings = facets.length === 1 ? perFacet[0]! : mergeTargetFindings(perFacet, facets);
   // After the walk: a function body lowered on demand may have found nesting too deep.
   if (parsed.file.tooDeepAtLine) {
     notices.push({ kind: 'too-deep', severity: 'note', file, message: `code nested too deeply to analyze from line ${parsed.file.tooDeepAtLine}`, range: lineRange(parsed.file.tooDeepAtLine) });
@@ -189,7 +202,11 @@ type Dispatch = { ruleId: string; run: (node: SyntaxNode) => void; crashed: { va
 function bodiesWorthEntering(text: string, rules: EnabledRule[]): (body: Span) => boolean {
   const words = new Set<string>();
   for (const enabled of rules) {
-    for (const trigger of [...enabled.rule.meta.triggers, ...optionTriggers(enabled)]) words.add(trigger);
+    for (const trigger of [...enabled.rule.meta.triggers, ...optionTriggers(enabled)]) {
+      // An empty trigger is in every text: that rule hears every body.
+      if (trigger === '') return () => true;
+      words.add(trigger);
+    }
   }
   const at: number[] = [];
   for (const word of words) {

@@ -7,6 +7,7 @@
 import type { Language } from '../syntax/ir';
 import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
+import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
 
 export interface IndexedMethod {
@@ -48,6 +49,8 @@ export class ProjectIndex {
   readonly registeredTaskIds = new Set<string>();
   /** Registrations whose identifier the lexical pass could not read (built at run time, declared elsewhere). */
   unresolvedTaskRegistrations = 0;
+  /** APIs some indexed file uses (`INDEXED_API_USES`): a Mach-service XPC listener… */
+  readonly apiUses = new Set<IndexedApiUse>();
   /** Where each identifier is registered, in the order files were added (path order in a CLI run). */
   readonly taskRegistrationSites = new Map<string, { file: string; line: number }[]>();
 
@@ -90,6 +93,7 @@ export class ProjectIndex {
     for (const name of facts.mainActorGlobals) this.mainActorGlobals.add(name);
     for (const id of facts.registeredTaskIds) this.registeredTaskIds.add(id);
     this.unresolvedTaskRegistrations += facts.unresolvedTaskRegistrations;
+    for (const use of facts.apiUses ?? []) this.apiUses.add(use);
     for (const site of facts.taskRegistrationSites ?? []) this.addRegistrationSite(facts.file, site);
   }
 
@@ -104,6 +108,7 @@ export class ProjectIndex {
     return {
       types: [...this.types.values()], mainActorGlobals: [...this.mainActorGlobals],
       registeredTaskIds: [...this.registeredTaskIds], unresolvedTaskRegistrations: this.unresolvedTaskRegistrations,
+      apiUses: [...this.apiUses],
       taskRegistrationSites: [...this.taskRegistrationSites],
     };
   }
@@ -114,6 +119,7 @@ export class ProjectIndex {
     for (const name of data.mainActorGlobals) index.mainActorGlobals.add(name);
     for (const id of data.registeredTaskIds) index.registeredTaskIds.add(id);
     index.unresolvedTaskRegistrations = data.unresolvedTaskRegistrations;
+    for (const use of data.apiUses ?? []) index.apiUses.add(use);
     for (const [id, sites] of data.taskRegistrationSites ?? []) index.taskRegistrationSites.set(id, sites);
     return index;
   }
@@ -138,6 +144,7 @@ export interface ProjectIndexData {
   mainActorGlobals: string[];
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
+  apiUses?: IndexedApiUse[];
   taskRegistrationSites?: [string, { file: string; line: number }[]][];
 }
 
@@ -159,6 +166,7 @@ export interface FileFacts {
   mainActorGlobals: string[];
   registeredTaskIds: string[];
   unresolvedTaskRegistrations: number;
+  apiUses: IndexedApiUse[];
   taskRegistrationSites?: TaskRegistrationSite[];
 }
 
@@ -180,6 +188,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
   const facts: FileFacts = {
     file, types, mainActorGlobals: globals,
     registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
+    apiUses: apiUsesIn(code),
     taskRegistrationSites: registrations.sites,
   };
   // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;

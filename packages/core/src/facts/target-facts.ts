@@ -63,9 +63,19 @@ export class ProjectFactsBuilder {
   }
 }
 
-/** Xcode says what a target builds; a package target is a library; a nearby plist tells by its package type. */
+/**
+ * Xcode says what a target builds; elsewhere an Info.plist with an `NSExtension` dictionary is an app
+ * extension's (SwiftPM and folder projects), a package target is a library, and a nearby plist tells
+ * by its package type.
+ */
 function bundleOf(target: TargetFacts, infoPlist: PlistFacts | undefined): BundleKind {
   if (target.source === 'xcodeproj') return bundleKindOf(target.productType);
+  if (declaresExtension(infoPlist)) return 'app-extension';
   if (target.source === 'package') return 'library';
   return /^(FMWK|BNDL)$/.test(plistString(infoPlist, 'CFBundlePackageType') ?? '') ? 'library' : 'unknown';
+}
+
+function declaresExtension(infoPlist: PlistFacts | undefined): boolean {
+  const value = infoPlist?.value.NSExtension;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
 }

@@ -60,6 +60,10 @@ export const OBJC_SELECTORS: Record<string, string> = {
   'performSelector:withObject:afterDelay:inModes:': 'perform(_:with:afterDelay:inModes:)',
   'addOperationWithBlock:': 'addOperation(_:)',
   'containsObject:': 'contains(_:)',
+  'URLSessionDidFinishEventsForBackgroundURLSession:': 'urlSessionDidFinishEvents(forBackgroundURLSession:)',
+  'didReceiveNotificationRequest:withContentHandler:': 'didReceive(_:withContentHandler:)',
+  'webSocketTaskWithURL:': 'webSocketTask(with:)',
+  'webSocketTaskWithRequest:': 'webSocketTask(with:)',
 };
 
 /** C functions Swift imports as methods on their first argument (`dispatch_async(q, b)` → `q.async(execute:)`). */

@@ -131,7 +131,8 @@ class ObjCLowering extends Lowering {
       name,
       baseName: parseSwiftName(name).base,
       params,
-      attributes: [],
+      // `- (IBAction)save:(id)sender` reads like Swift's `@IBAction func save(_:)`.
+      attributes: /^[-+]\s*\(\s*IBAction\s*\)/.test(node.text) ? ['IBAction'] : [],
       modifiers: isClassMethod ? ['static'] : [],
       isAsync: false,
       nameSpan: spanOf(firstName ?? node),
@@ -186,7 +187,9 @@ class ObjCLowering extends Lowering {
   private property(node: TSNode): SyntaxNode {
     const text = node.text.replace(/;\s*$/, '');
     const name = /(\w+)\s*$/.exec(text)?.[1] ?? '';
-    return { kind: 'var', name: OBJC_PROPERTY_NAMES[name] ?? name, isProperty: true, attributes: [], modifiers: [], constant: false, ...spanOf(node) };
+    // `@property (nonatomic, strong) dispatch_semaphore_t lock` → `dispatch_semaphore_t`; `NSString *title` → `NSString`.
+    const typeName = /(?:\)|^@property)\s*(?:(?:nonnull|nullable|_Nonnull|_Nullable|__kindof|const)\s+)*(\w+)[\s*<]/.exec(text)?.[1];
+    return { kind: 'var', name: OBJC_PROPERTY_NAMES[name] ?? name, isProperty: true, attributes: [], modifiers: [], typeName, constant: false, ...spanOf(node) };
   }
 
   private ifStmt(node: TSNode): SyntaxNode {

@@ -76,7 +76,8 @@ class SwiftLowering extends Lowering {
     if (NUMBER_KINDS.has(t)) return { kind: 'literal', type: 'number', value: node.text, elements: [], ...spanOf(node) };
     if (BINARY_KINDS.has(t)) return this.binary(node);
     if (t === 'await_expression') return this.awaited(node);
-    if (TRANSPARENT_KINDS.has(t)) return this.expr(node.childForFieldName('expr') ?? node.namedChildren[node.namedChildren.length - 1]);
+    // `x!` reads as `x` (its `target`): the force unwrap changes nothing a rule asks about.
+    if (TRANSPARENT_KINDS.has(t)) return this.expr(node.childForFieldName('expr') ?? node.childForFieldName('target') ?? node.namedChildren[node.namedChildren.length - 1]);
     return opaque(node, this.list(node.namedChildren));
   }
 
@@ -274,19 +275,30 @@ class SwiftLowering extends Lowering {
       const inner = this.node(callee);
       if (inner?.kind === 'call') return { ...inner, args: [...inner.args, ...args], ...spanOf(node) };
     }
-    const { receiver, baseName, nameNode } = this.callee(callee);
+    const negated = this.negatedFunction(callee);
+    const { receiver, baseName, nameNode } = negated ?? this.callee(callee);
     const explicit = args.filter((a) => !a.trailing).map((a) => a.label);
     const call: CallExpr = {
       kind: 'call',
       name: swiftName(baseName, explicit),
       baseName,
-      receiver: receiver?.kind === 'unary' ? receiver.operand : receiver,
+      receiver: negated ? undefined : receiver?.kind === 'unary' ? receiver.operand : receiver,
       args,
       nameSpan: spanOf(nameNode),
       ...spanOf(node),
     };
     // The grammar binds `!` tighter than a call chain (`!a.b()` reads as `(!a).b()`); undo that.
     return receiver?.kind === 'unary' && receiver.operator === '!' ? { ...receiver, operand: call, ...spanOf(node) } : call;
+  }
+
+  /** `!isValid(x)` reads as a call of `!isValid`: call `isValid` and negate the result (the operand is replaced by the call). */
+  private negatedFunction(callee: TSNode): { receiver: Expr; baseName: string; nameNode: TSNode } | undefined {
+    if (callee.type !== 'prefix_expression') return undefined;
+    const op = callee.childForFieldName('operation') ?? callee.child(0);
+    const target = callee.childForFieldName('target') ?? callee.namedChildren[callee.namedChildren.length - 1];
+    if (op?.type !== 'bang' || target?.type !== 'simple_identifier') return undefined;
+    const placeholder: Expr = { kind: 'self', super: false, ...spanOf(target) };
+    return { receiver: { kind: 'unary', operator: '!', operand: placeholder, ...spanOf(callee) }, baseName: target.text, nameNode: target };
   }
 
   private callee(callee: TSNode): { receiver?: Expr; baseName: string; nameNode: TSNode } {

@@ -1,5 +1,5 @@
-import { defineRule, descendants, isTrue, memberPath, rootOf, storageName } from '@bglint/core';
-import type { AssignExpr, CallExpr, Expr, RuleContext, SyntaxNode } from '@bglint/core';
+import { backgroundSessionConfiguredBy, defineRule, descendants, isTrue, memberPath, rootOf } from '@bglint/core';
+import type { AssignExpr, BackgroundSession, RuleContext } from '@bglint/core';
 
 const RESTRICTIONS: Record<string, string> = {
   allowsCellularAccess: 'cellular',
@@ -31,15 +31,18 @@ export default defineRule({
       swift: {
         invalid: [
           `final class Uploader {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.upload")\n    ↓config.isDiscretionary = true\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n  func upload(_ file: URL, to request: URLRequest) {\n    session.uploadTask(with: request, fromFile: file).resume()\n  }\n}`,
+          `final class UploadCenter {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.upload")\n    ↓config.isDiscretionary = true\n    return URLSession(configuration: config, delegate: nil, delegateQueue: nil)\n  }()\n  func send(_ file: URL, to request: URLRequest) {\n    UploadWorker(session: session).start(file, request)\n  }\n}\n\nfinal class UploadWorker {\n  private let session: URLSession\n  init(session: URLSession) { self.session = session }\n  func start(_ file: URL, _ request: URLRequest) {\n    session.uploadTask(with: request, fromFile: file).resume()\n  }\n}`,
         ],
         valid: [
           `final class Prefetcher {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.prefetch")\n    config.isDiscretionary = true\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n  func prefetch(_ url: URL) {\n    session.downloadTask(with: url).resume()\n  }\n}`,
           `final class Uploader {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.upload")\n    config.isDiscretionary = false\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n  func upload(_ file: URL, to request: URLRequest) {\n    session.uploadTask(with: request, fromFile: file).resume()\n  }\n}`,
+          `final class PrefetchCenter {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.prefetch")\n    config.isDiscretionary = true\n    return URLSession(configuration: config, delegate: nil, delegateQueue: nil)\n  }()\n  func prefetch(_ url: URL) {\n    PrefetchWorker(session: session).start(url)\n  }\n}\n\nfinal class PrefetchWorker {\n  private let session: URLSession\n  init(session: URLSession) { self.session = session }\n  func start(_ url: URL) {\n    session.downloadTask(with: url).resume()\n  }\n}`,
         ],
       },
       objc: {
         invalid: [
           `@implementation Uploader\n- (void)setUp {\n  NSURLSessionConfiguration *sConf = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.upload"];\n  sConf.allowsCellularAccess = NO;\n  ↓sConf.discretionary = YES;\n  myURLSession = [NSURLSession sessionWithConfiguration:sConf delegate:self delegateQueue:nil];\n}\n- (void)send:(NSURLRequest *)request file:(NSURL *)file {\n  [[myURLSession uploadTaskWithRequest:request fromFile:file] resume];\n}\n@end`,
+          `@implementation LGUploadWorker\n- (instancetype)initWithSession:(NSURLSession *)session {\n  if ((self = [super init])) { _session = session; }\n  return self;\n}\n- (void)send:(NSURLRequest *)request file:(NSURL *)file {\n  [[self.session uploadTaskWithRequest:request fromFile:file] resume];\n}\n@end\n\n@implementation LGUploadCenter\n- (NSURLSessionConfiguration *)configuration {\n  NSURLSessionConfiguration *c = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.upload"];\n  ↓c.discretionary = YES;\n  return c;\n}\n- (void)start {\n  self.session = [NSURLSession sessionWithConfiguration:[self configuration] delegate:self delegateQueue:nil];\n  self.worker = [[LGUploadWorker alloc] initWithSession:self.session];\n}\n@end`,
         ],
         valid: [
           `@implementation Prefetcher\n- (void)setUp {\n  NSURLSessionConfiguration *c = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.prefetch"];\n  [c setDiscretionary:YES];\n  _session = [NSURLSession sessionWithConfiguration:c delegate:self delegateQueue:nil];\n}\n- (void)fetch:(NSURL *)url {\n  [[_session downloadTaskWithURL:url] resume];\n}\n@end`,
@@ -59,14 +62,11 @@ export default defineRule({
 });
 
 function check(context: RuleContext, node: AssignExpr): void {
-  const config = storageName(node.target.kind === 'member' ? node.target.object : undefined);
-  if (!config) return;
-  const root = scopeOf(node);
-  if (!isBackgroundConfiguration(root, config)) return;
-  const sessions = sessionsBuiltFrom(root, config);
-  const upload = uploadsOn(root, sessions);
-  if (!upload) return;
-  const restrictions = restrictionsOn(root, config);
+  if (node.target.kind !== 'member') return;
+  const session = backgroundSessionConfiguredBy(node.target.object);
+  const upload = session?.calls.find((c) => c.baseName === 'uploadTask' || c.baseName === 'upload');
+  if (!session || !upload) return;
+  const restrictions = restrictionsOn(session);
   context.report({
     at: node,
     messageId: 'discretionary',
@@ -75,55 +75,11 @@ function check(context: RuleContext, node: AssignExpr): void {
   });
 }
 
-/** The type (or file) the configuration, session and tasks are tracked within. */
-function scopeOf(node: SyntaxNode): SyntaxNode {
-  for (let p = node.parent; p; p = p.parent) if (p.kind === 'type') return p;
-  return rootOf(node);
-}
-
-/** Values assigned to a name in the scope: `let x = …`, `x = …`, `self.x = …`. */
-function valuesOf(root: SyntaxNode, name: string): Expr[] {
-  const values: Expr[] = [];
-  for (const d of descendants(root)) {
-    if (d.kind === 'var' && d.name === name && d.value) values.push(d.value);
-    if (d.kind === 'assign' && storageName(d.target) === name) values.push(d.value);
-  }
-  return values;
-}
-
-function isBackgroundConfiguration(root: SyntaxNode, config: string): boolean {
-  return valuesOf(root, config).some((v) => v.kind === 'call' && v.baseName === 'background');
-}
-
-/** Names the sessions created from the configuration are stored under. */
-function sessionsBuiltFrom(root: SyntaxNode, config: string): Set<string> {
-  const sessions = new Set<string>();
-  for (const d of descendants(root)) {
-    if (d.kind !== 'call' || d.baseName !== 'URLSession') continue;
-    const configuration = d.args.find((a) => a.label === 'configuration');
-    if (storageName(configuration?.value) !== config) continue;
-    for (let p = d.parent; p; p = p.parent) {
-      if (p.kind === 'var' || p.kind === 'assign') {
-        const name = p.kind === 'var' ? p.name : storageName(p.target);
-        if (name) sessions.add(name);
-        break;
-      }
-    }
-  }
-  return sessions;
-}
-
-function uploadsOn(root: SyntaxNode, sessions: Set<string>): CallExpr | undefined {
-  for (const d of descendants(root)) {
-    if (d.kind === 'call' && d.baseName === 'uploadTask' && sessions.has(storageName(d.receiver) ?? '')) return d;
-  }
-  return undefined;
-}
-
-function restrictionsOn(root: SyntaxNode, config: string): string[] {
+/** The networks the configuration forbids (`allowsCellularAccess = false`…). */
+function restrictionsOn(session: BackgroundSession): string[] {
   const found: string[] = [];
-  for (const d of descendants(root)) {
-    if (d.kind !== 'assign' || d.target.kind !== 'member' || storageName(d.target.object) !== config) continue;
+  for (const d of descendants(rootOf(session.configuration))) {
+    if (d.kind !== 'assign' || d.target.kind !== 'member' || backgroundSessionConfiguredBy(d.target.object) !== session) continue;
     const label = RESTRICTIONS[d.target.name];
     if (label && d.value.kind === 'literal' && d.value.value === 'false') found.push(label);
   }

@@ -1,0 +1,306 @@
+/**
+ * Background URLSessions as rules see them: a configuration made by
+ * `URLSessionConfiguration.background(withIdentifier:)` / `backgroundSessionConfigurationWithIdentifier:`,
+ * followed through locals, properties, lazy initializers, computed properties and returning methods
+ * to the `URLSession(configuration:…)` / `sessionWithConfiguration:` built from it, the places that
+ * session is stored (copies included, and properties of other types of the file it is handed to
+ * through their initializer), and the tasks created on it. Silent where the code cannot be followed:
+ * a session reached through another object (`Manager.shared.session`) is not known to be background.
+ */
+import type { CallExpr, CodeBody, Expr, FunctionDecl, SyntaxNode, TypeDecl } from '../syntax/ir';
+import { ancestors, descendants, enclosingType, localNames, memberPath, rootOf } from '../syntax/query';
+import { parseSwiftName } from '../syntax/api-names';
+
+export const BACKGROUND_CONFIGURATION = 'background(withIdentifier:)';
+/** Prefilter strings: the configuration's spellings (the ObjC one covers the deprecated `backgroundSessionConfiguration:`). */
+export const BACKGROUND_SESSION_TRIGGERS = ['background(withIdentifier', 'backgroundSessionConfiguration'];
+
+/** Where a value is kept: a local of one body, a property of a type (by name, so extensions count), or a method's result. */
+export interface Storage {
+  name: string;
+  kind: 'local' | 'property' | 'result';
+  /** The body for a local; the type name (or '' for file scope) for a property or a method's result. */
+  scope: SyntaxNode | string;
+}
+
+/** One background configuration and everything built from it in the file. */
+export interface BackgroundSession {
+  /** The `background(withIdentifier:)` call. */
+  configuration: CallExpr;
+  /** Where the configuration is kept (assignments to these configure it). */
+  configurationStorages: Storage[];
+  /** `URLSession(configuration:…)` calls given this configuration. */
+  creations: CallExpr[];
+  /** Where the sessions are kept. */
+  sessionStorages: Storage[];
+  /** Calls made on the session (`uploadTask(with:fromFile:)`, `data(for:)`, `invalidateAndCancel()`…). */
+  calls: CallExpr[];
+}
+
+const MAX_ROUNDS = 6;
+
+/** Every background configuration of the file with its sessions and their calls; computed once per file. */
+export function backgroundSessionsIn(node: SyntaxNode): BackgroundSession[] {
+  const root = rootOf(node);
+  let found = cache.get(root);
+  if (!found) {
+    found = new SessionTracker(root).sessions();
+    cache.set(root, found);
+  }
+  return found;
+}
+
+const cache = new WeakMap<SyntaxNode, BackgroundSession[]>();
+
+/** The background session a call is made on (`session.uploadTask(…)`), if the receiver is one. */
+export function backgroundSessionOf(call: CallExpr): BackgroundSession | undefined {
+  if (!call.receiver) return undefined;
+  return backgroundSessionsIn(call).find((s) => s.calls.includes(call));
+}
+
+/** The background session whose configuration `expr` refers to (`config` in `config.isDiscretionary = true`). */
+export function backgroundSessionConfiguredBy(expr: Expr): BackgroundSession | undefined {
+  return backgroundSessionsIn(expr).find((s) => s.configurationStorages.some((st) => refersTo(expr, st)) || s.configuration === expr);
+}
+
+export function isBackgroundConfigurationCall(node: SyntaxNode): node is CallExpr {
+  if (node.kind !== 'call' || node.name !== BACKGROUND_CONFIGURATION) return false;
+  const path = memberPath(node.receiver);
+  return node.receiver === undefined || path.length === 0 || /^(NS)?URLSessionConfiguration$/.test(path[path.length - 1]!);
+}
+
+function isSessionCreation(node: SyntaxNode): node is CallExpr {
+  if (node.kind !== 'call') return false;
+  const { base, labels } = parseSwiftName(node.name);
+  return (base === 'URLSession' || base === 'init') && labels[0] === 'configuration';
+}
+
+class SessionTracker {
+  private readonly types = new Map<string, TypeDecl[]>();
+
+  constructor(private readonly root: SyntaxNode) {
+    for (const n of descendants(root, (d) => d.kind === 'file' || d.kind === 'type')) {
+      if (n.kind === 'type') this.types.set(n.name, [...(this.types.get(n.name) ?? []), n]);
+    }
+  }
+
+  sessions(): BackgroundSession[] {
+    const nodes = [...descendants(this.root)];
+    return nodes.filter(isBackgroundConfigurationCall).map((configuration) => {
+      const configurationStorages = this.unambiguous(nodes, [configuration], this.follow(nodes, [configuration], this.storagesOf(configuration)));
+      const creations = nodes.filter(
+        (n): n is CallExpr => isSessionCreation(n) && this.holds(n.args[0]!.value, configuration, configurationStorages),
+      );
+      const sessionStorages = this.unambiguous(nodes, creations, this.follow(nodes, creations, creations.flatMap((c) => this.storagesOf(c))));
+      const calls = nodes.filter(
+        (n): n is CallExpr => n.kind === 'call' && n.receiver !== undefined && this.holds(n.receiver, undefined, sessionStorages, creations),
+      );
+      return { configuration, configurationStorages, creations, sessionStorages, calls };
+    });
+  }
+
+  /** Adds copies (`let s = self.session`) and hand-offs to other types' initializers until nothing new is found. */
+  private follow(nodes: SyntaxNode[], sources: Expr[], start: Storage[]): Storage[] {
+    const storages = [...start];
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const before = storages.length;
+      for (const n of nodes) {
+        if (n.kind === 'ident' || n.kind === 'member' || n.kind === 'call') {
+          if (!this.holds(n, undefined, storages, sources)) continue;
+          for (const s of [...this.storagesOf(n), ...this.handedTo(n)]) addNew(storages, s);
+        }
+      }
+      if (storages.length === before) break;
+    }
+    return storages;
+  }
+
+  /**
+   * The storages that hold only this value: one also given another value (`config = .default` in another
+   * branch, `session = URLSession.shared`) may not hold it when it is used, so it is not followed.
+   */
+  private unambiguous(nodes: SyntaxNode[], sources: Expr[], storages: Storage[]): Storage[] {
+    const others = new Set<Storage>();
+    for (const n of nodes) {
+      const write = n.kind === 'var' && n.value ? { target: n.isProperty ? propertyStorage(n.name, n) : localStorage(n.name, n), value: n.value }
+        : n.kind === 'assign' && n.operator === '=' ? { target: storageOf(n.target), value: n.value }
+        : undefined;
+      if (!write?.target || isNil(write.value)) continue;
+      const storage = storages.find((st) => sameStorage(st, write.target!));
+      // A parameter (an initializer's `session`) is where a hand-off arrives: not another value.
+      if (storage && !this.carries(write.value, sources, storages) && !isParameter(write.value)) others.add(storage);
+    }
+    return storages.filter((st) => !others.has(st));
+  }
+
+  /** Is the value, or a reference to one of its storages, the written value or inside it (a lazy initializer's closure)? */
+  private carries(value: Expr, sources: Expr[], storages: Storage[]): boolean {
+    if (this.holds(value, undefined, storages, sources)) return true;
+    for (const d of descendants(value)) if (sources.includes(d as Expr) || ((d.kind === 'ident' || d.kind === 'member' || d.kind === 'call') && this.holds(d, undefined, storages, sources))) return true;
+    return false;
+  }
+
+  /** Does `expr` hold the value: the source itself, or a reference to one of its storages? */
+  private holds(expr: Expr | undefined, source: Expr | undefined, storages: Storage[], sources: Expr[] = []): boolean {
+    const e = unwrap(expr);
+    if (!e) return false;
+    if (e === source || sources.includes(e)) return true;
+    return storages.some((s) => refersTo(e, s));
+  }
+
+  /** Where the value of `expr` goes: the variable or property it initializes or is assigned to, or the result of its function. */
+  private storagesOf(expr: Expr): Storage[] {
+    let value: SyntaxNode = expr;
+    for (let p = expr.parent; p; value = p, p = p.parent) {
+      if (p.kind === 'cast' || p.kind === 'ternary' || (p.kind === 'other' && p.children.length === 1)) continue;
+      if (p.kind === 'binding' && p.value === value) return [localStorage(p.name, p)];
+      if (p.kind === 'var' && p.value === value) return [p.isProperty ? propertyStorage(p.name, p) : localStorage(p.name, p)];
+      if (p.kind === 'assign' && p.value === value) {
+        const target = storageOf(p.target);
+        return target ? [target] : [];
+      }
+      if (p.kind === 'jump' && p.jump === 'return') return this.resultOf(p);
+      if (p.kind === 'block' && isImplicitReturn(p, value)) return this.resultOf(p);
+      return [];
+    }
+    return [];
+  }
+
+  /** A returned value goes where the body's result goes: an immediately called closure, a computed property, a method. */
+  private resultOf(node: SyntaxNode): Storage[] {
+    for (const a of ancestors(node)) {
+      if (a.kind === 'closure') {
+        const call = a.parent;
+        return call?.kind === 'call' && call.baseName === '' ? this.storagesOf(call) : [];
+      }
+      if (a.kind === 'var' && a.getter) return [propertyStorage(a.name, a)];
+      if (a.kind === 'function') return [{ name: a.baseName, kind: 'result', scope: a.typeName ?? enclosingType(a)?.name ?? '' }];
+    }
+    return [];
+  }
+
+  /** `Worker(session: s)` / `[[Worker alloc] initWithSession:s]`, with that initializer (a type of this file) storing the parameter: that property. */
+  private handedTo(expr: Expr): Storage[] {
+    const call = expr.parent;
+    if (call?.kind !== 'call') return [];
+    const arg = call.args.find((a) => a.value === expr);
+    if (!arg) return [];
+    const path = memberPath(call.receiver);
+    if (path[path.length - 1] === 'alloc') path.pop();
+    const typeName = call.baseName === 'init' ? path.pop() : call.baseName;
+    const initName = initializerName(call.name);
+    const init = (this.types.get(typeName ?? '') ?? [])
+      .flatMap((t) => t.members)
+      .find((m): m is FunctionDecl => m.kind === 'function' && m.baseName === 'init' && initializerName(m.name) === initName);
+    const param = init?.params[call.args.indexOf(arg)];
+    if (!init?.body || !param) return [];
+    const stored: Storage[] = [];
+    for (const n of descendants(init.body)) {
+      if (n.kind !== 'assign' || memberPath(n.value).join('.') !== param) continue;
+      const target = storageOf(n.target);
+      if (target?.kind === 'property') stored.push(target);
+    }
+    return stored;
+  }
+}
+
+/** `Worker(session:)`, `init(session:)` and ObjC's `init(withSession:)` (`initWithSession:`) all name one initializer. */
+function initializerName(name: string): string {
+  const { labels } = parseSwiftName(name);
+  const first = (labels[0] ?? '').replace(/^with(?=[A-Z])/, '');
+  return [first.charAt(0).toLowerCase() + first.slice(1), ...labels.slice(1)].join(':');
+}
+
+function sameStorage(a: Storage, b: Storage): boolean {
+  return a.name === b.name && a.kind === b.kind && a.scope === b.scope;
+}
+
+function addNew(storages: Storage[], s: Storage): void {
+  if (!storages.some((t) => sameStorage(t, s))) storages.push(s);
+}
+
+function isParameter(expr: Expr): boolean {
+  const e = unwrap(expr);
+  if (e?.kind !== 'ident') return false;
+  const fn = [...ancestors(e)].find((a) => a.kind === 'function');
+  return fn?.kind === 'function' && fn.params.includes(e.name);
+}
+
+function isNil(expr: Expr): boolean {
+  const e = unwrap(expr);
+  return e?.kind === 'literal' && e.type === 'nil';
+}
+
+/** Looks through casts, parentheses, `try`/`await` and `!`/`?` to the value. */
+function unwrap(expr: Expr | undefined): Expr | undefined {
+  let e = expr;
+  while (e && (e.kind === 'cast' || (e.kind === 'other' && e.children.length === 1) || (e.kind === 'unary' && /^[!?]$/.test(e.operator)))) {
+    e = e.kind === 'cast' ? e.operand : e.kind === 'unary' ? e.operand : (e.children[0] as Expr);
+  }
+  return e;
+}
+
+/** A block whose only statement is `value`: the body of a single-expression closure, getter or method (Swift). */
+function isImplicitReturn(block: SyntaxNode, value: SyntaxNode): boolean {
+  if (block.kind !== 'block' || block.body.length !== 1 || block.body[0] !== value) return false;
+  const owner = block.parent;
+  return owner?.kind === 'closure' || owner?.kind === 'function' || (owner?.kind === 'var' && owner.getter === block);
+}
+
+function localStorage(name: string, at: SyntaxNode): Storage {
+  for (const a of ancestors(at)) if (a.kind === 'function' || a.kind === 'closure') return { name, kind: 'local', scope: a };
+  return { name, kind: 'property', scope: '' };
+}
+
+function propertyStorage(name: string, at: SyntaxNode): Storage {
+  return { name: name.replace(/^_+/, ''), kind: 'property', scope: enclosingType(at)?.name ?? '' };
+}
+
+const localsMemo = new WeakMap<CodeBody, Set<string>>();
+
+function namesOf(body: CodeBody): Set<string> {
+  let names = localsMemo.get(body);
+  if (!names) localsMemo.set(body, (names = localNames(body)));
+  return names;
+}
+
+/** The body whose parameters or locals declare `name`, searching outward from `at`. */
+function bodyDeclaring(name: string, at: SyntaxNode): SyntaxNode | undefined {
+  for (const a of ancestors(at)) {
+    if ((a.kind === 'function' || a.kind === 'closure') && namesOf(a).has(name)) return a;
+    if (a.kind === 'type') return undefined;
+  }
+  return undefined;
+}
+
+/** The storage an assignment target or a reference names: `x` (a local when one is declared), `self.x`, `_x`, `[self x]`. */
+function storageOf(expr: Expr): Storage | undefined {
+  const e = unwrap(expr);
+  if (!e) return undefined;
+  const path = memberPath(e);
+  if (path.length === 0) return undefined;
+  if (path.length === 1) {
+    const name = path[0]!;
+    const body = e.kind === 'ident' ? bodyDeclaring(name, e) : undefined;
+    if (body) return { name, kind: 'local', scope: body };
+    return { name: name.replace(/^_+/, ''), kind: 'property', scope: enclosingType(e)?.name ?? '' };
+  }
+  if (path.length === 2 && /^(self|weakSelf|strongSelf|welf|sself)$/.test(path[0]!)) {
+    return { name: path[1]!.replace(/^_+/, ''), kind: 'property', scope: enclosingType(e)?.name ?? '' };
+  }
+  return undefined;
+}
+
+/** Does `expr` read the storage (or call the method whose result it is)? */
+function refersTo(expr: Expr, storage: Storage): boolean {
+  const e = unwrap(expr);
+  if (!e) return false;
+  if (storage.kind === 'result') {
+    if (e.kind !== 'call' || e.baseName !== storage.name) return false;
+    const path = memberPath(e.receiver);
+    if (e.receiver === undefined || (path.length === 1 && path[0] === 'self')) return (enclosingType(e)?.name ?? '') === storage.scope;
+    return path.length === 1 && path[0] === storage.scope;
+  }
+  const target = storageOf(e);
+  return target !== undefined && target.name === storage.name && target.kind === storage.kind && target.scope === storage.scope;
+}

@@ -1,0 +1,103 @@
+import { defineRule, everDischarges, isBeginRequest, leakThrough, leakingClosures, requestEnding } from '@bglint/core';
+import type { Fix, FunctionDecl, JumpStmt, RuleContext } from '@bglint/core';
+
+export default defineRule({
+  meta: {
+    id: 'extension-request-not-completed',
+    severity: 'warning',
+    since: '0.3.0',
+    summary: 'beginRequest(with:) must complete or cancel the extension request on every path.',
+    why:
+      'An app extension that handles requests itself (`NSExtensionRequestHandling`: Safari web extension handlers, ' +
+      'CallKit directory providers, custom share and action extensions) is given an `NSExtensionContext` in ' +
+      '`beginRequest(with:)`. The host app waits until the extension calls `completeRequest(returningItems:completionHandler:)` ' +
+      '(CallKit: `completeRequest(completionHandler:)`) or `cancelRequest(withError:)`; only then does it get its answer and ' +
+      'the system end the extension. A path that leaves without either — an early `return` in a `guard`, a completion ' +
+      'handler that gives up on error — leaves the host waiting: the share sheet spins, Safari\'s native message never ' +
+      'gets its reply, the call directory never reloads, and the extension lingers until the system kills it. The rule ' +
+      'follows the request through closures handed to other calls and through functions of the same file; when the ' +
+      'context is stored in a property or passed to code in another file, that code answers for it. A `beginRequest` ' +
+      'that calls `super.beginRequest(with:)` (a view controller that keeps the context) is left alone.',
+    symptom:
+      'The host app waits for an answer that never comes; in the forum thread, not calling ' +
+      '`context.completeRequest(returningItems: nil)` "keeps the app extension running".',
+    fix:
+      'Call `context.completeRequest(returningItems:completionHandler:)` when the work is done and ' +
+      '`context.cancelRequest(withError:)` on every failure path (a `guard … else` included), also inside completion ' +
+      'handlers. A suggestion inserts the cancel before an early exit.',
+    references: [
+      'https://developer.apple.com/documentation/foundation/nsextensionrequesthandling/beginrequest(with:)',
+      'https://developer.apple.com/documentation/foundation/nsextensioncontext/completerequest(returningitems:completionhandler:)',
+      'https://developer.apple.com/documentation/foundation/nsextensioncontext/cancelrequest(witherror:)',
+      'https://developer.apple.com/documentation/callkit/cxcalldirectoryextensioncontext/completerequest(completionhandler:)',
+    ],
+    tags: ['correctness', 'app-extensions'],
+    precision: 'high',
+    hasSuggestions: true,
+    messages: {
+      never: 'beginRequest never completes or cancels the extension request, so the host app waits until the system kills the extension. Call completeRequest(returningItems:completionHandler:) when done and cancelRequest(withError:) on failure.',
+      exit: 'The {{exit}} on line {{line}} leaves without completing or cancelling the extension request, so the host app waits until the system kills the extension. Call cancelRequest(withError:) before leaving.',
+      end: 'A path through beginRequest reaches its end without completing or cancelling the extension request, so the host app waits until the system kills the extension. Complete or cancel the request on every path.',
+    },
+    examples: {
+      swift: {
+        invalid: [
+          `final class ActionRequestHandler: NSObject, NSExtensionRequestHandling {\n  func ↓beginRequest(with context: NSExtensionContext) {\n    guard let item = context.inputItems.first as? NSExtensionItem,\n          let provider = item.attachments?.first else { return }\n    provider.loadItem(forTypeIdentifier: UTType.url.identifier) { value, _ in\n      let output = NSExtensionItem()\n      output.attachments = [NSItemProvider(item: value as? NSSecureCoding, typeIdentifier: UTType.url.identifier)]\n      context.completeRequest(returningItems: [output], completionHandler: nil)\n    }\n  }\n}`,
+          `final class SafariWebExtensionHandler: NSObject, NSExtensionRequestHandling {\n  func ↓beginRequest(with context: NSExtensionContext) {\n    let item = context.inputItems.first as? NSExtensionItem\n    let message = item?.userInfo?[SFExtensionMessageKey]\n    store.handle(message) { reply, error in\n      if let error {\n        logger.error("\\(error)")\n        return\n      }\n      let response = NSExtensionItem()\n      response.userInfo = [SFExtensionMessageKey: reply]\n      context.completeRequest(returningItems: [response], completionHandler: nil)\n    }\n  }\n}`,
+          `final class CallDirectoryHandler: CXCallDirectoryProvider {\n  override func ↓beginRequest(with context: CXCallDirectoryExtensionContext) {\n    context.delegate = self\n    addBlockingEntries(to: context)\n  }\n\n  private func addBlockingEntries(to context: CXCallDirectoryExtensionContext) {\n    for number in BlockList.numbers { context.addBlockingEntry(withNextSequentialPhoneNumber: number) }\n  }\n}`,
+        ],
+        valid: [
+          `final class SafariWebExtensionHandler: NSObject, NSExtensionRequestHandling {\n  func beginRequest(with context: NSExtensionContext) {\n    let item = context.inputItems.first as? NSExtensionItem\n    let response = NSExtensionItem()\n    response.userInfo = [SFExtensionMessageKey: ["echo": item?.userInfo?[SFExtensionMessageKey]]]\n    context.completeRequest(returningItems: [response], completionHandler: nil)\n  }\n}`,
+          `final class ActionRequestHandler: NSObject, NSExtensionRequestHandling {\n  func beginRequest(with context: NSExtensionContext) {\n    guard let item = context.inputItems.first as? NSExtensionItem else {\n      context.cancelRequest(withError: NSError(domain: NSCocoaErrorDomain, code: NSUserCancelledError))\n      return\n    }\n    process(item) { output in\n      defer { context.completeRequest(returningItems: output, completionHandler: nil) }\n      log(output)\n    }\n  }\n}`,
+          `final class CallDirectoryHandler: CXCallDirectoryProvider {\n  override func beginRequest(with context: CXCallDirectoryExtensionContext) {\n    context.delegate = self\n    addBlockingEntries(to: context)\n    context.completeRequest()\n  }\n\n  private func addBlockingEntries(to context: CXCallDirectoryExtensionContext) {\n    for number in BlockList.numbers { context.addBlockingEntry(withNextSequentialPhoneNumber: number) }\n  }\n}`,
+          `final class ActionRequestHandler: NSObject, NSExtensionRequestHandling {\n  func beginRequest(with context: NSExtensionContext) {\n    finish(context, items: context.inputItems)\n  }\n\n  private func finish(_ context: NSExtensionContext, items: [Any]) {\n    switch items.count {\n    case 0: context.cancelRequest(withError: HandlerError.noInput)\n    default: context.completeRequest(returningItems: items, completionHandler: nil)\n    }\n  }\n}`,
+          `final class ShareViewController: UIViewController {\n  override func beginRequest(with context: NSExtensionContext) {\n    super.beginRequest(with: context)\n    prepareAttachments()\n  }\n}`,
+          { code: `final class ActionRequestHandler: NSObject, NSExtensionRequestHandling {\n  func beginRequest(with context: NSExtensionContext) {\n    guard let item = context.inputItems.first as? NSExtensionItem else {\n      finish(context, with: [])\n      return\n    }\n    finish(context, with: [item])\n  }\n}`, project: { sources: [`extension ActionRequestHandler {\n  func finish(_ context: NSExtensionContext, with items: [NSExtensionItem]) {\n    context.completeRequest(returningItems: items, completionHandler: nil)\n  }\n}`] } },
+          `final class ActionRequestHandler: NSObject, NSExtensionRequestHandling {\n  var context: NSExtensionContext?\n  func beginRequest(with context: NSExtensionContext) {\n    self.context = context\n    loader.start()\n  }\n}`,
+        ],
+      },
+      objc: {
+        invalid: [
+          `@implementation ActionRequestHandler\n- (void)↓beginRequestWithExtensionContext:(NSExtensionContext *)context {\n  NSExtensionItem *item = context.inputItems.firstObject;\n  if (item == nil) {\n    return;\n  }\n  [self transformItem:item completion:^(NSExtensionItem *output) {\n    [context completeRequestReturningItems:@[output] completionHandler:nil];\n  }];\n}\n@end`,
+        ],
+        valid: [
+          `@implementation ActionRequestHandler\n- (void)beginRequestWithExtensionContext:(NSExtensionContext *)context {\n  NSExtensionItem *item = context.inputItems.firstObject;\n  if (item == nil) {\n    [context cancelRequestWithError:[NSError errorWithDomain:NSCocoaErrorDomain code:NSUserCancelledError userInfo:nil]];\n    return;\n  }\n  [self transformItem:item completion:^(NSExtensionItem *output) {\n    [context completeRequestReturningItems:@[output] completionHandler:nil];\n  }];\n}\n@end`,
+        ],
+      },
+    },
+    triggers: ['beginRequest'],
+  },
+  create(context) {
+    return {
+      function(fn) {
+        if (isBeginRequest(fn) && fn.body) checkRequest(context, fn);
+      },
+    };
+  },
+});
+
+function checkRequest(context: RuleContext, fn: FunctionDecl): void {
+  const name = fn.params[0];
+  const ending = requestEnding(fn, name, context.index);
+  if (!everDischarges(fn.body!, ending)) {
+    context.report({ at: fn.nameSpan, messageId: 'never' });
+    return;
+  }
+  const whole = leakThrough(fn, ending);
+  if (!whole) return;
+  // Falling off the end usually means a handed-off closure gives up somewhere: name that exit.
+  const leak = whole.at ? whole : leakingClosures(fn.body!, ending).find((c) => c.leak.at)?.leak ?? whole;
+  if (!leak.at) {
+    context.report({ at: fn.nameSpan, messageId: 'end' });
+    return;
+  }
+  const suggest = name ? [cancelBefore(context, leak.at, name)] : undefined;
+  context.report({ at: fn.nameSpan, messageId: 'exit', data: { exit: leak.at.jump, line: leak.at.range.start.line }, suggest, related: [{ at: leak.at, message: 'leaves here' }] });
+}
+
+function cancelBefore(context: RuleContext, exit: JumpStmt, name: string): Fix {
+  const cancel = context.language === 'swift'
+    ? `${name}.cancelRequest(withError: NSError(domain: NSCocoaErrorDomain, code: NSUserCancelledError)); `
+    : `[${name} cancelRequestWithError:[NSError errorWithDomain:NSCocoaErrorDomain code:NSUserCancelledError userInfo:nil]]; `;
+  return { description: 'Cancel the request before leaving', edits: [context.insertAt(exit.startIndex, cancel)] };
+}

@@ -1,0 +1,224 @@
+import {
+  KEYCHAIN_TRIGGERS, ancestors, backgroundScopeOf, callsIn, constantName, defineRule, descendants, enclosingFunction, entryValue, hasKey,
+  keychainQueriesOf, rootOf, secItemOperation, staticString,
+} from '@bglint/core';
+import type { CallExpr, Expr, FunctionDecl, KeychainQuery, RuleContext, SyntaxNode } from '@bglint/core';
+
+/** Classes whose items cannot be read while the device is locked. */
+const LOCKED_OUT = /^(kSecAttrAccessibleWhenUnlocked(ThisDeviceOnly)?|kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly|whenUnlocked(ThisDeviceOnly)?|whenPasscodeSetThisDeviceOnly)$/;
+/** What a failed read is taken to mean when the code signs the user out or deletes the item. */
+const LOGS_OUT = /^(log_?out|logOut|sign_?out|signOut|clear(Session|Credentials|Tokens?|Auth\w*|Keychain|Account)|reset(Session|Auth\w*|Credentials)|delete(Session|Credentials|Tokens?|Account)|remove(Session|Credentials|Tokens?|Account)|SecItemDelete|showLogin\w*|presentLogin\w*)$/i;
+const SUCCESS = /^(errSecSuccess|noErr)$/;
+
+export default defineRule({
+  meta: {
+    id: 'keychain-background-accessibility',
+    severity: 'warning',
+    since: '0.2.0',
+    summary: 'Give keychain items that background code reads a class readable while the device is locked, and do not treat a locked keychain as a logged-out user.',
+    why:
+      'Items added with `kSecAttrAccessibleWhenUnlocked` (the default when no class is given) or `…WhenPasscodeSetThisDeviceOnly` ' +
+      'cannot be read while the device is locked. Background launches (BGTask handlers, background fetch and silent pushes, ' +
+      'background URLSession events, notification service extensions, prewarming) often happen with the device locked: ' +
+      'the read fails with `errSecInteractionNotAllowed`, and code that takes any failure for "no item" signs the user ' +
+      'out or deletes the credentials. Reported: an add whose item this file reads from a background entry point (directly ' +
+      'or through a method of the file), and a failed `SecItemCopyMatching` that leads to signing out or deleting without ' +
+      'a branch for `errSecInteractionNotAllowed`. Items with a different static service or account than the read are not linked. ' +
+      'Reads and sign-outs in other files are not followed yet, so most real cases go unreported: on hand-labeled real code it found ' +
+      'none of 2 real defects and reported nothing wrong (docs/precision.md).',
+    symptom:
+      'Keychain reads fail in background launches ("authorization denied", "attempts to access authentication information stored in the keychain also fails"); "the app can assume no session exists".',
+    fix:
+      'Add the item with `kSecAttrAccessibleAfterFirstUnlock` (or `…AfterFirstUnlockThisDeviceOnly`) when background code needs it, ' +
+      'and treat `errSecInteractionNotAllowed` as "try again later", not as a missing item.',
+    references: [
+      'https://developer.apple.com/documentation/security/restricting-keychain-item-accessibility',
+      'https://developer.apple.com/documentation/security/ksecattraccessibleafterfirstunlock',
+      'https://developer.apple.com/documentation/security/errsecinteractionnotallowed',
+      'https://developer.apple.com/documentation/uikit/uiapplication/isprotecteddataavailable',
+    ],
+    tags: ['correctness', 'keychain', 'background-tasks'],
+    precision: 'high',
+    hasSuggestions: true,
+    messages: {
+      lockedClass:
+        'This item is added with {{accessibility}}, but {{scope}} reads it (line {{readLine}}), and background launches often happen while the device is locked: the read fails with errSecInteractionNotAllowed. Use kSecAttrAccessibleAfterFirstUnlock{{thisDeviceOnly}}.',
+      failureLogsOut:
+        'Any failure of this SecItemCopyMatching leads to {{action}} (line {{actionLine}}), but while the device is locked (background launches, prewarming) the read fails with errSecInteractionNotAllowed although the item exists: the user is signed out for nothing. Handle errSecInteractionNotAllowed apart (retry once protected data is available).',
+    },
+    examples: {
+      swift: {
+        invalid: [
+          `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      let token = self.token()\n      task.setTaskCompleted(success: token != nil)\n    }\n  }\n}`,
+          `final class Session {\n  func restore() {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: "user", kSecReturnData as String: true]\n    var result: AnyObject?\n    let status = ↓SecItemCopyMatching(query as CFDictionary, &result)\n    guard status == errSecSuccess else {\n      logout()\n      return\n    }\n  }\n  func logout() {}\n}`,
+        ],
+        valid: [
+          `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecAttrAccessible as String: kSecAttrAccessibleAfterFirstUnlock, kSecValueData as String: token]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      task.setTaskCompleted(success: self.token() != nil)\n    }\n  }\n}`,
+          `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func showProfile() {\n    print(token() as Any)\n  }\n}`,
+          `final class Session {\n  func restore() {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: "user", kSecReturnData as String: true]\n    var result: AnyObject?\n    let status = SecItemCopyMatching(query as CFDictionary, &result)\n    if status == errSecInteractionNotAllowed { return retryLater() }\n    guard status == errSecSuccess else {\n      logout()\n      return\n    }\n  }\n  func logout() {}\n  func retryLater() {}\n}`,
+          `final class Session {\n  func restore() {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: "user", kSecReturnData as String: true]\n    var result: AnyObject?\n    let status = SecItemCopyMatching(query as CFDictionary, &result)\n    if status == errSecItemNotFound {\n      logout()\n    }\n  }\n  func logout() {}\n}`,
+        ],
+      },
+      objc: {
+        invalid: [
+          `@implementation LGCredentials\n- (void)saveToken:(NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecAttrAccessible: (__bridge id)kSecAttrAccessibleWhenUnlocked, (__bridge id)kSecValueData: token};\n  ↓SecItemAdd((__bridge CFDictionaryRef)query, NULL);\n}\n- (NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  return (__bridge_transfer NSData *)result;\n}\n- (void)application:(UIApplication *)application performFetchWithCompletionHandler:(void (^)(UIBackgroundFetchResult))completionHandler {\n  NSData *token = [self token];\n  completionHandler(token ? UIBackgroundFetchResultNewData : UIBackgroundFetchResultFailed);\n}\n@end`,
+          `@implementation LGSession\n- (void)restore {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  OSStatus status = ↓SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  if (status != errSecSuccess) {\n    [self signOut];\n  }\n}\n@end`,
+        ],
+        valid: [
+          `@implementation LGCredentials\n- (void)saveToken:(NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecAttrAccessible: (__bridge id)kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly, (__bridge id)kSecValueData: token};\n  SecItemAdd((__bridge CFDictionaryRef)query, NULL);\n}\n- (NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  return (__bridge_transfer NSData *)result;\n}\n- (void)application:(UIApplication *)application performFetchWithCompletionHandler:(void (^)(UIBackgroundFetchResult))completionHandler {\n  completionHandler([self token] ? UIBackgroundFetchResultNewData : UIBackgroundFetchResultFailed);\n}\n@end`,
+          `@implementation LGCredentials\n- (void)saveToken:(NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecValueData: token};\n  SecItemAdd((__bridge CFDictionaryRef)query, NULL);\n}\n- (NSData *)pushToken {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"push", (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  return (__bridge_transfer NSData *)result;\n}\n- (void)application:(UIApplication *)application performFetchWithCompletionHandler:(void (^)(UIBackgroundFetchResult))completionHandler {\n  completionHandler([self pushToken] ? UIBackgroundFetchResultNewData : UIBackgroundFetchResultFailed);\n}\n@end`,
+        ],
+      },
+    },
+    triggers: KEYCHAIN_TRIGGERS,
+  },
+  create(context) {
+    return {
+      call(node) {
+        const operation = secItemOperation(node);
+        if (operation === 'add' || operation === 'update') checkStoredClass(context, node, operation);
+        else if (operation === 'copy') checkFailureHandling(context, node);
+      },
+    };
+  },
+});
+
+/** The class an add or update gives the item when it cannot be read while locked: its name, or 'no class' (the default). */
+function lockedOutClass(call: CallExpr, operation: 'add' | 'update'): { name: string; value?: Expr; query: KeychainQuery } | undefined {
+  const queries = keychainQueriesOf(call);
+  const query = operation === 'add' ? queries[0] : queries[1];
+  if (!query) return undefined;
+  const entry = [...query.entries].reverse().find((e) => e.key === 'kSecAttrAccessible');
+  if (entry) {
+    const name = constantName(entry.value);
+    return name && LOCKED_OUT.test(name) ? { name, value: entry.value, query } : undefined;
+  }
+  const defaulted = operation === 'add' && query.complete && !hasKey(query, 'kSecAttrAccessControl');
+  return defaulted ? { name: 'no accessibility class (kSecAttrAccessibleWhenUnlocked)', query } : undefined;
+}
+
+function checkStoredClass(context: RuleContext, call: CallExpr, operation: 'add' | 'update'): void {
+  const locked = lockedOutClass(call, operation);
+  if (!locked) return;
+  const read = backgroundRead(call, keychainQueriesOf(call)[0]!);
+  if (!read) return;
+  const thisDeviceOnly = locked.name.includes('ThisDeviceOnly') ? 'ThisDeviceOnly' : '';
+  const better = `kSecAttrAccessibleAfterFirstUnlock${thisDeviceOnly}`;
+  const suggest = locked.value
+    ? [{ description: `Use ${better}`, edits: [context.replace(valueSpan(locked.value), better)] }]
+    : undefined;
+  context.report({
+    at: call,
+    messageId: 'lockedClass',
+    data: { accessibility: locked.name, scope: read.scope, readLine: read.call.range.start.line, thisDeviceOnly },
+    related: [{ at: read.call, message: `read from ${read.scope} here` }],
+    suggest,
+  });
+}
+
+/** The span of the constant's name itself (inside `(__bridge id)` or `as String`). */
+function valueSpan(value: Expr): Expr {
+  let e: Expr = value;
+  while (e.kind === 'cast') e = e.operand;
+  return e;
+}
+
+/**
+ * A `SecItemCopyMatching` of this file that runs in a background entry point, directly or through a
+ * method of the file called from one, reading an item the add may have stored (same static service and account, when both are written).
+ */
+function backgroundRead(add: CallExpr, stored: KeychainQuery): { call: CallExpr; scope: string } | undefined {
+  const root = rootOf(add);
+  const reads = callsIn(root, (c) => secItemOperation(c) === 'copy' && sameItem(stored, keychainQueriesOf(c)[0]!));
+  for (const read of reads) {
+    const direct = backgroundScopeOf(read);
+    if (direct) return { call: read, scope: direct };
+    const method = enclosingFunction(read);
+    const caller = method ? backgroundCallerOf(root, method) : undefined;
+    if (caller) return { call: read, scope: caller };
+  }
+  return undefined;
+}
+
+/** Some call of `method` (by name, one level) that runs in a background entry point. */
+function backgroundCallerOf(root: SyntaxNode, method: FunctionDecl): string | undefined {
+  for (const n of descendants(root)) {
+    if (n.kind !== 'call' || n.baseName !== method.baseName || isInside(n, method)) continue;
+    const scope = backgroundScopeOf(n);
+    if (scope) return scope;
+  }
+  return undefined;
+}
+
+function isInside(node: SyntaxNode, container: SyntaxNode): boolean {
+  for (const a of ancestors(node)) if (a === container) return true;
+  return false;
+}
+
+function sameItem(stored: KeychainQuery, read: KeychainQuery): boolean {
+  return ['kSecAttrService', 'kSecAttrAccount', 'kSecClass'].every((key) => {
+    const a = staticValue(stored, key);
+    const b = staticValue(read, key);
+    return a === undefined || b === undefined || a === b;
+  });
+}
+
+function staticValue(query: KeychainQuery, key: string): string | undefined {
+  const entry = [...query.entries].reverse().find((e) => e.key === key);
+  return entry ? staticString(entry.value) ?? entryValue(query, key) : undefined;
+}
+
+/**
+ * A generic failure check of the read's status (`status != errSecSuccess`, `guard status == errSecSuccess else`)
+ * whose failure branch signs out or deletes, in a function that never mentions `errSecInteractionNotAllowed`.
+ */
+function checkFailureHandling(context: RuleContext, read: CallExpr): void {
+  const fn = enclosingFunction(read);
+  if (!fn?.body || mentions(fn.body, 'errSecInteractionNotAllowed')) return;
+  const status = statusName(read);
+  const action = status ? signOutOnFailure(fn, read, status) : undefined;
+  if (!action) return;
+  context.report({
+    at: read,
+    messageId: 'failureLogsOut',
+    data: { action: action.baseName === 'SecItemDelete' ? 'deleting the item' : `${action.baseName}()`, actionLine: action.range.start.line },
+    related: [{ at: action.nameSpan, message: 'the failure is handled here' }],
+  });
+}
+
+function mentions(root: SyntaxNode, name: string): boolean {
+  for (const n of descendants(root)) if (n.kind === 'ident' && n.name === name) return true;
+  return false;
+}
+
+/** The local the read's status is kept in (`let status = SecItemCopyMatching(…)`). */
+function statusName(read: CallExpr): string | undefined {
+  for (let p = read.parent; p; p = p.parent) {
+    if (p.kind === 'var') return p.value && isInside(read, p) ? p.name : undefined;
+    if (p.kind === 'assign') return constantName(p.target);
+    if (p.kind !== 'cast' && p.kind !== 'other') return undefined;
+  }
+  return undefined;
+}
+
+/** The sign-out call on the branch taken when `status` is not success. */
+function signOutOnFailure(fn: FunctionDecl, read: CallExpr, status: string): CallExpr | undefined {
+  for (const n of descendants(fn.body!)) {
+    if (n.startIndex < read.endIndex) continue;
+    const failure = n.kind === 'guard' ? (checksSuccess(n.conditions, status, '==') ? n.else : undefined)
+      : n.kind === 'if' ? (checksSuccess(n.conditions, status, '!=') ? n.then : checksSuccess(n.conditions, status, '==') ? n.else : undefined)
+      : undefined;
+    if (!failure) continue;
+    const action = callsIn(failure, (c) => LOGS_OUT.test(c.baseName))[0];
+    if (action) return action;
+  }
+  return undefined;
+}
+
+function checksSuccess(conditions: Expr[], status: string, operator: '==' | '!='): boolean {
+  return conditions.length === 1 && conditions.some((c) => {
+    if (c.kind !== 'binary' || c.operator !== operator) return false;
+    const [l, r] = [constantName(c.left), constantName(c.right)];
+    return (l === status && SUCCESS.test(r ?? '')) || (r === status && SUCCESS.test(l ?? ''));
+  });
+}
