@@ -1,5 +1,5 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK_CONSUMER, TaskEnding, anyConsumer, isSelfReceiver, memberPath, propertyType, refersTo, rootOf, callsIn, descendants, defineRule, enclosingBody, enclosingType,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK_CONSUMER, TaskEnding, anyConsumer, isSelfReceiver, memberPath, propertyType, refersTo, rootOf, callsIn, descendants, defineRule, enclosingFunction, enclosingBody, enclosingType,
   expirationHandlerOf, isGuardedBy, isNil, isPropertyReference, isUIKitBegin, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
 import type { CallExpr, ClosureExpr, CodeBody, Consumer, Expr, RuleContext, RuleListener, SyntaxNode } from '@bglint/core';
@@ -268,7 +268,9 @@ function checkWork(context: RuleContext, call: CallExpr, handler: Expr | undefin
   if (!bodyEnds) {
     if (property) {
       const type = context.index.type(ownerOfStorage(property, call, context));
-      if (type && !ending.endedByTypeOf(type.name)) {
+      // A handler that begins the next task (`[self startKeepAlive]`) is background-keepalive-hack's finding.
+      const restarts = handler !== undefined && callsIn(handler, (c) => c.baseName === enclosingFunction(call)?.baseName).length > 0;
+      if (type && !restarts && !ending.endedByTypeOf(type.name)) {
         context.report({ at: call.nameSpan, messageId: 'storedNeverEnded', data: { name: stored, type: type.name } });
       }
     } else if (!escapes(body, stored, call, ending)) {
