@@ -22,7 +22,7 @@ export { lintProjectFile } from './engine/project-file-runner';
 export type { ProjectFileInput } from './engine/project-file-runner';
 export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName, runsWithOwnPlist, processInfoPlist, bundleKindOf } from './facts/project';
 export type { PlistFacts, PlistDictValue, PlistValue, ProjectFacts, PlistPathSegment, BundleKind } from './facts/project';
-export { lintSource, passesPrefilter, fill } from './engine/runner';
+export { lintSource, passesPrefilter, optionTriggers, fill } from './engine/runner';
 export type { EnabledRule, LintInput } from './engine/runner';
 export { parseDirectives, applyDirectives } from './engine/suppressions';
 export { parseSource, languageOf, unreadableLines, PARSE_TIME_LIMIT_MS, ParseCache } from './source/parse';

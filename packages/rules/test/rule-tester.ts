@@ -78,7 +78,10 @@ export function commentedOut(code: string): string {
 /** The index of an example project's other source files. */
 function indexOf(project: ExampleProject | undefined): ProjectIndex {
   const index = new ProjectIndex();
-  project?.sources?.forEach((source, i) => index.addFile(`Other${i}.swift`, source, 'swift'));
+  project?.sources?.forEach((source, i) => {
+    const objc = /@(implementation|interface)\b/.test(source);
+    index.addFile(objc ? `Other${i}.m` : `Other${i}.swift`, source, objc ? 'objc' : 'swift');
+  });
   return index;
 }
 

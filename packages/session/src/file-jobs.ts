@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { languageOf, lexFile, lintSource } from '@bglint/core';
+import { languageOf, lexFile, lintSource, optionTriggers } from '@bglint/core';
 import type { EnabledRule, FileFacts, FileResult, Notice, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 
@@ -57,7 +57,8 @@ export function hashOf(data: Buffer | string): string {
 
 /** Does any enabled rule's trigger occur in the file? Same answer as `passesPrefilter` on the text. */
 export function passesTriggers(found: string[], rules: EnabledRule[]): boolean {
-  return rules.some((r) => r.rule.meta.triggers.some((t) => found.includes(t)));
+  // Triggers from options (a named wrapper) were not looked for by the scan: such files are parsed.
+  return rules.some((r) => r.rule.meta.triggers.some((t) => found.includes(t)) || optionTriggers(r).length > 0);
 }
 
 /** An enabled rule as data (rule objects hold functions and cannot cross to a worker). */

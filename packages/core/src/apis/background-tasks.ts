@@ -5,11 +5,12 @@
  * any file, another project type reached through a typed property, after an async hop or not.
  */
 import type { CallExpr, Expr, SyntaxNode } from '../syntax/ir';
-import { bindArguments, callsIn, descendants, enclosingFunction, enclosingType, isSelfReceiver, matchesSignature, rootOf, storageName } from '../syntax/query';
+import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, enclosingType, isSelfReceiver, matchesSignature, memberPath, rootOf, storageName } from '../syntax/query';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { CallSummaries, argumentConsumer } from '../calls/summaries';
-import { methodOf, resolveCallee } from '../calls/resolve';
+import { methodOf, propertyType, resolveCallee } from '../calls/resolve';
 import { hopBetween } from '../calls/hops';
+import { aliasesIn } from '../calls/aliases';
 import type { Callable, Consumer, ValueNames, ValueUse } from '../calls/types';
 
 export const BEGIN_BACKGROUND_TASK = [
@@ -37,11 +38,21 @@ export function expirationHandlerOf(begin: CallExpr): Expr | undefined {
  * (`[self beginBackgroundTaskWithExpirationHandler:…]` declared in the class, a wrapper func of the file)?
  */
 export function isUIKitBegin(call: CallExpr, index: ProjectIndex): boolean {
-  if (!isSelfReceiver(call.receiver)) return true;
+  // `beginBackgroundTask()` is also a common name for a project's own coordinator method: only an application's counts.
+  if (call.args.length === 0 && !/^(UIApplication|shared|sharedApplication|application|app|UIApp)$/.test(memberPath(call.receiver).pop() ?? '')) return false;
+  if (!isSelfReceiver(call.receiver)) return !receiverIsProjectType(call, index);
   const owner = enclosingType(call);
   if (owner && methodOf(owner, call.baseName, call, index).kind !== 'unknown') return false;
   const root = rootOf(call);
   return !(root.kind === 'file' && root.body.some((n) => n.kind === 'function' && n.baseName === call.baseName));
+}
+
+/** `self.coordinator?.beginBackgroundTask()`: a property typed with a project type that declares the method. */
+function receiverIsProjectType(call: CallExpr, index: ProjectIndex): boolean {
+  const path = memberPath(call.receiver);
+  const name = path.length === 2 && /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!) ? path[1] : path.length === 1 ? path[0] : undefined;
+  const typeName = name ? propertyType(enclosingType(call)?.name, name.replace(/^_/, ''), rootOf(call), index) : undefined;
+  return typeName !== undefined && methodOf(typeName, call.baseName, call, index).kind !== 'unknown';
 }
 
 /** An `endBackgroundTask` of the identifier stored under one of `names` (any, when none are known). */
@@ -63,14 +74,20 @@ export function storedTaskName(begin: CallExpr): string | undefined {
   return undefined;
 }
 
-/** `stored` and the names it is copied to in the function that began the task (`task.identifier = taskID`). */
+/**
+ * `stored` and the names it is copied to in the function that began the task: `task.identifier = taskID`,
+ * and the field a labeled argument puts it in (`Task(id: id, taskIdentifier: taskID)` → `taskIdentifier`).
+ */
 function copiesOf(begin: CallExpr, stored: string): Set<string> {
   const names = new Set([stored]);
   const scope = enclosingFunction(begin);
   for (const node of scope ? descendants(scope) : []) {
-    if (node.kind !== 'assign' || storageName(node.value) !== stored) continue;
-    const copy = storageName(node.target);
-    if (copy) names.add(copy);
+    if (node.kind === 'assign' && storageName(node.value) === stored) {
+      const copy = storageName(node.target);
+      if (copy) names.add(copy);
+    } else if (node.kind === 'call' && node !== begin) {
+      for (const arg of node.args) if (arg.label !== '_' && !arg.trailing && storageName(arg.value) === stored) names.add(arg.label);
+    }
   }
   return names;
 }
@@ -98,7 +115,9 @@ export class TaskEnding {
     readonly consumer: Consumer = END_BACKGROUND_TASK_CONSUMER,
     handler?: Expr,
   ) {
-    this.names = stored === undefined ? undefined : copiesOf(begin, stored);
+    // Copies and bindings anywhere in the beginning function (`if let id = task { end(id) }`) name the task too.
+    const scope = enclosingFunction(begin) ?? enclosingBody(begin);
+    this.names = stored === undefined ? undefined : scope ? aliasesIn(scope, copiesOf(begin, stored)) : copiesOf(begin, stored);
     this.summaries = CallSummaries.of(begin, index);
     this.skip = new Set<SyntaxNode>([begin]);
     const callable = handler ? this.summaries.resolve(handler, begin) : undefined;
@@ -137,7 +156,8 @@ export class TaskEnding {
    * `if id == UIBackgroundTaskInvalid`) or where a weakly captured owner is gone (`guard let self`).
    */
   releasedWhen(condition: Expr, holds: boolean): boolean {
-    if (!holds && condition.kind === 'binding') return isSelfUnwrap(condition);
+    // `if let id = task` failing: there is no task to end.
+    if (!holds && condition.kind === 'binding') return isSelfUnwrap(condition) || (condition.value !== undefined && this.names !== undefined && this.names.has(storageName(condition.value) ?? ''));
     if (condition.kind !== 'binary' || (condition.operator !== '==' && condition.operator !== '!=')) return false;
     const meansInvalid = (condition.operator === '==') === holds;
     return meansInvalid && this.comparesWithInvalid(condition.left, condition.right);
@@ -149,12 +169,29 @@ export class TaskEnding {
     return (isStored(left) && isInvalid(right)) || (isStored(right) && isInvalid(left));
   }
 
-  /** Is the stored name ended by some method of the type or a supertype (any file, any extension)? */
+  /**
+   * Does a method of the type other than the beginning one call a method that ends the stored name
+   * (a lifecycle path that ends it, like `applicationWillEnterForeground` calling `stopTracking()`)?
+   */
+  endedFromOtherMethods(typeName: string | undefined): boolean {
+    const methods = this.index.type(typeName)?.methods ?? [];
+    const beginning = enclosingFunction(this.begin)?.baseName;
+    const enders = new Set(methods.filter((m) => this.stored !== undefined && m.endsTasks.includes(this.stored)).map((m) => m.name));
+    return methods.some((m) => m.name !== beginning && !enders.has(m.name) && m.calls.some((c) => enders.has(c)));
+  }
+
+  /**
+   * Is the stored name ended by some other method of the type or a supertype (any file, any
+   * extension)? The method that begins the task is left out: its ends outside the expiration
+   * handler were already looked for, and the handler's own end does not end the work.
+   */
   endedByTypeOf(typeName: string): boolean {
     const seen = new Set<string>();
+    const beginning = enclosingFunction(this.begin)?.baseName;
     for (let t: string | undefined = typeName; t && !seen.has(t); t = this.index.type(t)?.inherits[0]) {
       seen.add(t);
-      if (this.stored !== undefined && this.index.endedByType(t).has(this.stored)) return true;
+      const methods = this.index.type(t)?.methods ?? [];
+      if (this.stored !== undefined && methods.some((m) => (t !== typeName || m.name !== beginning) && m.endsTasks.includes(this.stored!))) return true;
     }
     return false;
   }

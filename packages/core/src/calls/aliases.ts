@@ -11,9 +11,15 @@ import type { ValueNames } from './types';
 /** Does `expr` name the value (`self.bgTask`, `bgTask`, `strongSelf->_bgTask`, `id as! UIBackgroundTaskIdentifier`)? */
 export function refersTo(expr: Expr | undefined, names: ValueNames): boolean {
   if (!expr || !names) return false;
-  const name = storageName(unwrapExpr(expr));
+  let e = unwrapExpr(expr);
+  // `id.rawValue`, `UIBackgroundTaskIdentifier(rawValue: id.rawValue)`: the same value, converted.
+  if (e.kind === 'member' && CONVERSIONS.has(e.name)) e = unwrapExpr(e.object);
+  if (e.kind === 'call' && /^[A-Z]/.test(e.baseName) && e.args.length === 1) return refersTo(e.args[0]!.value, names);
+  const name = storageName(e);
   return name !== undefined && names.has(name);
 }
+
+const CONVERSIONS = new Set(['rawValue', 'unsignedLongValue', 'unsignedIntegerValue', 'integerValue', 'intValue', 'longValue']);
 
 /** Does `expr` mention the value anywhere (an argument built from it, a tuple, a ternary)? */
 export function mentions(expr: Expr, names: ValueNames): boolean {

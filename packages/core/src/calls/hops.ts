@@ -9,7 +9,8 @@ export function hopKindOf(call: CallExpr): HopKind | undefined {
     case 'async': return 'queue-async';
     case 'asyncAfter': case 'asyncAfterUnsafe': return 'async-after';
     case 'Task': return 'task';
-    case 'detached': return memberPath(call.receiver).join('.') === 'Task' ? 'task' : undefined;
+    // `Task.immediate` runs synchronously only until its first suspension: an end after an `await` in it comes later.
+    case 'detached': case 'immediate': case 'immediateDetached': return memberPath(call.receiver).join('.') === 'Task' ? 'task' : undefined;
     case 'addOperation': case 'addBarrierBlock': return 'operation-queue';
     case 'perform': return call.args.some((a) => a.label === 'afterDelay') ? 'perform-after-delay' : 'run-loop';
     case 'scheduledTimer': return 'timer';
@@ -42,6 +43,8 @@ export function performedSelector(call: CallExpr): string | undefined {
   if (call.baseName !== 'perform' && call.baseName !== 'performSelector') return undefined;
   const first: Expr | undefined = call.args[0]?.value;
   if (first?.kind !== 'other') return undefined;
-  const name = first.children.find((c) => c.kind === 'ident');
-  return name?.kind === 'ident' ? name.name.replace(/:.*$/, '') : undefined;
+  // `#selector(stop)`, `#selector(Worker.stop)`, `#selector(stop(_:))`, `@selector(stop:)`.
+  const named = first.children.find((c) => c.kind === 'ident' || c.kind === 'member' || c.kind === 'call');
+  const name = named?.kind === 'ident' ? named.name : named?.kind === 'member' ? named.name : named?.kind === 'call' ? named.baseName : undefined;
+  return name?.replace(/:.*$/, '');
 }

@@ -70,6 +70,12 @@ export function resolveCallee(call: CallExpr, index: ProjectIndex): Callable {
     if (property) return resolveCallable(property, call, index);
     return methodOf(owner, call.baseName, call, index);
   }
+  // `[SwrveUtils stop:…]`, `Self.stop()`, `Helper.stop()`: a type method of this type or another project type.
+  if (receiver.kind === 'ident' && /^[A-Z]/.test(receiver.name) && !localBinding(receiver.name, call)) {
+    const typeName = receiver.name === 'Self' ? owner?.name : receiver.name;
+    const target = typeName ? methodOf(typeName, call.baseName, call, index) : { kind: 'unknown' as const };
+    return typeName === owner?.name || (target.kind !== 'code' && target.kind !== 'indexed') ? target : { ...target, across: true };
+  }
   // `Keeper.shared.restart()`, `[[Keeper sharedInstance] restart]`: a project type's shared instance.
   const path = memberPath(receiver);
   if (path.length === 2 && SHARED_INSTANCE.test(path[1]!) && /^[A-Z]/.test(path[0]!) && !localBinding(path[0]!, call)) {

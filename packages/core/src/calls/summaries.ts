@@ -103,7 +103,7 @@ export class CallSummaries {
   /** One iterative walk over the code at `root`; nested `func`s run only when called, so they are skipped. */
   private scan(root: SyntaxNode, names: ValueNames, consumer: Consumer, depth: number, skip?: ReadonlySet<SyntaxNode>): ValueUse {
     const found = new UseBuilder();
-    const into = (n: SyntaxNode) => !skip?.has(n) && n.kind !== 'function';
+    const into = (n: SyntaxNode) => !skip?.has(n) && n.kind !== 'function' && !(n.kind === 'closure' && isDiscarded(n));
     const nodes = skip?.has(root) ? [] : [root, ...descendants(root, into)].filter((n) => !skip?.has(n));
     for (const node of nodes) {
       if (node.kind === 'call') this.visitCall(node, root, names, consumer, depth, found);
@@ -177,6 +177,15 @@ export class CallSummaries {
   }
 }
 
+/**
+ * A closure written as a statement (or in a comma expression, `dispatch_get_main_queue(), ^{ … };`)
+ * is built and thrown away: its code never runs.
+ */
+function isDiscarded(closure: SyntaxNode): boolean {
+  const parent = closure.parent;
+  return parent?.kind === 'block' || (parent?.kind === 'other' && parent.text === 'comma_expression');
+}
+
 function across(callable: Callable): Callable {
   return callable.kind === 'code' || callable.kind === 'indexed' ? { ...callable, across: true } : callable;
 }
@@ -219,6 +228,8 @@ function merge(uses: ValueUse[]): ValueUse {
   return found.use;
 }
 
+const CONVERSIONS = new Set(['rawValue', 'unsignedLongValue', 'unsignedIntegerValue', 'integerValue', 'intValue', 'longValue', 'unsignedIntValue']);
+
 /** A consumer for calls that take the value as an argument: `endBackgroundTask(_:)` and its `_`. */
 export function argumentConsumer(id: string, signatures: string[], label = '_', indexed?: string): Consumer {
   return {
@@ -231,9 +242,11 @@ export function argumentConsumer(id: string, signatures: string[], label = '_', 
         const value = args.get(label);
         if (!names || !value) return true;
         // An identifier the view cannot name (`UIBackgroundTaskIdentifier(rawValue: n)`) is given the benefit of the doubt.
+        // `[taskId unsignedLongValue]`, `id.rawValue`: a conversion names the value it converts.
         const path = memberPath(unwrapExpr(value));
-        const last = path[path.length - 1];
-        return last === undefined || last === 'invalid' || refersTo(value, names);
+        while (path.length > 1 && CONVERSIONS.has(path[path.length - 1]!)) path.pop();
+        const last = path[path.length - 1]?.replace(/^_+/, '');
+        return last === undefined || last === 'invalid' || names.has(last);
       }
       return false;
     },

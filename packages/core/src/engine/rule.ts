@@ -15,7 +15,7 @@ export interface ExampleProject {
   entitlements?: PlistDictValue;
   /** What the target builds (default `app`); `library` for a framework's code. */
   bundle?: BundleKind;
-  /** Other Swift files of the project: indexed (what they declare and register), not linted. */
+  /** Other source files of the project (Swift, or Objective-C when they hold `@implementation`/`@interface`): indexed, not linted. */
   sources?: string[];
 }
 
@@ -80,6 +80,8 @@ export interface RuleMeta {
    */
   triggers: string[];
   options?: Record<string, OptionSpec>;
+  /** Options whose string entries are API names the prefilter must also look for (`wrappers`). */
+  optionTriggers?: string[];
   hasSuggestions?: boolean;
   fixable?: boolean;
 }

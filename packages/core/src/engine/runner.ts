@@ -46,7 +46,18 @@ export interface LintInput {
 }
 
 export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
-  return rules.some((r) => r.rule.meta.triggers.some((t) => text.includes(t)));
+  return rules.some((r) => r.rule.meta.triggers.some((t) => text.includes(t)) || optionTriggers(r).some((t) => text.includes(t)));
+}
+
+/**
+ * Trigger strings a rule's options add (`meta.optionTriggers` names string-list options whose
+ * entries' last name part must occur: `wrappers: ["BackgroundTasks.begin"]` adds `begin`).
+ */
+export function optionTriggers(enabled: EnabledRule): string[] {
+  return (enabled.rule.meta.optionTriggers ?? []).flatMap((option) => {
+    const values = enabled.options[option];
+    return Array.isArray(values) ? values.map((v) => String(v).replace(/\(.*$/, '').split('.').pop()!) : [];
+  });
 }
 
 export function lintSource(input: LintInput): FileResult {
@@ -190,8 +201,8 @@ type Dispatch = { ruleId: string; run: (node: SyntaxNode) => void; crashed: { va
  */
 function bodiesWorthEntering(text: string, rules: EnabledRule[]): (body: Span) => boolean {
   const words = new Set<string>();
-  for (const { rule } of rules) {
-    for (const trigger of rule.meta.triggers) {
+  for (const enabled of rules) {
+    for (const trigger of [...enabled.rule.meta.triggers, ...optionTriggers(enabled)]) {
       // An empty trigger is in every text: that rule hears every body.
       if (trigger === '') return () => true;
       words.add(trigger);

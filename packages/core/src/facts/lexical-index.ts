@@ -367,7 +367,22 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
     const hop = hopAt(text, m.index ?? 0);
     return hop ? { api: api.name, value, hop } : { api: api.name, value };
   }));
-  return { endsTasks: endedNames(text), calls, callsLater, memberCalls, uses };
+  const copies = localCopies(text);
+  const withSources = (names: string[]) => [...new Set(names.flatMap((n) => (copies.has(n) ? [n, copies.get(n)!] : [n])))];
+  const copiedUses = uses.flatMap((use) => (copies.has(use.value) ? [{ ...use, value: copies.get(use.value)! }] : []));
+  uses.push(...copiedUses);
+  return { endsTasks: withSources(endedNames(text)), calls, callsLater, memberCalls, uses };
+}
+
+const LOCAL_COPY = /\b(\w+)\s*=\s*(?:(?:self|weakSelf|strongSelf)\s*[?!]?\s*(?:\.|->)\s*)?_?(\w+)\s*(?:;|\n|else\b|,|\{)/g;
+
+/** `UIBackgroundTaskIdentifier taskId = self.backgroundTaskIdentifier;`, `guard let id = self?.taskID else`: local → stored name. */
+function localCopies(text: string): Map<string, string> {
+  const copies = new Map<string, string>();
+  for (const m of text.matchAll(LOCAL_COPY)) if (m[1] !== m[2] && !copies.has(m[1]!)) copies.set(m[1]!, m[2]!.replace(/^_+/, ''));
+  // `let id = UIBackgroundTaskIdentifier(rawValue: self.backgroundTask.rawValue)`: a converted copy.
+  for (const m of text.matchAll(/\b(\w+)\s*=\s*[A-Z]\w*\s*\(\s*rawValue\s*:\s*(?:self\s*[?!]?\s*\.\s*)?_?(\w+)/g)) if (!copies.has(m[1]!)) copies.set(m[1]!, m[2]!);
+  return copies;
 }
 
 /**
@@ -387,7 +402,7 @@ const PERFORM_LATER = /perform(?:Selector)?\s*[:(]\s*(?:#selector\s*\(|@selector
 const HOPS_BEFORE_BRACE: [RegExp, string][] = [
   [/(?:dispatch_after\s*\([^{};]*\^|\.asyncAfter\s*\([^{}]*?(?:\)|execute:))\s*(?:\([^)]*\))?\s*$/, 'async-after'],
   [/(?:dispatch_async\s*\([^{};]*\^|\.async\s*(?:\([^{}]*?(?:\)|execute:))?)\s*(?:\([^)]*\))?\s*$/, 'queue-async'],
-  [/\bTask(?:\s*\.\s*detached)?\s*(?:\([^{}]*\))?\s*$/, 'task'],
+  [/\bTask(?:\s*\.\s*(?:detached|immediate|immediateDetached))?\s*(?:\([^{}]*\))?\s*$/, 'task'],
   [/addOperation(?:WithBlock\s*:\s*\^|\s*\(?)\s*$/, 'operation-queue'],
   [/\.perform\s*$/, 'run-loop'],
   [/scheduledTimer[^{};]*$/, 'timer'],

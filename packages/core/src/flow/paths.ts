@@ -122,7 +122,8 @@ class PathWalker {
       case 'if': {
         if (node.conditions.some((c) => this.obligation.discharges(c))) return false;
         const thenOpen = this.releasedIfAny(node.conditions, true) ? false : this.run(node.then.body, covered).open;
-        const elseReleased = node.else && this.releasedIfEvery(node.conditions, false);
+        // Without an else, the fall-through is the else path: released too when the check's failure means "already ended".
+        const elseReleased = this.releasedIfEvery(node.conditions, false);
         const elseOpen = node.else && !elseReleased ? this.statement(node.else, covered) : !elseReleased;
         return thenOpen || elseOpen;
       }

@@ -96,7 +96,7 @@ export function isPropertyReference(expr: Expr, locals: Set<string>): boolean {
   const path = memberPath(expr);
   if (path.length > 1) return true;
   const name = path[0];
-  return name !== undefined && (name.startsWith('_') || !locals.has(name));
+  return name !== undefined && !locals.has(name);
 }
 
 /** `self`, `self?`, `weakSelf`, `strongSelf`, or no receiver: a call on the current instance. */

@@ -32,18 +32,34 @@ export default defineRule({
         invalid: [
           `func start() {\n  task = UIApplication.shared.↓beginBackgroundTask(withName: "sync") {\n    DispatchQueue.main.async {\n      UIApplication.shared.endBackgroundTask(self.task)\n      self.task = .invalid\n    }\n  }\n}`,
           `func start() {\n  taskID = UIApplication.shared.↓beginBackgroundTask(withName: "loop") {\n    Task { @MainActor in\n      UIApplication.shared.endBackgroundTask(taskID)\n    }\n  }\n}`,
+          `func start() {\n  task = UIApplication.shared.↓beginBackgroundTask {\n    DispatchQueue.global().asyncAfter(deadline: .now() + 1) {\n      UIApplication.shared.endBackgroundTask(self.task)\n    }\n  }\n}`,
+          `final class Worker: NSObject {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in\n      self?.perform(#selector(Worker.stop), with: nil, afterDelay: 0)\n    }\n  }\n  @objc func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n  }\n}`,
+          `func start() {\n  task = UIApplication.shared.↓beginBackgroundTask {\n    OperationQueue.main.addOperation { UIApplication.shared.endBackgroundTask(self.task) }\n  }\n}`,
+          // Deferred inside the method the handler calls, in another file.
+          { code: `final class Syncer {\n  func start() {\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.cleanUp() }\n    client.sync { [weak self] in self?.endNow() }\n  }\n}`, project: { sources: [`extension Syncer {\n  func cleanUp() {\n    DispatchQueue.main.async { UIApplication.shared.endBackgroundTask(self.task) }\n  }\n  func endNow() { UIApplication.shared.endBackgroundTask(task) }\n}`] } },
+          // Deferred inside a local closure passed by name.
+          `func start() {\n  let expire = { Task { @MainActor in UIApplication.shared.endBackgroundTask(taskID) } }\n  taskID = UIApplication.shared.↓beginBackgroundTask(expirationHandler: expire)\n}`,
         ],
         valid: [
           `func start() {\n  task = UIApplication.shared.beginBackgroundTask(withName: "sync") {\n    UIApplication.shared.endBackgroundTask(self.task)\n    DispatchQueue.main.async { self.cancel() }\n  }\n}`,
           `func start() {\n  task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n}\nfunc finish() { UIApplication.shared.endBackgroundTask(task) }`,
+          // A local func that ends the task synchronously, passed by name.
+          `func start() {\n  func expire() {\n    UIApplication.shared.endBackgroundTask(taskID)\n    DispatchQueue.main.async { self.reportExpiry() }\n  }\n  taskID = UIApplication.shared.beginBackgroundTask(expirationHandler: expire)\n}`,
+          // The end in the handler's defer runs before the handler returns.
+          `func start() {\n  task = UIApplication.shared.beginBackgroundTask {\n    defer { UIApplication.shared.endBackgroundTask(self.task) }\n    self.cancel()\n  }\n}`,
         ],
       },
       objc: {
         invalid: [
           `@implementation Worker\n- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    dispatch_async(dispatch_get_main_queue(), ^{\n      [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n      backgroundTask = UIBackgroundTaskInvalid;\n    });\n  }];\n}\n@end`,
+          `@implementation Worker\n- (void)start {\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [self performSelector:@selector(finish) withObject:nil afterDelay:0];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n}\n@end`,
+          `@implementation Worker\n- (void)start {\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [[NSOperationQueue mainQueue] addOperationWithBlock:^{\n      [[UIApplication sharedApplication] endBackgroundTask:self.task];\n    }];\n  }];\n}\n@end`,
+          `@implementation Worker\n- (void)start {\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{ [self expire]; }];\n}\n- (void)expire {\n  dispatch_after(dispatch_time(DISPATCH_TIME_NOW, NSEC_PER_SEC), dispatch_get_global_queue(0, 0), ^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.task];\n  });\n}\n@end`,
         ],
         valid: [
           `@implementation Worker\n- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n    backgroundTask = UIBackgroundTaskInvalid;\n  }];\n}\n@end`,
+          `@implementation Worker\n- (void)start {\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{ [self expire]; }];\n}\n- (void)expire {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n  dispatch_async(dispatch_get_main_queue(), ^{ [self.delegate workerDidExpire:self]; });\n}\n@end`,
+          `@implementation Worker\n- (void)start {\n  void (^expire)(void) = ^{ [[UIApplication sharedApplication] endBackgroundTask:self.task]; };\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:expire];\n}\n@end`,
         ],
       },
     },

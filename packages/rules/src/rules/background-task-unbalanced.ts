@@ -1,8 +1,8 @@
 import {
-  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, CallSummaries, TaskEnding, callsIn, descendants, defineRule, enclosingBody, enclosingType,
+  BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, END_BACKGROUND_TASK_CONSUMER, TaskEnding, anyConsumer, isSelfReceiver, memberPath, propertyType, refersTo, rootOf, callsIn, descendants, defineRule, enclosingFunction, enclosingBody, enclosingType,
   expirationHandlerOf, isGuardedBy, isNil, isPropertyReference, isUIKitBegin, localNames, matchesSignature, pathsFrom, pathsThrough, storageName,
 } from '@bglint/core';
-import type { CallExpr, ClosureExpr, CodeBody, Expr, RuleContext, SyntaxNode } from '@bglint/core';
+import type { CallExpr, ClosureExpr, CodeBody, Consumer, Expr, RuleContext, RuleListener, SyntaxNode } from '@bglint/core';
 
 export default defineRule({
   meta: {
@@ -52,6 +52,12 @@ export default defineRule({
           `final class Syncer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func syncAll(_ accounts: [Account]) {\n    for account in accounts {\n      task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.finish() }\n      account.sync { [weak self] in self?.finish() }\n    }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `final class Syncer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func sync() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n    client.pull()\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.finish() }\n    client.push { [weak self] in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `func export(_ items: [Item]) throws {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.↓beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  guard !items.isEmpty else { return }\n  try write(items)\n  UIApplication.shared.endBackgroundTask(id)\n}`,
+          // No handler at all (class 6 of issue 13): nothing ends the task when its time runs out.
+          `func refresh() {\n  let id = UIApplication.shared.↓beginBackgroundTask()\n  store.refresh()\n  UIApplication.shared.endBackgroundTask(id)\n}`,
+          // The handler passed by name does something else and never ends this task.
+          `final class Importer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    let onExpiry = { [weak self] in self?.operation.cancel() }\n    task = UIApplication.shared.↓beginBackgroundTask(expirationHandler: onExpiry)\n    operation.start { [weak self] in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          // Stored in a property that no method of the type ends once the work is done (only its own handler does).
+          `final class LocationTracker {\n  var backgroundTask: UIBackgroundTaskIdentifier = .invalid\n  func didUpdate(_ location: Location) {\n    backgroundTask = UIApplication.shared.↓beginBackgroundTask {\n      UIApplication.shared.endBackgroundTask(self.backgroundTask)\n      self.backgroundTask = .invalid\n    }\n    store.save(location)\n  }\n}`,
         ],
         valid: [
           `func export(_ items: [Item]) throws {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask { UIApplication.shared.endBackgroundTask(id) }\n  defer { UIApplication.shared.endBackgroundTask(id) }\n  guard !items.isEmpty else { return }\n  try write(items)\n}`,
@@ -61,6 +67,20 @@ export default defineRule({
           `func begin(named name: String, onExpiry: @escaping () -> Void) -> (UIBackgroundTaskIdentifier?, TimeInterval) {\n  let identifier = UIApplication.shared.beginBackgroundTask(withName: name, expirationHandler: onExpiry)\n  return (identifier == .invalid ? nil : identifier, UIApplication.shared.backgroundTimeRemaining)\n}`,
           `final class Tracker {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func restart() {\n    if task != .invalid { stop() }\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n    monitor.start { [weak self] in self?.stop() }\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           `func beginTask(_ handler: @escaping () -> Void) -> UIBackgroundTaskIdentifier {\n  return UIApplication.shared.beginBackgroundTask(expirationHandler: handler)\n}`,
+          // The handler is a local closure, formed before the identifier it ends is known, and returned to the caller.
+          `func beginTask() -> () -> Void {\n  var id = UIBackgroundTaskIdentifier.invalid\n  let end = { UIApplication.shared.endBackgroundTask(id) }\n  id = UIApplication.shared.beginBackgroundTask(expirationHandler: end)\n  return end\n}`,
+          // The handler calls a method of another project type, reached through a typed property, that ends the task.
+          { code: `final class UploadController {\n  private let transfer: Transfer\n  init(transfer: Transfer) { self.transfer = transfer }\n  func start() {\n    transfer.task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.transfer.cancel() }\n    transfer.resume()\n  }\n}`, project: { sources: [`final class Transfer {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func resume() {}\n  func cancel() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`] } },
+          // The handler calls a superclass method, declared in another file, that ends the stored task.
+          { code: `final class PhotoSync: SyncBase {\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.endTask() }\n    client.sync { [weak self] in self?.endTask() }\n  }\n}`, project: { sources: [`class SyncBase {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func endTask() {\n    guard task != .invalid else { return }\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`] } },
+          // A single-expression function returns the identifier and forwards its caller's handler: its callers end it.
+          `extension UIApplication {\n  func keepAlive(_ onExpiry: @escaping () -> Void) -> UIBackgroundTaskIdentifier { beginBackgroundTask(expirationHandler: onExpiry) }\n}`,
+          // A begin guarded by "no task running" overwrites nothing.
+          `final class Flusher {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func flush() {\n    for batch in batches {\n      if task == .invalid {\n        task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n      }\n      send(batch)\n    }\n    stop()\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          // Ended only after a hop in the handler: that is background-task-deferred-end's finding, not this rule's.
+          `func sync() {\n  var id = UIBackgroundTaskIdentifier.invalid\n  id = UIApplication.shared.beginBackgroundTask {\n    DispatchQueue.main.async { UIApplication.shared.endBackgroundTask(id) }\n  }\n  client.sync { UIApplication.shared.endBackgroundTask(id) }\n}`,
+          // A method of the project's own that shares the name is not UIKit's.
+          `final class Coordinator {\n  func beginBackgroundTask() { started = true }\n  func upload() {\n    beginBackgroundTask()\n    send()\n  }\n}`,
         ],
       },
       objc: {
@@ -68,19 +88,46 @@ export default defineRule({
           `@implementation Worker\n- (void)save {\n  [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n  [self.store flush];\n}\n@end`,
           `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  dispatch_async(self.queue, ^{\n    if (![self write:data]) {\n      return;\n    }\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  });\n}\n@end`,
           `@implementation Syncer\n- (void)syncAll:(NSArray *)accounts {\n  for (Account *account in accounts) {\n    self.bgTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{ [self finish]; }];\n    [account syncWithCompletion:^{ [self finish]; }];\n  }\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
+          `@implementation Worker\n- (void)store:(NSData *)data {\n  UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:nil];\n  [self write:data];\n  [[UIApplication sharedApplication] endBackgroundTask:bgID];\n}\n@end`,
+          `@implementation Importer\n- (void)start {\n  void (^onExpiry)(void) = ^{ [self.operation cancel]; };\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:onExpiry];\n  [self.operation startWithCompletion:^{ [self finish]; }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n}\n@end`,
+          `@implementation LocationTracker\n- (void)didUpdateLocation:(CLLocation *)location {\n  self.backgroundTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.backgroundTask];\n    self.backgroundTask = UIBackgroundTaskInvalid;\n  }];\n  [self.store save:location];\n}\n@end`,
         ],
         valid: [
           `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  @try {\n    [self write:data];\n  } @finally {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }\n}\n@end`,
           `@implementation TaskManager\n- (void)startTask:(Task *)task {\n  UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:task.name expirationHandler:^{\n    [self endTask:task];\n  }];\n  if (taskID != UIBackgroundTaskInvalid) {\n    task.identifier = taskID;\n  }\n}\n- (void)endTask:(Task *)task {\n  [[UIApplication sharedApplication] endBackgroundTask:task.identifier];\n}\n@end`,
           `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [self finish];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
+          `@implementation Syncer\n- (void)sync {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n    bgID = UIBackgroundTaskInvalid;\n  }];\n  [self.client syncWithCompletion:^(NSError *error) {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n    bgID = UIBackgroundTaskInvalid;\n  }];\n}\n@end`,
+          `@implementation Importer\n- (void)start {\n  void (^finish)(void) = ^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.task];\n    self.task = UIBackgroundTaskInvalid;\n  };\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:finish];\n  [self.operation startWithCompletion:finish];\n}\n@end`,
+          `@implementation TaskManager\n- (UIBackgroundTaskIdentifier)beginTaskNamed:(NSString *)name {\n  __block UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:name expirationHandler:^{\n    [TaskManager endTask:taskID];\n  }];\n  return taskID;\n}\n+ (void)endTask:(UIBackgroundTaskIdentifier)task {\n  [[UIApplication sharedApplication] endBackgroundTask:task];\n}\n@end`,
+          `@implementation Poster\n- (void)post {\n  [self beginBackgroundTaskWithExpirationHandler:^{ [self cancel]; }];\n  [self send];\n}\n- (void)beginBackgroundTaskWithExpirationHandler:(void (^)(void))handler {\n  self.handler = handler;\n}\n@end`,
+          `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    dispatch_async(dispatch_get_main_queue(), ^{ [self finish]; });\n  }];\n  [self.client uploadWithCompletion:^{ [self finish]; }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
         ],
       },
     },
     triggers: BACKGROUND_TASK_TRIGGERS,
+    optionTriggers: ['wrappers'],
+    options: {
+      wrappers: {
+        type: 'string[]',
+        default: [],
+        description:
+          'Project functions that wrap `beginBackgroundTask` (`BackgroundTasks.begin`, or a bare function name): their calls are ' +
+          'checked as if they were the begin they wrap. The task may be ended with `endBackgroundTask` or the wrapper type\'s own ' +
+          '`end…`/`finish…`/`stop…` method given the identifier; a wrapper called without a handler argument is trusted to install one.',
+      },
+    },
   },
   create(context) {
-    const check = (call: CallExpr) => checkBegin(context, call);
-    return Object.fromEntries(BEGIN_BACKGROUND_TASK.map((sig) => [`call:${sig}`, check]));
+    const check = (call: CallExpr) => checkBegin(context, call, expirationHandlerOf(call));
+    const listener: RuleListener = Object.fromEntries(BEGIN_BACKGROUND_TASK.map((sig) => [`call:${sig}`, check]));
+    const wrappers = ((context.options.wrappers as string[] | undefined) ?? []).map(parseWrapper);
+    if (wrappers.length > 0) {
+      listener.call = (call: CallExpr) => {
+        const wrapper = wrappers.find((w) => isWrapperCall(call, w));
+        if (wrapper) checkBegin(context, call, wrapperHandler(call), wrapperConsumer(wrapper));
+      };
+    }
+    return listener;
   },
 });
 
@@ -88,8 +135,42 @@ function apiName(call: CallExpr): string {
   return call.selector ?? BEGIN_BACKGROUND_TASK.find((sig) => matchesSignature(call, sig)) ?? call.name;
 }
 
-function checkBegin(context: RuleContext, call: CallExpr): void {
-  if (!isUIKitBegin(call, context.index)) return;
+/** `BackgroundTasks.begin` → type `BackgroundTasks`, method `begin`; a bare `beginTask` names a free function or method. */
+interface Wrapper { typeName?: string; method: string }
+
+function parseWrapper(spec: string): Wrapper {
+  const parts = spec.replace(/[(:].*$/, '').split('.');
+  // An ObjC selector reads as its Swift base name, as the syntax view names calls: `beginWithName` → `begin`.
+  return { method: parts.pop()!.replace(/With[A-Z]\w*$/, ''), typeName: parts.pop() };
+}
+
+function isWrapperCall(call: CallExpr, wrapper: Wrapper): boolean {
+  if (call.baseName !== wrapper.method) return false;
+  if (!wrapper.typeName) return true;
+  if (memberPath(call.receiver).includes(wrapper.typeName)) return true;
+  return isSelfReceiver(call.receiver) && enclosingType(call)?.name === wrapper.typeName;
+}
+
+/** The wrapper's expiration handler: labeled `expirationHandler`, else its last closure argument. */
+function wrapperHandler(call: CallExpr): Expr | undefined {
+  const labeled = call.args.find((a) => a.label === 'expirationHandler' || a.label === 'withExpirationHandler');
+  return labeled?.value ?? [...call.args].reverse().find((a) => a.value.kind === 'closure')?.value;
+}
+
+/** A wrapped task ends with `endBackgroundTask` or the wrapper type's own `end…` method given the identifier. */
+function wrapperConsumer(wrapper: Wrapper): Consumer {
+  const own: Consumer = {
+    id: `wrapper-end:${wrapper.typeName ?? ''}`,
+    consumes: (call, names) =>
+      /^(end|finish|stop|complete)/i.test(call.baseName) &&
+      (wrapper.typeName === undefined || memberPath(call.receiver).includes(wrapper.typeName) || (isSelfReceiver(call.receiver) && enclosingType(call)?.name === wrapper.typeName)) &&
+      (names === undefined || call.args.some((a) => refersTo(a.value, names))),
+  };
+  return anyConsumer(`wrapped:${wrapper.typeName ?? ''}.${wrapper.method}`, [END_BACKGROUND_TASK_CONSUMER, own]);
+}
+
+function checkBegin(context: RuleContext, call: CallExpr, handler: Expr | undefined, consumer?: Consumer): void {
+  if (!consumer && !isUIKitBegin(call, context.index)) return;
   const storage = storageOf(call);
   if (storage === 'discarded') {
     context.report({ at: call.nameSpan, messageId: 'discarded', data: { api: apiName(call) } });
@@ -97,12 +178,13 @@ function checkBegin(context: RuleContext, call: CallExpr): void {
   }
   const body = enclosingBody(call);
   const stored = storage?.kind === 'var' ? storage.name : storage ? storageName(storage) : undefined;
-  const ending = new TaskEnding(call, stored, context.index, undefined, expirationHandlerOf(call));
-  if (!checkExpirationHandler(context, call, ending, stored)) return;
+  const ending = new TaskEnding(call, stored, context.index, consumer, handler);
+  // A named wrapper without a handler argument installs its own.
+  if (!(consumer && !handler) && !checkExpirationHandler(context, call, handler, ending, stored)) return;
   if (!storage || !body) return; // returned or passed on: the caller owns ending it
-  const isProperty = storage.kind !== 'var' && isPropertyReference(storage, localNames(body));
+  const property = storage.kind !== 'var' && isPropertyReference(storage, localNames(body)) ? storage : undefined;
   if (stored && storage.kind !== 'var' && reportOverwrite(context, call, ending, stored)) return;
-  checkWork(context, call, body, ending, stored ?? 'id', isProperty);
+  checkWork(context, call, handler, body, ending, stored ?? 'id', property);
 }
 
 /**
@@ -162,8 +244,7 @@ function returnsImplicitly(block: SyntaxNode, call: CallExpr): boolean {
 }
 
 /** Reports a missing or non-ending handler; returns false when that is the task's finding. */
-function checkExpirationHandler(context: RuleContext, call: CallExpr, ending: TaskEnding, stored: string | undefined): boolean {
-  const handler = expirationHandlerOf(call);
+function checkExpirationHandler(context: RuleContext, call: CallExpr, handler: Expr | undefined, ending: TaskEnding, stored: string | undefined): boolean {
   if (handler === undefined || isNil(handler)) {
     context.report({ at: call.nameSpan, messageId: 'noExpirationHandler', data: { api: apiName(call) } });
     return false;
@@ -181,14 +262,15 @@ function checkExpirationHandler(context: RuleContext, call: CallExpr, ending: Ta
  * Ends on the way out of the work: the function that began the task and every closure it hands
  * the work to. Only bodies that end the task themselves are checked (elsewhere, another method owns it).
  */
-function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending: TaskEnding, stored: string, isProperty: boolean): void {
-  const handler = expirationHandlerOf(call);
+function checkWork(context: RuleContext, call: CallExpr, handler: Expr | undefined, body: CodeBody, ending: TaskEnding, stored: string, property: Expr | undefined): void {
   const workClosures = closuresAfter(call, body).filter((c) => c !== handler && ending.ends(c.body));
   const bodyEnds = body.body ? ending.ends(body.body) : false;
   if (!bodyEnds) {
-    if (isProperty) {
-      const type = context.index.type(enclosingType(call)?.name);
-      if (type && !ending.endedByTypeOf(type.name)) {
+    if (property) {
+      const type = context.index.type(ownerOfStorage(property, call, context));
+      // A handler that begins the next task (`[self startKeepAlive]`) is background-keepalive-hack's finding.
+      const restarts = handler !== undefined && callsIn(handler, (c) => c.baseName === enclosingFunction(call)?.baseName).length > 0;
+      if (type && !restarts && !ending.endedByTypeOf(type.name)) {
         context.report({ at: call.nameSpan, messageId: 'storedNeverEnded', data: { name: stored, type: type.name } });
       }
     } else if (!escapes(body, stored, call, ending)) {
@@ -196,7 +278,10 @@ function checkWork(context: RuleContext, call: CallExpr, body: CodeBody, ending:
     }
     return;
   }
-  const starts: [CodeBody, SyntaxNode][] = [[body, call], ...workClosures.map((c): [CodeBody, SyntaxNode] => [c, c.body])];
+  // A property's task that another method of the type also ends (on foregrounding, say) is not leaked
+  // by leaving the beginning function early: only the work handed on is checked then.
+  const ownBody = property && ending.endedFromOtherMethods(ownerOfStorage(property, call, context)) ? [] : [[body, call] as [CodeBody, SyntaxNode]];
+  const starts: [CodeBody, SyntaxNode][] = [...ownBody, ...workClosures.map((c): [CodeBody, SyntaxNode] => [c, c.body])];
   for (const [scope, from] of starts) {
     const leaks = from === scope.body ? pathsThrough(scope, ending) : pathsFrom(scope, from, ending);
     const exit = leaks.exits[0];
@@ -218,11 +303,24 @@ function returnsEndingCode(value: Expr, ending: TaskEnding): boolean {
   return summaries.useOf(summaries.resolve(value, value), ending.names, ending.consumer).consumed !== 'none';
 }
 
+/** The type that holds the stored identifier: this one for `self.task`, the property's type for `transfer.task`. */
+function ownerOfStorage(storage: Expr, call: CallExpr, context: RuleContext): string | undefined {
+  const path = memberPath(storage);
+  const here = enclosingType(call)?.name;
+  if (path.length !== 2 || /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!)) return here;
+  return propertyType(here, path[0]!.replace(/^_/, ''), rootOf(call), context.index) ?? here;
+}
+
+/** `void (^work)(void) = ^{ … };` / `let work = { … }`: a closure bound to a local, to be handed on by name. */
+function isLocalClosure(closure: ClosureExpr): boolean {
+  return closure.parent?.kind === 'var' && !closure.parent.isProperty;
+}
+
 /** Closures handed to calls after the begin: where the work may go on and end the task. */
 function closuresAfter(call: CallExpr, body: CodeBody): ClosureExpr[] {
   if (!body.body) return [];
   return [...descendants(body.body, (n) => n !== call)].filter(
-    (n): n is ClosureExpr => n.kind === 'closure' && n.startIndex > call.startIndex && n.parent?.kind === 'call' && n.parent !== call,
+    (n): n is ClosureExpr => n.kind === 'closure' && n.startIndex > call.startIndex && n.parent !== call && (n.parent?.kind === 'call' || isLocalClosure(n)),
   );
 }
 
@@ -241,7 +339,7 @@ function escapes(body: CodeBody, stored: string, begin: CallExpr, ending: TaskEn
     if (node.kind === 'call' && node !== begin && node.baseName !== 'endBackgroundTask' && node.args.some((a) => mentions(a.value, stored))) return true;
     if (node.kind === 'jump' && node.value && mentions(node.value, stored)) return true;
     if (node.kind === 'jump' && node.value && returnsEndingCode(node.value, ending)) return true;
-    if (node.kind === 'assign' && mentions(node.value, stored)) return true;
+    if (node.kind === 'assign' && node.value !== begin && mentions(node.value, stored)) return true;
   }
   return false;
 }

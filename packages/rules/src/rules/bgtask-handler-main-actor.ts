@@ -1,4 +1,4 @@
-import { bindArguments, calleeIsolation, callsIn, defineRule, isMainQueue, isNil, isolationAt, memberPath } from '@bglint/core';
+import { CallSummaries, bindArguments, calleeIsolation, callsIn, defineRule, isMainQueue, isNil, isolationAt, memberPath } from '@bglint/core';
 import type { CallExpr, ClosureExpr, Expr, Isolation, RuleContext } from '@bglint/core';
 
 const REGISTER = 'register(forTaskWithIdentifier:using:launchHandler:)';
@@ -43,18 +43,25 @@ export default defineRule({
           `class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, didFinishLaunchingWithOptions options: [UIApplication.LaunchOptionsKey: Any]?) -> Bool {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil, launchHandler: { task in self.refresh(task) })\n    return true\n  }\n}`,
           `enum Refresher {\n  static func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { @Sendable task in\n      ↓MainActor.assumeIsolated { Model.shared.reload() }\n    }\n  }\n}`,
           `@MainActor final class Library {\n  static let shared = Library()\n  func reload() {}\n}\nenum Refresher {\n  static func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { @Sendable task in\n      Library.shared.↓reload()\n      task.setTaskCompleted(success: true)\n    }\n  }\n}`,
+          // The handler passed by name: a local closure formed in the App's init is main-actor isolated too.
+          `@main struct ExportApp: App {\n  init() {\n    let refresh = { (task: BGTask) in Store.shared.refresh(task) }\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil, launchHandler: refresh)\n  }\n  var body: some Scene { WindowGroup { ContentView() } }\n}`,
+          `enum Refresher {\n  static func register(queue: DispatchQueue) {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: queue) { @Sendable task in\n      ↓dispatchPrecondition(condition: .onQueue(.main))\n      task.setTaskCompleted(success: true)\n    }\n  }\n}`,
         ],
         valid: [
           `@main struct ExportApp: App {\n  init() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: .main) { task in\n      Store.shared.refresh(task)\n    }\n  }\n  var body: some Scene { WindowGroup { ContentView() } }\n}`,
           `final class BackgroundRefresher {\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      self.refresh(task)\n    }\n  }\n}`,
           `@MainActor final class AppModel {\n  nonisolated func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { @Sendable task in\n      Task { await AppModel.refresh(task) }\n    }\n  }\n}`,
           `@MainActor final class Library {\n  static let shared = Library()\n  func reload() {}\n  nonisolated func scheduleNext() {}\n}\nenum Refresher {\n  static func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { @Sendable task in\n      Library.shared.scheduleNext()\n      Task { @MainActor in Library.shared.reload() }\n    }\n  }\n}`,
+          `class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, didFinishLaunchingWithOptions options: [UIApplication.LaunchOptionsKey: Any]?) -> Bool {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: DispatchQueue.main) { task in\n      self.refresh(task)\n    }\n    return true\n  }\n}`,
+          // A handler passed by name, registered with using: .main.
+          `@main struct ExportApp: App {\n  init() {\n    let refresh = { (task: BGTask) in Store.shared.refresh(task) }\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: .main, launchHandler: refresh)\n  }\n  var body: some Scene { WindowGroup { ContentView() } }\n}`,
         ],
       },
       objc: {
         invalid: [],
         valid: [
           `@implementation AppDelegate\n- (BOOL)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:^(BGTask *task) {\n    [self refresh:task];\n  }];\n  return YES;\n}\n@end`,
+          `@implementation AppDelegate\n- (BOOL)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {\n  void (^refresh)(BGTask *) = ^(BGTask *task) { [self refresh:task]; };\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:dispatch_get_main_queue() launchHandler:refresh];\n  return YES;\n}\n@end`,
         ],
       },
     },
@@ -70,8 +77,8 @@ function checkRegistration(context: RuleContext, call: CallExpr): void {
   const args = bindArguments(call, REGISTER)!;
   const queue = args.get('using');
   if (isMainQueue(queue)) return;
-  const handler = args.get('launchHandler');
-  if (handler?.kind !== 'closure') return;
+  const handler = launchClosure(args.get('launchHandler'), call, context);
+  if (!handler) return;
   const swift6 = (context.target.swiftLanguageMode ?? 5) >= 6;
   const mode = swift6
     ? 'The target builds in Swift 6 language mode, so this is an error.'
@@ -100,6 +107,14 @@ function checkRegistration(context: RuleContext, call: CallExpr): void {
       severity,
     });
   }
+}
+
+/** The handler closure, inline or passed by name (`launchHandler: handleRefresh` bound to a local closure). */
+function launchClosure(handler: Expr | undefined, call: CallExpr, context: RuleContext): ClosureExpr | undefined {
+  if (!handler) return undefined;
+  const callable = CallSummaries.of(call, context.index).resolve(handler, call);
+  const body = callable.kind === 'code' && callable.bodies.length === 1 ? callable.bodies[0] : undefined;
+  return body?.kind === 'closure' ? body : undefined;
 }
 
 /** Synchronous calls, in the handler itself, to declarations the project isolates to the main actor. */
