@@ -5,6 +5,7 @@
  * `<!-- bglint-disable-next-line id -->` (XML forbids `--` inside a comment, so no justification there).
  */
 import type { Finding } from '../types';
+import { lineAt, lineStartOffsets } from '../source/lines';
 
 export interface Directive {
   kind: 'disable' | 'enable' | 'disable-line' | 'disable-next-line';
@@ -63,20 +64,3 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
   return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + sep.length)];
 }
 
-export function lineStartOffsets(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-/** 1-based line of an offset. */
-export function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}

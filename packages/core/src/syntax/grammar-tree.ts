@@ -8,6 +8,7 @@
  * `docs/benchmarks.md` has the figures (`node scripts/view-cost.mjs DIR`).
  */
 import type Parser from 'tree-sitter';
+import { lineAt, lineStartOffsets } from '../source/lines';
 
 export interface Point {
   row: number;
@@ -41,22 +42,10 @@ class SourceText {
   constructor(readonly text: string) {}
 
   pointAt(index: number): Point {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= index) low = mid;
-      else high = mid - 1;
-    }
-    return { row: low, column: index - starts[low]! };
+    const starts = (this.lineStarts ??= lineStartOffsets(this.text));
+    const line = lineAt(starts, index);
+    return { row: line - 1, column: index - starts[line - 1]! };
   }
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-  return starts;
 }
 
 const NO_CHILDREN: MirrorNode[] = [];
