@@ -35,8 +35,7 @@ const cases: Case[] = allRules.flatMap((rule) => LANGUAGES.flatMap((language) =>
 const HANDLER_BY_NAME = 'the rule reads only an inline launch handler closure; a handler passed by name needs CallSummaries.resolve (packages/core/src/calls), as bgtask-handler-main-actor does';
 const KNOWN_GAPS: { subject: string; kind: RewriteKind; reason: string }[] = [
   ...([
-    ['bgtask-handler-incomplete', 'named-closure'], ['bgtask-handler-incomplete', 'objc-block-variable'],
-    ['continued-processing-no-progress', 'named-closure'], ['continued-processing-no-progress', 'objc-block-variable'],
+    ['bgtask-handler-incomplete', 'named-closure'],
     ['continued-processing-not-user-initiated', 'named-closure'], ['bgtask-register-timing', 'objc-block-variable'],
     ['BackgroundTasksApp', 'named-closure'], ['LegacyObjCApp', 'objc-block-variable'],
     ['background-keepalive-hack', 'named-closure'], ['background-keepalive-hack', 'objc-block-variable'],

@@ -10,7 +10,7 @@ import { pathsThrough } from '../flow/paths';
 import type { Obligation } from '../flow/paths';
 import { passesValue, storesValue } from '../flow/value-flow';
 import { aliasesIn, refersTo } from '../calls/aliases';
-import { resolveCallee } from '../calls/resolve';
+import { resolveCallable, resolveCallee } from '../calls/resolve';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { REGISTER_TASK } from './task-scheduler';
 import { resolveString } from '../syntax/constants';
@@ -25,9 +25,14 @@ export interface LaunchHandler {
   task: string;
 }
 
-export function launchHandlerOf(register: CallExpr): LaunchHandler | undefined {
+export function launchHandlerOf(register: CallExpr, index: ProjectIndex): LaunchHandler | undefined {
   const handler = bindArguments(register, REGISTER_TASK)?.get('launchHandler');
   if (handler?.kind === 'closure') return { body: handler, task: handler.params[0] ?? '$0' };
+  // A closure or block held in a local or property, a local func, a method: what the call-summary layer resolves.
+  const resolved = handler ? resolveCallable(handler, register, index) : undefined;
+  const only = resolved?.kind === 'code' && resolved.bodies.length === 1 ? resolved.bodies[0]! : undefined;
+  if (only?.kind === 'closure') return { body: only, task: only.params[0] ?? '$0' };
+  if (only?.kind === 'function' && only.params.length === 1 && only.body) return { body: only, task: only.params[0]! };
   // `launchHandler: handleRefresh`: a function of this file taking the task.
   const name = handler && (handler.kind === 'ident' || handler.kind === 'member') ? memberPath(handler).pop() : undefined;
   const named = name ? [...descendants(rootOf(register))].filter((n): n is FunctionDecl => n.kind === 'function' && n.baseName === name && n.params.length === 1) : [];
@@ -258,8 +263,8 @@ export function setsEarliestBeginDate(submit: CallExpr, name: string | undefined
  * `BGContinuedProcessingTask`, the function around it creates a `BGContinuedProcessingTaskRequest`,
  * or a request of that kind in this file uses the same identifier.
  */
-export function registersContinuedProcessing(register: CallExpr): boolean {
-  const handler = launchHandlerOf(register);
+export function registersContinuedProcessing(register: CallExpr, index: ProjectIndex): boolean {
+  const handler = launchHandlerOf(register, index);
   if (handler && castsToContinuedProcessing(handler)) return true;
   const fn = enclosingFunction(register);
   if (fn && createsContinuedProcessingRequest(fn)) return true;

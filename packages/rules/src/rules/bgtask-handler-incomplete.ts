@@ -81,7 +81,7 @@ export default defineRule({
 });
 
 function check(context: RuleContext, call: CallExpr): void {
-  const handler = launchHandlerOf(call);
+  const handler = launchHandlerOf(call, context.index);
   if (!handler) return;
   const usage = new TaskFollower(context.index).usage(handler.body, [handler.task]);
   // A handler that completes its task before returning leaves nothing for an expiration handler to stop.

@@ -92,7 +92,7 @@ export default defineRule({
 
 function check(context: RuleContext, call: CallExpr): void {
   // Continued-processing handlers are registered when the user starts the work (iOS 26), not at launch.
-  if (registersContinuedProcessing(call)) return;
+  if (registersContinuedProcessing(call, context.index)) return;
   const at = call.nameSpan;
   const late = runsAfterLaunch(call);
   if (late) {
@@ -123,7 +123,7 @@ function reportDuplicate(context: RuleContext, call: CallExpr): void {
   if (identifier === undefined) return;
   const earlier = [...descendants(rootOf(call))].find(
     (n): n is CallExpr => n.kind === 'call' && n.startIndex < call.startIndex && matchesSignature(n, REGISTER_TASK) &&
-      identifierOf(n) === identifier && !exclusive(n, call) && !registersContinuedProcessing(n),
+      identifierOf(n) === identifier && !exclusive(n, call) && !registersContinuedProcessing(n, context.index),
   );
   if (earlier) {
     const related = [{ at: earlier.nameSpan, message: 'first registered here' }];

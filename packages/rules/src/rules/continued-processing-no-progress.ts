@@ -63,8 +63,8 @@ export default defineRule({
 });
 
 function check(context: RuleContext, call: CallExpr): void {
-  const handler = launchHandlerOf(call);
-  if (!handler || !registersContinuedProcessing(call)) return;
+  const handler = launchHandlerOf(call, context.index);
+  if (!handler || !registersContinuedProcessing(call, context.index)) return;
   const usage = new TaskFollower(context.index).usage(handler.body, [handler.task]);
   if (usage.touchesProgress || usage.escapes) return;
   context.report({ at: call.nameSpan, messageId: 'noProgress' });
