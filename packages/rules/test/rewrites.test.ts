@@ -39,7 +39,6 @@ const KNOWN_GAPS: { subject: string; kind: RewriteKind; reason: string }[] = [
     ['continued-processing-not-user-initiated', 'named-closure'], ['bgtask-register-timing', 'objc-block-variable'],
     ['BackgroundTasksApp', 'named-closure'], ['LegacyObjCApp', 'objc-block-variable'],
     ['background-keepalive-hack', 'named-closure'], ['background-keepalive-hack', 'objc-block-variable'],
-    ['bgprocessing-network-not-required', 'named-closure'], ['bgprocessing-network-not-required', 'objc-block-variable'],
     ['keychain-background-accessibility', 'named-closure'],
     ['main-queue-sync-deadlock', 'named-closure'], ['main-queue-sync-deadlock', 'objc-block-variable'],
   ] as [string, RewriteKind][]).map(([subject, kind]) => ({ subject, kind, reason: HANDLER_BY_NAME })),

@@ -1,8 +1,8 @@
 import {
   CallSummaries, NETWORK_TRANSFER, REGISTER_TASK, bindArguments, callsIn, defineRule, descendants, enclosingFunction, lastName,
-  resolveString, rootOf, storageName,
+  launchHandlerOf, resolveString, rootOf, storageName,
 } from '@bglint/core';
-import type { CallExpr, ClosureExpr, Fix, FunctionDecl, RuleContext, SyntaxNode } from '@bglint/core';
+import type { CallExpr, Fix, FunctionDecl, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
 
 const PROCESSING_REQUEST = 'BGProcessingTaskRequest(identifier:)';
 
@@ -70,9 +70,9 @@ function check(context: RuleContext, request: CallExpr): void {
   const stored = storedAs(request);
   if (!scope || setsNetworkRequirement(scope) || (stored && escapes(scope, stored))) return;
   const summaries = CallSummaries.of(request, context.index);
-  for (const handler of launchHandlersFor(rootOf(request), identifier.value)) {
+  for (const handler of launchHandlersFor(rootOf(request), identifier.value, context.index)) {
     // Any use counts, even after a hop: the transfer still runs while the task does.
-    const network = summaries.useIn(handler.body, undefined, NETWORK_TRANSFER).at[0];
+    const network = summaries.useIn(handler, undefined, NETWORK_TRANSFER).at[0];
     if (!network) continue;
     context.report({
       at: request.nameSpan,
@@ -106,13 +106,13 @@ function escapes(scope: FunctionDecl, name: string): boolean {
   return false;
 }
 
-/** Launch handlers this file registers for `identifier`. */
-function launchHandlersFor(file: SyntaxNode, identifier: string): ClosureExpr[] {
+/** The code of the launch handlers this file registers for `identifier` (a closure, or one passed by name). */
+function launchHandlersFor(file: SyntaxNode, identifier: string, index: ProjectIndex): SyntaxNode[] {
   return callsIn(file, (c) => c.baseName === 'register' || c.baseName === 'registerForTask').flatMap((call) => {
-    const args = bindArguments(call, REGISTER_TASK);
-    const handler = args?.get('launchHandler');
-    const id = resolveString(args?.get('forTaskWithIdentifier'));
-    return handler?.kind === 'closure' && id.kind === 'static' && id.value === identifier ? [handler] : [];
+    const id = resolveString(bindArguments(call, REGISTER_TASK)?.get('forTaskWithIdentifier'));
+    const handler = id.kind === 'static' && id.value === identifier ? launchHandlerOf(call, index) : undefined;
+    const code = handler?.body.body;
+    return code ? [code] : [];
   });
 }
 
