@@ -1,6 +1,6 @@
 import {
   BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, CallSummaries, ancestors, callsIn, defineRule, descendants, enclosingFunction,
-  expirationHandlerOf, hasBackgroundMode, lastName, matchesSignature, memberPath, processInfoPlist, relatedAtKey, storageName,
+  expirationHandlerOf, hasBackgroundMode, lastName, matchesSignature, memberPath, processInfoPlist, relatedAtKey, resolveCode, storageName,
 } from '@bglint/core';
 import type { AssignExpr, CallExpr, Consumer, Expr, RuleContext, SyntaxNode } from '@bglint/core';
 
@@ -89,9 +89,12 @@ const BEGIN: Consumer = { id: 'begin-background-task', consumes: isBegin };
  * layer), is reported once at that inner begin, relating the task whose handler it is.
  */
 function checkChainedBegins(context: RuleContext, outer: CallExpr, reported: Set<CallExpr>): void {
-  const handler = expirationHandlerOf(outer);
-  if (handler?.kind !== 'closure') return;
-  for (const inner of CallSummaries.of(outer, context.index).useIn(handler.body, undefined, BEGIN).at) {
+  const argument = expirationHandlerOf(outer);
+  // Written in place, or a closure, block or method passed by name.
+  const handlers = argument ? resolveCode(argument, outer, context.index) : [];
+  if (handlers.length !== 1 || !handlers[0]!.body) return;
+  const handler = handlers[0]!;
+  for (const inner of CallSummaries.of(outer, context.index).useIn(handler.body!, undefined, BEGIN).at) {
     if (reported.has(inner)) continue;
     reported.add(inner);
     const direct = [...ancestors(inner)].includes(handler);

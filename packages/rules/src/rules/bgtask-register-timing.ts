@@ -94,7 +94,7 @@ function check(context: RuleContext, call: CallExpr): void {
   // Continued-processing handlers are registered when the user starts the work (iOS 26), not at launch.
   if (registersContinuedProcessing(call, context.index)) return;
   const at = call.nameSpan;
-  const late = runsAfterLaunch(call);
+  const late = runsAfterLaunch(call, context.index);
   if (late) {
     context.report({ at, messageId: 'late', data: { because: late.because } });
     return;
@@ -102,7 +102,7 @@ function check(context: RuleContext, call: CallExpr): void {
   const fn = enclosingFunction(call);
   if (fn && !isLaunchFunction(fn, context.index)) {
     for (const caller of sameTypeCallers(fn)) {
-      const callerLate = runsAfterLaunch(caller);
+      const callerLate = runsAfterLaunch(caller, context.index);
       if (!callerLate) continue;
       const related = [{ at: caller.nameSpan, message: 'called here, after launch' }];
       context.report({ at, messageId: 'lateCaller', data: { function: fn.name, line: caller.range.start.line, because: callerLate.because }, related });

@@ -1,5 +1,5 @@
 import { defineRule, enclosingFunction, runsInBackground, sameTypeCallers, setsEarliestBeginDate, submittedContinuedRequest } from '@bglint/core';
-import type { CallExpr, PhaseReason, RuleContext } from '@bglint/core';
+import type { CallExpr, PhaseReason, ProjectIndex, RuleContext } from '@bglint/core';
 
 const exportRequest = `let request = BGContinuedProcessingTaskRequest(identifier: "com.example.export.video", title: "Exporting", subtitle: "Starting")`;
 
@@ -70,12 +70,12 @@ function check(context: RuleContext, submit: CallExpr): void {
   const earliest = setsEarliestBeginDate(submit, request.name)
     ? ' It also sets earliestBeginDate, but a continued-processing task starts at once or not at all; work that may wait belongs in a BGProcessingTaskRequest.'
     : '';
-  const reason = runsInBackground(submit);
+  const reason = runsInBackground(submit, context.index);
   if (reason) {
     context.report({ at: submit.nameSpan, messageId: 'background', data: { because: reason.because, earliest } });
     return;
   }
-  const caller = backgroundCaller(submit);
+  const caller = backgroundCaller(submit, context.index);
   if (caller) {
     const { call, reason: callerReason, fn } = caller;
     const related = [{ at: call.nameSpan, message: 'called here, in the background' }];
@@ -84,11 +84,11 @@ function check(context: RuleContext, submit: CallExpr): void {
 }
 
 /** A same-type call of the submitting function made in the background (one level). */
-function backgroundCaller(submit: CallExpr): { call: CallExpr; reason: PhaseReason; fn: string } | undefined {
+function backgroundCaller(submit: CallExpr, index: ProjectIndex): { call: CallExpr; reason: PhaseReason; fn: string } | undefined {
   const fn = enclosingFunction(submit);
   if (!fn) return undefined;
   for (const call of sameTypeCallers(fn)) {
-    const reason = runsInBackground(call);
+    const reason = runsInBackground(call, index);
     if (reason) return { call, reason, fn: fn.name };
   }
   return undefined;

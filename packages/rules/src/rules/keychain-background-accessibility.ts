@@ -2,7 +2,7 @@ import {
   KEYCHAIN_TRIGGERS, ancestors, backgroundScopeOf, callsIn, constantName, defineRule, descendants, enclosingFunction, entryValue, hasKey,
   keychainQueriesOf, rootOf, secItemOperation, staticString,
 } from '@bglint/core';
-import type { CallExpr, Expr, FunctionDecl, KeychainQuery, RuleContext, SyntaxNode } from '@bglint/core';
+import type { CallExpr, Expr, FunctionDecl, KeychainQuery, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
 
 /** Classes whose items cannot be read while the device is locked. */
 const LOCKED_OUT = /^(kSecAttrAccessibleWhenUnlocked(ThisDeviceOnly)?|kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly|whenUnlocked(ThisDeviceOnly)?|whenPasscodeSetThisDeviceOnly)$/;
@@ -100,7 +100,7 @@ function lockedOutClass(call: CallExpr, operation: 'add' | 'update'): { name: st
 function checkStoredClass(context: RuleContext, call: CallExpr, operation: 'add' | 'update'): void {
   const locked = lockedOutClass(call, operation);
   if (!locked) return;
-  const read = backgroundRead(call, keychainQueriesOf(call)[0]!);
+  const read = backgroundRead(call, keychainQueriesOf(call)[0]!, context.index);
   if (!read) return;
   const thisDeviceOnly = locked.name.includes('ThisDeviceOnly') ? 'ThisDeviceOnly' : '';
   const better = `kSecAttrAccessibleAfterFirstUnlock${thisDeviceOnly}`;
@@ -127,24 +127,24 @@ function valueSpan(value: Expr): Expr {
  * A `SecItemCopyMatching` of this file that runs in a background entry point, directly or through a
  * method of the file called from one, reading an item the add may have stored (same static service and account, when both are written).
  */
-function backgroundRead(add: CallExpr, stored: KeychainQuery): { call: CallExpr; scope: string } | undefined {
+function backgroundRead(add: CallExpr, stored: KeychainQuery, index: ProjectIndex): { call: CallExpr; scope: string } | undefined {
   const root = rootOf(add);
   const reads = callsIn(root, (c) => secItemOperation(c) === 'copy' && sameItem(stored, keychainQueriesOf(c)[0]!));
   for (const read of reads) {
-    const direct = backgroundScopeOf(read);
+    const direct = backgroundScopeOf(read, index);
     if (direct) return { call: read, scope: direct };
     const method = enclosingFunction(read);
-    const caller = method ? backgroundCallerOf(root, method) : undefined;
+    const caller = method ? backgroundCallerOf(root, method, index) : undefined;
     if (caller) return { call: read, scope: caller };
   }
   return undefined;
 }
 
 /** Some call of `method` (by name, one level) that runs in a background entry point. */
-function backgroundCallerOf(root: SyntaxNode, method: FunctionDecl): string | undefined {
+function backgroundCallerOf(root: SyntaxNode, method: FunctionDecl, index: ProjectIndex): string | undefined {
   for (const n of descendants(root)) {
     if (n.kind !== 'call' || n.baseName !== method.baseName || isInside(n, method)) continue;
-    const scope = backgroundScopeOf(n);
+    const scope = backgroundScopeOf(n, index);
     if (scope) return scope;
   }
   return undefined;
