@@ -109,7 +109,8 @@ function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueS
 function calledOnlyFromMain(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
   const type = fn.parent;
   if (type?.kind !== 'type') return undefined;
-  const calls = callsIn(type, (c) => c.baseName === fn.baseName && c.args.length === fn.params.length && isSelfReceiver(c.receiver));
+  // In every declaration of the type here: its extensions and categories call it, and are called from it, alike.
+  const calls = sameTypeDecls(type).flatMap((t) => callsIn(t, (c) => c.baseName === fn.baseName && c.args.length === fn.params.length && isSelfReceiver(c.receiver)));
   if (calls.length === 0) return undefined;
   let first: MainQueueContext | undefined;
   for (const call of calls) {
