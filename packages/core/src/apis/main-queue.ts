@@ -80,11 +80,10 @@ function reassigned(scope: SyntaxNode, name: string): boolean {
  */
 function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
   const owner = fn.parent;
-  if (owner?.kind !== 'type' && owner?.kind !== 'file') {
-    // A local function runs where it is called, or where the code it is handed to runs it.
-    const queue = handedOnQueue(fn, index);
-    return queue.queue === 'main' ? { because: queue.because, at: fn } : undefined;
-  }
+  // A func handed to code that runs it on main (`expirationHandler: handleExpiration`), and called nowhere else in this file.
+  const handed = handedOnQueue(fn, index);
+  if (handed.queue === 'main') return { because: handed.because, at: fn };
+  if (owner?.kind !== 'type' && owner?.kind !== 'file') return undefined; // a local function runs where it is called
   if (fn.modifiers.includes('nonisolated')) return undefined;
   const typeName = owner.kind === 'type' ? owner.name : undefined;
   const root = rootOf(fn);

@@ -8,7 +8,7 @@
  * handler?" through it instead of looking only at the closure's parent.
  */
 import type { AssignExpr, CallExpr, CodeBody, Expr, FunctionDecl, SyntaxNode } from '../syntax/ir';
-import { ancestors, descendants, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
+import { ancestors, descendants, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { resolveCallable, resolveCallee, unwrapExpr } from './resolve';
 
@@ -27,8 +27,17 @@ export function resolveCode(expr: Expr, at: SyntaxNode, index: ProjectIndex): Co
   if (resolved.kind === 'code') return resolved.bodies;
   const e = unwrapExpr(expr);
   if (resolved.kind !== 'unknown' || e.kind !== 'ident' || e.implicitMember || declaredInScope(e.name, at)) return [];
-  // A binding at file level: top-level code (`main.swift`, a script), a global closure or func.
+  // A closure-valued property named without `self.` (`launchHandler: refreshHandler`).
+  const owner = enclosingType(at);
   const root = rootOf(at);
+  if (owner) {
+    for (const node of descendants(root, (n) => n.kind === 'file' || n.kind === 'type')) {
+      if (node.kind !== 'var' || node.name !== e.name || node.parent?.kind !== 'type' || node.parent.name !== owner.name) continue;
+      const value = node.value ? unwrapExpr(node.value) : undefined;
+      if (value?.kind === 'closure') return [value];
+    }
+  }
+  // A binding at file level: top-level code (`main.swift`, a script), a global closure or func.
   if (root.kind !== 'file') return [];
   for (const node of root.body) {
     if (node.kind === 'var' && node.name === e.name) {
@@ -65,12 +74,10 @@ export function usesOfCode(body: CodeBody, index: ProjectIndex): CodeUse[] {
 
 function findUses(body: CodeBody, index: ProjectIndex): CodeUse[] {
   const parent = body.parent;
-  if (body.kind === 'closure') {
-    if (parent?.kind === 'call' && parent.args.some((a) => a.value === body)) return [{ kind: 'argument', call: parent, value: body }];
-    if (parent?.kind === 'assign' && parent.value === body && parent.target.kind !== 'ident') return [{ kind: 'assigned', assign: parent }];
-  }
+  if (body.kind === 'closure' && parent?.kind === 'call' && parent.args.some((a) => a.value === body)) return [{ kind: 'argument', call: parent, value: body }];
   const binding = bindingOf(body);
-  if (!binding) return [];
+  // `task.expirationHandler = { … }` hands it on; `self.onExpire = ^{ … }` only binds a name.
+  if (!binding) return body.kind === 'closure' && parent?.kind === 'assign' && parent.value === body ? [{ kind: 'assigned', assign: parent }] : [];
   const uses: CodeUse[] = [];
   const runs = (expr: Expr, at: SyntaxNode) => resolveCode(expr, at, index).includes(body);
   for (const node of descendants(binding.scope)) {

@@ -41,19 +41,23 @@ export default defineRule({
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func applicationDidEnterBackground(_ application: UIApplication) {\n    startExport()\n  }\n  func startExport() {\n    ${exportRequest}\n    request.earliestBeginDate = Date(timeIntervalSinceNow: 60)\n    try? BGTaskScheduler.shared.↓submit(request)\n  }\n}`,
           `final class AutoExporter {\n  func start() {\n    Timer.scheduledTimer(withTimeInterval: 3600, repeats: true) { _ in\n      try? BGTaskScheduler.shared.↓submit(BGContinuedProcessingTaskRequest(identifier: "com.example.export.hourly", title: "Exporting", subtitle: ""))\n    }\n  }\n}`,
           `struct ExportScene: Scene {\n  @Environment(\\.scenePhase) private var phase\n  var body: some Scene {\n    WindowGroup { ContentView() }\n      .onChange(of: phase) { _, newPhase in\n        if newPhase == .background {\n          try? BGTaskScheduler.shared.↓submit(BGContinuedProcessingTaskRequest(identifier: "com.example.export.all", title: "Exporting", subtitle: ""))\n        }\n      }\n  }\n}`,
+          `final class Exporter {\n  func registerRefresh() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil, launchHandler: handleRefresh)\n  }\n  private func handleRefresh(_ task: BGTask) {\n    let request = BGContinuedProcessingTaskRequest(identifier: "com.example.export.video", title: "Exporting", subtitle: "Starting")\n    try? BGTaskScheduler.shared.↓submit(request)\n    task.setTaskCompleted(success: true)\n  }\n}`,
         ],
         valid: [
           `final class ExportController: UIViewController {\n  @IBAction func exportTapped(_ sender: UIButton) {\n    ${exportRequest}\n    try? BGTaskScheduler.shared.submit(request)\n  }\n}`,
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func applicationDidEnterBackground(_ application: UIApplication) {\n    let request = BGProcessingTaskRequest(identifier: "com.example.cleanup")\n    try? BGTaskScheduler.shared.submit(request)\n  }\n}`,
           `final class Exporter {\n  func applicationDidEnterBackground(_ application: UIApplication) {\n    pauseExports()\n  }\n  func startExport() {\n    ${exportRequest}\n    try? BGTaskScheduler.shared.submit(request)\n  }\n}`,
+          `final class ExportController: UIViewController {\n  @IBAction func exportTapped(_ sender: UIButton) {\n    let startExport = {\n      let request = BGContinuedProcessingTaskRequest(identifier: "com.example.export.video", title: "Exporting", subtitle: "Starting")\n      try? BGTaskScheduler.shared.submit(request)\n    }\n    startExport()\n  }\n}`,
         ],
       },
       objc: {
         invalid: [
           `@implementation AppDelegate\n- (void)applicationDidEnterBackground:(UIApplication *)application {\n  BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export.video" title:@"Exporting" subtitle:@""];\n  [[BGTaskScheduler sharedScheduler] ↓submitTaskRequest:request error:nil];\n}\n@end`,
+          `@implementation Exporter\n- (void)registerRefresh {\n  void (^handler)(BGTask *) = ^(BGTask *task) {\n    BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export.video" title:@"Exporting" subtitle:@""];\n    [[BGTaskScheduler sharedScheduler] ↓submitTaskRequest:request error:nil];\n    [task setTaskCompletedWithSuccess:YES];\n  };\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:handler];\n}\n@end`,
         ],
         valid: [
           `@implementation ExportController\n- (IBAction)exportTapped:(id)sender {\n  BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export.video" title:@"Exporting" subtitle:@""];\n  [[BGTaskScheduler sharedScheduler] submitTaskRequest:request error:nil];\n}\n@end`,
+          `@implementation ExportController\n- (IBAction)exportTapped:(id)sender {\n  void (^startExport)(void) = ^{\n    BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export.video" title:@"Exporting" subtitle:@""];\n    [[BGTaskScheduler sharedScheduler] submitTaskRequest:request error:nil];\n  };\n  startExport();\n}\n@end`,
         ],
       },
     },
