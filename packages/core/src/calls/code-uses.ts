@@ -80,7 +80,8 @@ function findUses(body: CodeBody, index: ProjectIndex): CodeUse[] {
   if (!binding) return body.kind === 'closure' && parent?.kind === 'assign' && parent.value === body ? [{ kind: 'assigned', assign: parent }] : [];
   const uses: CodeUse[] = [];
   const runs = (expr: Expr, at: SyntaxNode) => resolveCode(expr, at, index).includes(body);
-  for (const node of descendants(binding.scope)) {
+  for (const node of mentionsOf(rootOf(body)).get(binding.name) ?? []) {
+    if (!within(node, binding.scope)) continue;
     if (node.kind === 'call') {
       for (const arg of node.args) {
         if (arg.value !== body && namesBinding(arg.value, binding.name) && runs(arg.value, node)) uses.push({ kind: 'argument', call: node, value: arg.value });
@@ -89,11 +90,45 @@ function findUses(body: CodeBody, index: ProjectIndex): CodeUse[] {
         const callee = resolveCallee(node, index);
         if (callee.kind === 'code' && callee.bodies.includes(body)) uses.push({ kind: 'invoked', call: node });
       }
-    } else if (node.kind === 'assign' && node.value !== body && namesBinding(node.value, binding.name) && runs(node.value, node)) {
+    } else if (node.kind === 'assign' && node.value !== body && runs(node.value, node)) {
       uses.push({ kind: 'assigned', assign: node });
     }
   }
   return uses;
+}
+
+const mentionsByFile = new WeakMap<SyntaxNode, Map<string, (CallExpr | AssignExpr)[]>>();
+
+/**
+ * The calls and assignments of a file that may hand on or run code bound to a name, by that name: an
+ * argument or assigned value that names it, a call of it. One walk per file, so that asking about
+ * every method of a large file stays linear.
+ */
+function mentionsOf(root: SyntaxNode): Map<string, (CallExpr | AssignExpr)[]> {
+  let byName = mentionsByFile.get(root);
+  if (byName) return byName;
+  const found = new Map<string, (CallExpr | AssignExpr)[]>();
+  const note = (name: string | undefined, node: CallExpr | AssignExpr) => {
+    if (!name) return;
+    const list = found.get(name);
+    if (!list) found.set(name, [node]);
+    else if (list[list.length - 1] !== node) list.push(node);
+  };
+  for (const node of descendants(root)) {
+    if (node.kind === 'call') {
+      for (const arg of node.args) note(boundName(arg.value), node);
+      if (isSelfReceiver(node.receiver)) note(node.baseName, node);
+    } else if (node.kind === 'assign') {
+      note(boundName(node.value), node);
+    }
+  }
+  mentionsByFile.set(root, (byName = found));
+  return byName;
+}
+
+function within(node: SyntaxNode, scope: SyntaxNode): boolean {
+  for (let p: SyntaxNode | undefined = node; p; p = p.parent) if (p === scope) return true;
+  return false;
 }
 
 /** The name `body` is bound to and the code that can refer to it by that name. */
@@ -121,10 +156,14 @@ function declaringBlock(at: SyntaxNode, name: string): SyntaxNode | undefined {
   return undefined;
 }
 
-/** `name`, `self.name`, `self->_name`, `_name`: an expression that may name the binding. */
-function namesBinding(expr: Expr, name: string): boolean {
+/** `name`, `self.name`, `self->_name`, `_name`: the name of a binding an expression may name. */
+function boundName(expr: Expr): string | undefined {
   const e = unwrapExpr(expr);
-  if (e.kind === 'ident') return e.name.replace(/^_/, '') === name;
-  if (e.kind === 'member') return e.name.replace(/^_/, '') === name && isSelfReceiver(e.object);
-  return false;
+  if (e.kind === 'ident' && !e.implicitMember) return e.name.replace(/^_/, '');
+  if (e.kind === 'member' && isSelfReceiver(e.object)) return e.name.replace(/^_/, '');
+  return undefined;
+}
+
+function namesBinding(expr: Expr, name: string): boolean {
+  return boundName(expr) === name;
 }
