@@ -3,7 +3,7 @@
  * `usesOfCode`): written in place, or bound first to a local, a block variable, a property, a method
  * or a global, and passed by name. Each case asks about the closure or func a rule would stand in.
  */
-import { ProjectIndex, descendants, handlerRolesOf, parseSource, resolveCode, usesOfCode } from '@bglint/core';
+import { ProjectIndex, descendants, handlerRolesOf, parseSource, resolveCode, runsAfterLaunch, runsInBackground, usesOfCode } from '@bglint/core';
 import type { CallExpr, CodeBody, Language, SyntaxNode } from '@bglint/core';
 
 function parse(code: string, language: Language): SyntaxNode {
@@ -53,5 +53,22 @@ describe('handler roles', () => {
     const shadowed = parse('let h = { (task: BGTask) in }\nfunc f(h: @escaping (BGTask) -> Void) {\n  BGTaskScheduler.shared.register(forTaskWithIdentifier: "a", using: nil, launchHandler: h)\n}', 'swift');
     const inner = [...descendants(shadowed)].find((n): n is CallExpr => n.kind === 'call' && n.baseName === 'register')!;
     expect(resolveCode(inner.args[2]!.value, inner, new ProjectIndex())).toEqual([]);
+  });
+
+  it('a named closure runs late only when every place it is handed to runs it late', () => {
+    const late = (code: string) => {
+      const root = parse(code, 'swift');
+      const register = [...descendants(root)].find((n): n is CallExpr => n.kind === 'call' && n.baseName === 'register')!;
+      return runsAfterLaunch(register, new ProjectIndex())?.because;
+    };
+    const code = 'func setUp() {\n  let registration = {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "a", using: nil) { task in }\n  }\n  DispatchQueue.main.async(execute: registration)\n}';
+    expect(late(code)).toBe('it runs later, in `DispatchQueue.main.async`');
+    expect(late(code.replace('  DispatchQueue', '  registration()\n  DispatchQueue'))).toBeUndefined();
+  });
+
+  it('code in a method passed as a launch handler runs in the background', () => {
+    const root = parse('final class E {\n  func setUp() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "a", using: nil, launchHandler: handle)\n  }\n  func handle(_ task: BGTask) {\n    Store.save()\n  }\n}', 'swift');
+    const save = [...descendants(root)].find((n): n is CallExpr => n.kind === 'call' && n.baseName === 'save')!;
+    expect(runsInBackground(save, new ProjectIndex())?.because).toBe('it runs in a BGTask launch handler');
   });
 });

@@ -74,7 +74,7 @@ export function isLaunchFunction(fn: FunctionDecl, index?: ProjectIndex): boolea
 export function runsAfterLaunch(node: SyntaxNode, index: ProjectIndex): PhaseReason | undefined {
   for (let child = node, p = node.parent; p; child = p, p = p.parent) {
     if (p.kind === 'closure') {
-      const runners = runnersOf(p, index);
+      const runners = lateRunners(p, index);
       const later = runners.find((call) => hopKindOf(call));
       if (later) return { because: `it runs later, in \`${describeCall(later)}\``, at: later };
       const modifier = runners.find((call) => isViewEventModifier(call));
@@ -138,6 +138,16 @@ function backgroundCode(body: CodeBody, index: ProjectIndex): PhaseReason | unde
   if (role) return { because: ROLE_REASONS[role.kind], at: roleSite(role) };
   const timer = runnersOf(body, index).find((call) => call.baseName === 'scheduledTimer' || call.baseName === 'Timer');
   return timer ? { because: 'it runs when a timer fires, not in response to the user', at: timer } : undefined;
+}
+
+/**
+ * The calls that run a closure late (a hop, a SwiftUI event modifier), when every place it is handed
+ * to is one: a closure bound to a name and also called directly (`register()`) runs now as well.
+ */
+function lateRunners(closure: CodeBody, index: ProjectIndex): CallExpr[] {
+  const uses = usesOfCode(closure, index);
+  const late = uses.flatMap((use) => (use.kind === 'argument' && (hopKindOf(use.call) || isViewEventModifier(use.call)) ? [use.call] : []));
+  return late.length === uses.length ? late : [];
 }
 
 /** The calls a closure or func is handed to as an argument, where it is written or by the name it is bound to. */
