@@ -48,7 +48,8 @@ export { BACKGROUND_CONFIGURATION, BACKGROUND_SESSION_TRIGGERS, backgroundSessio
 export type { BackgroundSession, Storage as ValueStorage } from './apis/url-session';
 export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, constantName, entryValue, hasKey } from './apis/keychain';
 export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';
-export { backgroundScopeOf } from './apis/background-scopes';
+export { backgroundScopeOf, handlerRolesOf, roleSite } from './apis/background-scopes';
+export type { HandlerRole } from './apis/background-scopes';
 export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
 export * from './calls';
 export { INDEXED_API_USES, API_USE_WORDS, apiUsesIn } from './facts/api-uses';

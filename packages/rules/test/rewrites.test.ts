@@ -32,21 +32,7 @@ const cases: Case[] = allRules.flatMap((rule) => LANGUAGES.flatMap((language) =>
  * mismatch there is tolerated, but each gap must still show up at least once (the last test), so a
  * fix tells to remove its entry.
  */
-const HANDLER_BY_NAME = 'the rule reads only an inline launch handler closure; a handler passed by name needs CallSummaries.resolve (packages/core/src/calls), as bgtask-handler-main-actor does';
-const KNOWN_GAPS: { subject: string; kind: RewriteKind; reason: string }[] = [
-  ...([
-    ['bgtask-handler-incomplete', 'named-closure'],
-    ['continued-processing-not-user-initiated', 'named-closure'], ['bgtask-register-timing', 'objc-block-variable'],
-    ['BackgroundTasksApp', 'named-closure'], ['LegacyObjCApp', 'objc-block-variable'],
-    ['background-keepalive-hack', 'named-closure'], ['background-keepalive-hack', 'objc-block-variable'],
-    ['keychain-background-accessibility', 'named-closure'],
-    ['main-queue-sync-deadlock', 'named-closure'], ['main-queue-sync-deadlock', 'objc-block-variable'],
-  ] as [string, RewriteKind][]).map(([subject, kind]) => ({ subject, kind, reason: HANDLER_BY_NAME })),
-  // Catalog rules that landed in main at the end of the session, not yet read under these rewrites:
-  ...([
-    ['main-queue-sync-deadlock', 'move-to-extension'], ['prewarm-unsafe-early-init', 'if-os'], ['TrailmixApp', 'if-os'],
-  ] as [string, RewriteKind][]).map(([subject, kind]) => ({ subject, kind, reason: 'not yet read (landed at the end of the session)' })),
-];
+const KNOWN_GAPS: { subject: string; kind: RewriteKind; reason: string }[] = [];
 const gapsSeen = new Set<string>();
 
 /** Is this (rule or fixture, kind) a known gap? Records that it showed up when the findings differ. */

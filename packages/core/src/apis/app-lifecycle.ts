@@ -5,11 +5,12 @@
  * handlers, timers). Shared by the rules about registering BGTask handlers and submitting
  * continued-processing requests. Swift and Objective-C names are the same here (the view maps them).
  */
-import type { CallExpr, ClosureExpr, FunctionDecl, SyntaxNode } from '../syntax/ir';
-import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
-import { hopOfClosure } from '../calls/hops';
+import type { CallExpr, CodeBody, FunctionDecl, SyntaxNode } from '../syntax/ir';
+import { callsIn, descendants, enclosingBody, enclosingFunction, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
+import { hopKindOf } from '../calls/hops';
+import { usesOfCode } from '../calls/code-uses';
 import type { ProjectIndex } from '../facts/lexical-index';
-import { REGISTER_TASK } from './task-scheduler';
+import { handlerRolesOf, roleSite } from './background-scopes';
 
 /** A reason code runs at some phase, and the node that decides it (for related locations). */
 export interface PhaseReason {
@@ -65,16 +66,18 @@ export function isLaunchFunction(fn: FunctionDecl, index?: ProjectIndex): boolea
 }
 
 /**
- * Why `node` runs after the app finished launching, looking only at where it is written: in a view
- * or scene callback, a SwiftUI view's `init`/`body` or event modifier, a closure run later (`async`,
- * `Task {}`, `asyncAfter`), or after an `await`. Undefined when nothing says so.
+ * Why `node` runs after the app finished launching, looking at where it is written: in a view or
+ * scene callback, a SwiftUI view's `init`/`body` or event modifier, a closure run later (`async`,
+ * `Task {}`, `asyncAfter`; written there or bound to a name passed there), or after an `await`.
+ * Undefined when nothing says so.
  */
-export function runsAfterLaunch(node: SyntaxNode): PhaseReason | undefined {
+export function runsAfterLaunch(node: SyntaxNode, index: ProjectIndex): PhaseReason | undefined {
   for (let child = node, p = node.parent; p; child = p, p = p.parent) {
     if (p.kind === 'closure') {
-      const later = hopOfClosure(p)?.call;
+      const runners = lateRunners(p, index);
+      const later = runners.find((call) => hopKindOf(call));
       if (later) return { because: `it runs later, in \`${describeCall(later)}\``, at: later };
-      const modifier = viewEventModifier(p);
+      const modifier = runners.find((call) => isViewEventModifier(call));
       if (modifier) return { because: `it runs in the SwiftUI \`.${modifier.baseName}\` modifier`, at: modifier };
     }
     if (p.kind === 'block') {
@@ -96,11 +99,15 @@ function afterLaunchFunction(fn: FunctionDecl): PhaseReason | undefined {
   return undefined;
 }
 
-/** Why `node` runs while the app is in the background (entering it, a launch or expiration handler, a timer). */
-export function runsInBackground(node: SyntaxNode): PhaseReason | undefined {
+/**
+ * Why `node` runs while the app is in the background: entering it, a launch or expiration handler
+ * or SwiftUI `.backgroundTask` (`handlerRolesOf`, so a handler passed by name counts), a timer.
+ * Wider than `backgroundScopeOf`, which keeps to code that may run with the device locked.
+ */
+export function runsInBackground(node: SyntaxNode, index: ProjectIndex): PhaseReason | undefined {
   for (let child = node, p = node.parent; p; child = p, p = p.parent) {
-    if (p.kind === 'closure') {
-      const reason = backgroundClosure(p);
+    if (p.kind === 'closure' || p.kind === 'function') {
+      const reason = backgroundCode(p, index);
       if (reason) return reason;
     }
     if (p.kind === 'if' && p.then === child && p.conditions.some(isBackgroundPhaseCheck)) {
@@ -120,16 +127,32 @@ function isBackgroundPhaseCheck(condition: SyntaxNode): boolean {
   return [condition.left, condition.right].some((e) => e.kind === 'ident' && e.implicitMember && e.name === 'background');
 }
 
-function backgroundClosure(closure: ClosureExpr): PhaseReason | undefined {
-  const owner = closure.parent;
-  if (owner?.kind === 'assign' && memberPath(owner.target).pop() === 'expirationHandler') return { because: 'it runs in an expiration handler', at: owner };
-  if (owner?.kind !== 'call') return undefined;
-  if (bindArguments(owner, REGISTER_TASK)?.get('launchHandler') === closure) return { because: 'it runs in a BGTask launch handler', at: owner };
-  if (owner.baseName === 'backgroundTask' && owner.receiver) return { because: 'it runs in a SwiftUI `.backgroundTask` handler', at: owner };
-  if (owner.baseName === 'scheduledTimer' || (owner.baseName === 'Timer' && owner.args.some((a) => a.value === closure))) {
-    return { because: 'it runs when a timer fires, not in response to the user', at: owner };
-  }
-  return undefined;
+const ROLE_REASONS = {
+  launch: 'it runs in a BGTask launch handler',
+  expiration: 'it runs in an expiration handler',
+  'swiftui-background-task': 'it runs in a SwiftUI `.backgroundTask` handler',
+} as const;
+
+function backgroundCode(body: CodeBody, index: ProjectIndex): PhaseReason | undefined {
+  const role = handlerRolesOf(body, index)[0];
+  if (role) return { because: ROLE_REASONS[role.kind], at: roleSite(role) };
+  const timer = runnersOf(body, index).find((call) => call.baseName === 'scheduledTimer' || call.baseName === 'Timer');
+  return timer ? { because: 'it runs when a timer fires, not in response to the user', at: timer } : undefined;
+}
+
+/**
+ * The calls that run a closure late (a hop, a SwiftUI event modifier), when every place it is handed
+ * to is one: a closure bound to a name and also called directly (`register()`) runs now as well.
+ */
+function lateRunners(closure: CodeBody, index: ProjectIndex): CallExpr[] {
+  const uses = usesOfCode(closure, index);
+  const late = uses.flatMap((use) => (use.kind === 'argument' && (hopKindOf(use.call) || isViewEventModifier(use.call)) ? [use.call] : []));
+  return late.length === uses.length ? late : [];
+}
+
+/** The calls a closure or func is handed to as an argument, where it is written or by the name it is bound to. */
+function runnersOf(body: CodeBody, index: ProjectIndex): CallExpr[] {
+  return usesOfCode(body, index).flatMap((use) => (use.kind === 'argument' ? [use.call] : []));
 }
 
 /**
@@ -146,12 +169,10 @@ export function sameTypeCallers(fn: FunctionDecl): CallExpr[] {
   });
 }
 
-function viewEventModifier(closure: ClosureExpr): CallExpr | undefined {
-  const call = closure.parent;
-  if (call?.kind !== 'call' || !VIEW_EVENT_MODIFIERS.has(call.baseName)) return undefined;
+function isViewEventModifier(call: CallExpr): boolean {
+  if (!VIEW_EVENT_MODIFIERS.has(call.baseName)) return false;
   // `task` is a common method name; only a view's `.task {}` is the modifier.
-  if (call.baseName === 'task' && !isInViewType(call)) return undefined;
-  return call.args.some((a) => a.value === closure) ? call : undefined;
+  return call.baseName !== 'task' || isInViewType(call);
 }
 
 function isInViewType(node: SyntaxNode): boolean {

@@ -10,7 +10,9 @@ import { pathsThrough } from '../flow/paths';
 import type { Obligation } from '../flow/paths';
 import { passesValue, storesValue } from '../flow/value-flow';
 import { aliasesIn, refersTo } from '../calls/aliases';
-import { resolveCallable, resolveCallee } from '../calls/resolve';
+import { resolveCallee } from '../calls/resolve';
+import { resolveCode } from '../calls/code-uses';
+import { handlerRolesOf } from './background-scopes';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { REGISTER_TASK } from './task-scheduler';
 import { resolveString } from '../syntax/constants';
@@ -28,9 +30,9 @@ export interface LaunchHandler {
 export function launchHandlerOf(register: CallExpr, index: ProjectIndex): LaunchHandler | undefined {
   const handler = bindArguments(register, REGISTER_TASK)?.get('launchHandler');
   if (handler?.kind === 'closure') return { body: handler, task: handler.params[0] ?? '$0' };
-  // A closure or block held in a local or property, a local func, a method: what the call-summary layer resolves.
-  const resolved = handler ? resolveCallable(handler, register, index) : undefined;
-  const only = resolved?.kind === 'code' && resolved.bodies.length === 1 ? resolved.bodies[0]! : undefined;
+  // A closure or block held in a local, a property or a global, a local func, a method: what the call-summary layer resolves.
+  const resolved = handler ? resolveCode(handler, register, index) : [];
+  const only = resolved.length === 1 ? resolved[0]! : undefined;
   if (only?.kind === 'closure') return { body: only, task: only.params[0] ?? '$0' };
   if (only?.kind === 'function' && only.params.length === 1 && only.body) return { body: only, task: only.params[0]! };
   // `launchHandler: handleRefresh`: a function of this file taking the task.
@@ -66,7 +68,7 @@ export interface TaskUsage {
 export class TaskFollower {
   private readonly memo = new Map<FunctionDecl, Map<string, TaskUsage>>();
 
-  constructor(private readonly index: ProjectIndex, private readonly maxDepth = 3) {}
+  constructor(readonly index: ProjectIndex, private readonly maxDepth = 3) {}
 
   /** What `body` does with the task it knows by `names` (a function's parameter, a closure's captures). */
   usage(body: CodeBody, names: Iterable<string>, depth = 0): TaskUsage {
@@ -98,7 +100,7 @@ export class TaskFollower {
   }
 
   private note(node: SyntaxNode, names: ReadonlySet<string>, depth: number, usage: TaskUsage): void {
-    if (node.kind === 'call' && isCompletion(node, names) && !inExpirationHandler(node)) usage.completes = true;
+    if (node.kind === 'call' && isCompletion(node, names) && !inExpirationHandler(node, this.index)) usage.completes = true;
     if (node.kind === 'assign' && refersTo(memberObject(node.target, 'expirationHandler'), names)) usage.setsExpirationHandler = true;
     if (node.kind === 'member' && node.name === 'progress' && refersTo(node.object, names) && !onlyReadsProgress(node)) usage.touchesProgress = true;
     if (storesValue(node, names)) usage.escapes = true;
@@ -170,7 +172,7 @@ class CompletionObligation implements Obligation {
 
   /** A closure handed to some call (a completion handler, `Task {}`) that completes the task on all its paths. */
   private closureCompletes(closure: ClosureExpr): boolean {
-    if (isExpirationHandler(closure)) return false;
+    if (isExpirationHandler(closure, this.follower.index)) return false;
     const inner = this.follower.usage(closure, this.names, this.depth);
     if (!inner.completes && !inner.escapes) return false;
     if (inner.leaks.length === 0) return true;
@@ -205,13 +207,13 @@ function memberObject(target: Expr, name: string): Expr | undefined {
   return target.kind === 'member' && target.name === name ? target.object : undefined;
 }
 
-function isExpirationHandler(closure: ClosureExpr): boolean {
-  const owner = closure.parent;
-  return owner?.kind === 'assign' && owner.value === closure && memberPath(owner.target).pop() === 'expirationHandler';
+/** Is the closure (or func) the task's expiration handler, assigned in place or by name (`task.expirationHandler = onExpire`)? */
+function isExpirationHandler(body: CodeBody, index: ProjectIndex): boolean {
+  return handlerRolesOf(body, index).some((role) => role.kind === 'expiration' && role.at.kind === 'assign');
 }
 
-function inExpirationHandler(node: SyntaxNode): boolean {
-  for (let p = node.parent; p; p = p.parent) if (p.kind === 'closure' && isExpirationHandler(p)) return true;
+function inExpirationHandler(node: SyntaxNode, index: ProjectIndex): boolean {
+  for (let p = node.parent; p; p = p.parent) if ((p.kind === 'closure' || p.kind === 'function') && isExpirationHandler(p, index)) return true;
   return false;
 }
 

@@ -40,12 +40,23 @@ export function earlyLaunchCode(root: FileNode, fileName: string, index: Project
 
 function earlyKind(fn: FunctionDecl, root: FileNode, index: ProjectIndex): EarlyLaunchKind | undefined {
   const owner = ownerOf(fn);
-  if (fn.attributes.includes('constructor')) return 'constructor';
+  if (fn.attributes.includes('constructor') || hasConstructorAttributeBefore(fn)) return 'constructor';
   if (root.language === 'objc' && fn.name === 'load()' && fn.modifiers.includes('static') && owner) return 'load';
   if (root.language === 'objc' && fn.baseName === 'main' && !owner) return 'main';
   if (fn.name === 'application(_:willFinishLaunchingWithOptions:)') return 'will-finish-launching';
   if (fn.name === 'init()' && owner && isSwiftUIApp(fn, owner, index)) return 'app-init';
   return undefined;
+}
+
+/**
+ * `__attribute__((constructor))` that the grammar reads as a node of its own just before the function
+ * (it does so inside `#if`/`#ifdef`, where it attaches the attribute to the function elsewhere).
+ */
+function hasConstructorAttributeBefore(fn: FunctionDecl): boolean {
+  const siblings = fn.parent?.kind === 'file' || fn.parent?.kind === 'block' ? fn.parent.body : fn.parent?.kind === 'other' ? fn.parent.children : [];
+  const before = siblings[siblings.indexOf(fn) - 1];
+  if (before?.kind !== 'other' || before.text !== 'attribute_specifier') return false;
+  return [...descendants(before)].some((n) => n.kind === 'ident' && n.name === 'constructor');
 }
 
 /** The type a function is declared in (its extension's or category's name too). */

@@ -3,13 +3,14 @@
  * work is done (`DispatchQueue.main.sync`, semaphore and group waits). Code whose queue is not known
  * (a closure handed to an API we do not know) is never guessed to run on main.
  */
-import type { CallExpr, ClosureExpr, Expr, FunctionDecl, SyntaxNode, TypeDecl, VarDecl } from '../syntax/ir';
+import type { CallExpr, ClosureExpr, CodeBody, Expr, FunctionDecl, SyntaxNode, TypeDecl, VarDecl } from '../syntax/ir';
 import { bindArguments, callsIn, descendants, enclosingType, isMainQueue, isSelfReceiver, memberPath, rootOf, storageName } from '../syntax/query';
 import { isGuardedBy } from '../flow/paths';
 import { isolationAt, typeIsolation } from '../facts/isolation';
 import type { IsolationSettings } from '../facts/isolation';
 import type { ProjectIndex } from '../facts/lexical-index';
-import { expirationHandlerOf } from './background-tasks';
+import { usesOfCode } from '../calls/code-uses';
+import { handlerRolesOf, roleSite } from './background-scopes';
 import { REGISTER_TASK } from './task-scheduler';
 
 export interface MainQueueContext {
@@ -44,7 +45,7 @@ function contextAt(node: SyntaxNode, index: ProjectIndex, settings: QueueSetting
   if (runsOnlyOffMain(node)) return undefined;
   for (let n = node.parent; n; n = n.parent) {
     if (n.kind === 'closure') {
-      const queue = closureQueue(n);
+      const queue = closureQueue(n, index);
       if (queue.queue === 'main') return { because: queue.because, at: n };
       if (queue.queue !== 'caller') return undefined;
     } else if (n.kind === 'function') {
@@ -79,6 +80,9 @@ function reassigned(scope: SyntaxNode, name: string): boolean {
  */
 function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
   const owner = fn.parent;
+  // A func handed to code that runs it on main (`expirationHandler: handleExpiration`), and called nowhere else in this file.
+  const handed = handedOnQueue(fn, index);
+  if (handed.queue === 'main') return { because: handed.because, at: fn };
   if (owner?.kind !== 'type' && owner?.kind !== 'file') return undefined; // a local function runs where it is called
   if (fn.modifiers.includes('nonisolated')) return undefined;
   const typeName = owner.kind === 'type' ? owner.name : undefined;
@@ -104,7 +108,8 @@ function functionContext(fn: FunctionDecl, index: ProjectIndex, settings: QueueS
 function calledOnlyFromMain(fn: FunctionDecl, index: ProjectIndex, settings: QueueSettings, depth: number): MainQueueContext | undefined {
   const type = fn.parent;
   if (type?.kind !== 'type') return undefined;
-  const calls = callsIn(type, (c) => c.baseName === fn.baseName && c.args.length === fn.params.length && isSelfReceiver(c.receiver));
+  // In every declaration of the type here: its extensions and categories call it, and are called from it, alike.
+  const calls = sameTypeDecls(type).flatMap((t) => callsIn(t, (c) => c.baseName === fn.baseName && c.args.length === fn.params.length && isSelfReceiver(c.receiver)));
   if (calls.length === 0) return undefined;
   let first: MainQueueContext | undefined;
   for (const call of calls) {
@@ -148,19 +153,42 @@ export function isMainThreadCheck(expr: Expr): boolean {
 
 const CALLER_THREAD = /^(autoreleasepool|forEach|map|compactMap|flatMap|filter|reduce|contains|first|sorted|enumerateObjectsUsingBlock|withLock|sync)$/;
 
-function closureQueue(closure: ClosureExpr): ClosureQueue {
+function closureQueue(closure: ClosureExpr, index: ProjectIndex): ClosureQueue {
   if (closure.attributes.includes('MainActor')) return { queue: 'main', because: 'the closure is marked @MainActor' };
   if (closure.attributes.includes('Sendable')) return { queue: 'unknown' };
-  const call = closure.parent;
-  if (call?.kind !== 'call' || !call.args.some((a) => a.value === closure)) return { queue: 'unknown' };
-  if (expirationHandlerOf(call) === closure) return { queue: 'main', because: 'the expiration handler of a background task runs on the main thread' };
-  const launchQueue = bindArguments(call, REGISTER_TASK);
-  if (launchQueue) {
-    return launchQueue.get('launchHandler') === closure && isMainQueue(launchQueue.get('using'))
-      ? { queue: 'main', because: 'this launch handler is registered to run on the main queue' }
-      : { queue: 'other' };
+  return handedOnQueue(closure, index);
+}
+
+/**
+ * Where the code a closure or local func is handed to runs it, whether it is written in place or
+ * bound to a name first (`let work = { … }; DispatchQueue.main.async(execute: work)`): main only when
+ * every place it is handed on runs it there (a direct call `work()` runs it on the caller's thread).
+ */
+function handedOnQueue(body: CodeBody, index: ProjectIndex): ClosureQueue {
+  const uses = usesOfCode(body, index);
+  if (uses.length === 0) return { queue: 'unknown' };
+  let main: ClosureQueue | undefined;
+  for (const use of uses) {
+    const queue = use.kind === 'argument' ? argumentQueue(use.call, use.value, body, index) : { queue: 'unknown' as const };
+    if (queue.queue !== 'main') return uses.length === 1 ? queue : { queue: 'unknown' };
+    main ??= queue;
   }
-  return queueOfRunner(call);
+  return main!;
+}
+
+/** Where `call` runs the code it is given as `value`. */
+function argumentQueue(call: CallExpr, value: Expr, body: CodeBody, index: ProjectIndex): ClosureQueue {
+  const role = handlerRolesOf(body, index).find((r) => roleSite(r) === call);
+  if (role?.kind === 'expiration') return { queue: 'main', because: 'the expiration handler of a background task runs on the main thread' };
+  if (role?.kind === 'launch') return role.onMain ? { queue: 'main', because: 'this launch handler is registered to run on the main queue' } : { queue: 'other' };
+  if (bindArguments(call, REGISTER_TASK)) return { queue: 'other' };
+  // A closure passed by name to `queue.async(execute:)` is run by it like one written in place.
+  return value.kind === 'closure' || isDirectRunner(call) ? queueOfRunner(call) : { queue: 'unknown' };
+}
+
+/** Runners that run a block given by name as they would one written in place (`dispatch_async(q, block)` reads as `q.async`). */
+function isDirectRunner(call: CallExpr): boolean {
+  return /^(async|asyncAfter|addOperation|sync|run)$/.test(call.baseName);
 }
 
 /** Where a call that takes a closure runs it. */

@@ -9,3 +9,5 @@ export type { UseOptions, ObligationOptions } from './summaries';
 export { resolveCallable, resolveCallee, methodOf, supertypeOf, propertyType, unwrapExpr } from './resolve';
 export { hopKindOf, hopOfClosure, hopBetween, performedSelector } from './hops';
 export { aliasesIn, refersTo, mentions } from './aliases';
+export { resolveCode, usesOfCode } from './code-uses';
+export type { CodeUse } from './code-uses';

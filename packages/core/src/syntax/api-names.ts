@@ -99,6 +99,11 @@ export const OBJC_TYPE_NAMES: Record<string, string> = {
   NSURLRequest: 'URLRequest',
 };
 
+// Lookups by a name read from source: `constructor` or `toString` must not find Object.prototype's members.
+for (const table of [OBJC_CLASS_PROPERTIES, OBJC_CLASS_METHODS, OBJC_SELECTORS, C_FUNCTIONS_AS_METHODS, C_FUNCTIONS_AS_PROPERTIES, OBJC_PROPERTY_NAMES, OBJC_TYPE_NAMES]) {
+  Object.setPrototypeOf(table, null);
+}
+
 /** Swift's name for an ObjC selector: the table, else `fooWithBar:baz:` → `foo(withBar:baz:)`. */
 export function swiftNameForSelector(selector: string): string {
   const known = OBJC_SELECTORS[selector];

@@ -1,6 +1,6 @@
 import {
   BACKGROUND_TASK_TRIGGERS, BEGIN_BACKGROUND_TASK, CallSummaries, ancestors, callsIn, defineRule, descendants, enclosingFunction,
-  expirationHandlerOf, hasBackgroundMode, lastName, matchesSignature, memberPath, processInfoPlist, relatedAtKey, storageName,
+  expirationHandlerOf, hasBackgroundMode, lastName, matchesSignature, memberPath, processInfoPlist, relatedAtKey, resolveCode, storageName,
 } from '@bglint/core';
 import type { AssignExpr, CallExpr, Consumer, Expr, RuleContext, SyntaxNode } from '@bglint/core';
 
@@ -44,12 +44,14 @@ export default defineRule({
           { code: `func keepRunning() throws {\n  let url = Bundle.main.url(forResource: "silence", withExtension: "mp3")!\n  let player = try ↓AVAudioPlayer(contentsOf: url)\n  player.numberOfLoops = -1\n  player.play()\n}`, project: { infoPlist: { UIBackgroundModes: ['audio'] } } },
           `final class Sync {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func extend() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in\n      guard let self else { return }\n      let old = self.task\n      self.task = UIApplication.shared.↓beginBackgroundTask(expirationHandler: nil)\n      UIApplication.shared.endBackgroundTask(old)\n    }\n  }\n}`,
           `final class Sync {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func startBackgroundTask() {\n    let previous = task\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in\n      self?.startBackgroundTask()\n    }\n    UIApplication.shared.endBackgroundTask(previous)\n  }\n}`,
+          `final class Sync {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask(expirationHandler: renew)\n  }\n  private func renew() {\n    let old = task\n    task = UIApplication.shared.↓beginBackgroundTask(expirationHandler: nil)\n    UIApplication.shared.endBackgroundTask(old)\n  }\n}`,
         ],
         valid: [
           { code: `final class Player {\n  private var player: AVAudioPlayer?\n  func playPreview(_ url: URL) throws {\n    player = try AVAudioPlayer(contentsOf: url)\n    player?.volume = 0\n    player?.play()\n    player?.setVolume(1, fadeDuration: 2)\n  }\n}`, project: { infoPlist: { UIBackgroundModes: ['audio'] } } },
           { code: `final class Ambience {\n  private var player: AVAudioPlayer?\n  func start(_ url: URL) throws {\n    player = try AVAudioPlayer(contentsOf: url)\n    player?.numberOfLoops = -1\n    player?.volume = 0.6\n    player?.play()\n  }\n}`, project: { infoPlist: { UIBackgroundModes: ['audio'] } } },
           { code: `final class KeepAlive {\n  private var player: AVAudioPlayer?\n  func start(_ url: URL) throws {\n    player = try AVAudioPlayer(contentsOf: url)\n    player?.volume = 0\n    player?.numberOfLoops = -1\n  }\n}`, project: { infoPlist: { UIBackgroundModes: ['fetch'] } } },
           `final class Sync {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in\n      self?.stop()\n    }\n  }\n  func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n  func resume() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n  }\n}`,
+          `final class Sync {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func start() {\n    let onExpire: () -> Void = { [weak self] in\n      guard let self else { return }\n      UIApplication.shared.endBackgroundTask(self.task)\n      self.task = .invalid\n    }\n    task = UIApplication.shared.beginBackgroundTask(expirationHandler: onExpire)\n  }\n}`,
         ],
       },
       objc: {
@@ -57,10 +59,12 @@ export default defineRule({
           { code: `@implementation KeepAlive\n- (void)start {\n  NSURL *url = [[NSBundle mainBundle] URLForResource:@"tone" withExtension:@"caf"];\n  self.player = ↓[[AVAudioPlayer alloc] initWithContentsOfURL:url error:nil];\n  self.player.volume = 0.0;\n  self.player.numberOfLoops = -1;\n  [self.player play];\n}\n@end`, project: { infoPlist: { UIBackgroundModes: ['audio'] } } },
           `@implementation KeepAliveManager\n+ (instancetype)shared {\n  static KeepAliveManager *shared;\n  static dispatch_once_t once;\n  dispatch_once(&once, ^{ shared = [KeepAliveManager new]; });\n  return shared;\n}\n- (void)beginTask {\n  self.taskID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"daemon" expirationHandler:^{\n    [[KeepAliveManager shared] endTask];\n    [[KeepAliveManager shared] beginTask];\n  }];\n}\n- (void)endTask {\n  [[UIApplication sharedApplication] endBackgroundTask:self.taskID];\n  self.taskID = UIBackgroundTaskInvalid;\n}\n@end`,
           `@implementation Sync\n- (void)extend {\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    UIBackgroundTaskIdentifier old = self.task;\n    self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n    [[UIApplication sharedApplication] endBackgroundTask:old];\n  }];\n}\n@end`,
+          `@implementation Sync\n- (void)start {\n  self.onExpire = ^{\n    UIBackgroundTaskIdentifier old = self.task;\n    self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{}];\n    [[UIApplication sharedApplication] endBackgroundTask:old];\n  };\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:self.onExpire];\n}\n@end`,
         ],
         valid: [
           { code: `@implementation Ambience\n- (void)start:(NSURL *)url {\n  self.player = [[AVAudioPlayer alloc] initWithContentsOfURL:url error:nil];\n  self.player.numberOfLoops = -1;\n  [self.player play];\n}\n@end`, project: { infoPlist: { UIBackgroundModes: ['audio'] } } },
           `@implementation Sync\n- (void)start {\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.task];\n    self.task = UIBackgroundTaskInvalid;\n  }];\n}\n@end`,
+          `@implementation Sync\n- (void)start {\n  void (^onExpire)(void) = ^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.task];\n    self.task = UIBackgroundTaskInvalid;\n  };\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:onExpire];\n}\n@end`,
         ],
       },
     },
@@ -89,9 +93,12 @@ const BEGIN: Consumer = { id: 'begin-background-task', consumes: isBegin };
  * layer), is reported once at that inner begin, relating the task whose handler it is.
  */
 function checkChainedBegins(context: RuleContext, outer: CallExpr, reported: Set<CallExpr>): void {
-  const handler = expirationHandlerOf(outer);
-  if (handler?.kind !== 'closure') return;
-  for (const inner of CallSummaries.of(outer, context.index).useIn(handler.body, undefined, BEGIN).at) {
+  const argument = expirationHandlerOf(outer);
+  // Written in place, or a closure, block or method passed by name.
+  const handlers = argument ? resolveCode(argument, outer, context.index) : [];
+  if (handlers.length !== 1 || !handlers[0]!.body) return;
+  const handler = handlers[0]!;
+  for (const inner of CallSummaries.of(outer, context.index).useIn(handler.body!, undefined, BEGIN).at) {
     if (reported.has(inner)) continue;
     reported.add(inner);
     const direct = [...ancestors(inner)].includes(handler);

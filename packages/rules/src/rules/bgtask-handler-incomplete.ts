@@ -50,6 +50,8 @@ export default defineRule({
           register(`  task.expirationHandler = { task.setTaskCompleted(success: false) }\n  Feed.refresh { result in\n    guard case .success = result else { return }\n    task.setTaskCompleted(success: true)\n  }`),
           register(`  Feed.refresh { ok in task.setTaskCompleted(success: ok) }`),
           `final class Refresher {\n  func registerTasks() {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      self.handleRefresh(task as! BGAppRefreshTask)\n    }\n  }\n  private func handleRefresh(_ task: BGAppRefreshTask) {\n    task.expirationHandler = { task.setTaskCompleted(success: false) }\n    if Feed.isUpToDate { return }\n    Feed.refresh { task.setTaskCompleted(success: true) }\n  }\n}`,
+          `final class Refresher {\n  func registerTasks() {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      let onExpire = { task.setTaskCompleted(success: false) }\n      task.expirationHandler = onExpire\n      Feed.refresh()\n    }\n  }\n}`,
+          `final class Refresher {\n  lazy var refreshHandler: (BGTask) -> Void = { task in\n    Feed.refresh { ok in task.setTaskCompleted(success: ok) }\n  }\n  func registerTasks() {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil, launchHandler: refreshHandler)\n  }\n}`,
         ],
         valid: [
           clean(register(`  task.expirationHandler = { task.setTaskCompleted(success: false) }\n  defer { task.setTaskCompleted(success: true) }\n  guard Feed.needsRefresh else { return }\n  Feed.refreshNow()`)),
@@ -60,16 +62,19 @@ export default defineRule({
           clean(register(`  var done = false\n  func complete(_ ok: Bool) {\n    guard !done else { return }\n    done = true\n    task.setTaskCompleted(success: ok)\n  }\n  task.expirationHandler = { complete(false) }\n  Feed.refresh().done { complete(true) }.catch { _ in complete(false) }`)),
           clean(register(`  task.expirationHandler = { task.setTaskCompleted(success: false) }\n  Task {\n    do {\n      try await Feed.refresh()\n      task.setTaskCompleted(success: true)\n    } catch {\n      task.setTaskCompleted(success: false)\n    }\n  }`)),
           `@main struct FeedApp: App {\n  var body: some Scene {\n    WindowGroup { ContentView() }\n      .backgroundTask(.appRefresh("com.example.refresh")) { await Feed.refresh() }\n  }\n}`,
+          `final class Refresher {\n  func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      let onExpire = { task.setTaskCompleted(success: false) }\n      task.expirationHandler = onExpire\n      defer { task.setTaskCompleted(success: true) }\n      Feed.refreshNow()\n    }\n  }\n}`,
         ],
       },
       objc: {
         invalid: [
           registerObjC(`    [self.feed refreshWithCompletion:^(BOOL ok) {\n      NSLog(@"refreshed %d", ok);\n    }];`),
           registerObjC(`    task.expirationHandler = ^{ [task setTaskCompletedWithSuccess:NO]; };\n    if (![self.feed needsRefresh]) {\n      return;\n    }\n    [self.feed refreshWithCompletion:^(BOOL ok) { [task setTaskCompletedWithSuccess:ok]; }];`),
+          `@implementation AppDelegate\n- (void)registerTasks {\n  self.refreshHandler = ^(BGTask *task) {\n    [self.feed refreshWithCompletion:^(BOOL ok) {\n      NSLog(@"refreshed %d", ok);\n    }];\n  };\n  [[BGTaskScheduler sharedScheduler] ↓registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:self.refreshHandler];\n}\n@end`,
         ],
         valid: [
           clean(registerObjC(`    task.expirationHandler = ^{ [task setTaskCompletedWithSuccess:NO]; };\n    [self.feed refreshWithCompletion:^(BOOL ok) {\n      [task setTaskCompletedWithSuccess:ok];\n    }];`)),
           `@implementation AppDelegate\n- (void)registerTasks {\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:^(BGTask *task) {\n    [self handleRefresh:(BGAppRefreshTask *)task];\n  }];\n}\n- (void)handleRefresh:(BGAppRefreshTask *)task {\n  task.expirationHandler = ^{ [task setTaskCompletedWithSuccess:NO]; };\n  @try {\n    [self.feed refreshNow];\n  } @finally {\n    [task setTaskCompletedWithSuccess:YES];\n  }\n}\n@end`,
+          `@implementation AppDelegate\n- (void)registerTasks {\n  void (^handler)(BGTask *) = ^(BGTask *task) {\n    task.expirationHandler = ^{ [task setTaskCompletedWithSuccess:NO]; };\n    [self.feed refreshWithCompletion:^(BOOL ok) {\n      [task setTaskCompletedWithSuccess:ok];\n    }];\n  };\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:handler];\n}\n@end`,
         ],
       },
     },

@@ -64,6 +64,7 @@ export default defineRule({
             code: `enum Cleanup {\n  static func register() {\n    BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.cleanup", using: nil) { task in\n      Store.clean(task)\n    }\n  }\n}`,
             project: { sources: [`enum Maintenance {\n  static func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.cleanup", using: nil) { task in Store.clean(task) }\n  }\n}`] },
           },
+          `class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, didFinishLaunchingWithOptions options: [UIApplication.LaunchOptionsKey: Any]?) -> Bool {\n    let registration = {\n      BGTaskScheduler.shared.↓register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in Feed.refresh(task) }\n    }\n    DispatchQueue.main.async(execute: registration)\n    return true\n  }\n}`,
         ],
         valid: [
           `class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, didFinishLaunchingWithOptions options: [UIApplication.LaunchOptionsKey: Any]?) -> Bool {\n    registerBackgroundTasks()\n    return true\n  }\n  private func registerBackgroundTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      self.refresh(task as! BGAppRefreshTask)\n    }\n  }\n}`,
@@ -71,15 +72,18 @@ export default defineRule({
           `final class ExportController: UIViewController {\n  @objc func exportTapped() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.export.video", using: nil) { task in\n      self.export(task as! BGContinuedProcessingTask)\n    }\n    let request = BGContinuedProcessingTaskRequest(identifier: "com.example.export.video", title: "Export", subtitle: "Starting")\n    try? BGTaskScheduler.shared.submit(request)\n  }\n}`,
           appDelegate(`    if #available(iOS 17, *) {\n      BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in Feed.refreshModern(task) }\n    } else {\n      BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in Feed.refresh(task) }\n    }`),
           `final class FeedViewController: UIViewController {\n  override func viewDidLoad() {\n    super.viewDidLoad()\n    DispatchQueue.main.async { Feed.scheduleRefresh() }\n  }\n}`,
+          `class AppDelegate: UIResponder, UIApplicationDelegate {\n  func application(_ application: UIApplication, didFinishLaunchingWithOptions options: [UIApplication.LaunchOptionsKey: Any]?) -> Bool {\n    let registration = {\n      BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in Feed.refresh(task) }\n    }\n    registration()\n    return true\n  }\n}`,
         ],
       },
       objc: {
         invalid: [
           `@implementation FeedViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  [[BGTaskScheduler sharedScheduler] ↓registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:^(BGTask *task) {\n    [self refresh:task];\n  }];\n}\n@end`,
           `@implementation AppDelegate\n- (BOOL)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {\n  dispatch_async(dispatch_get_main_queue(), ^{\n    [[BGTaskScheduler sharedScheduler] ↓registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:^(BGTask *task) {\n      [self refresh:task];\n    }];\n  });\n  return YES;\n}\n@end`,
+          `@implementation AppDelegate\n- (BOOL)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {\n  void (^registration)(void) = ^{\n    [[BGTaskScheduler sharedScheduler] ↓registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:^(BGTask *task) {\n      [self refresh:task];\n    }];\n  };\n  dispatch_async(dispatch_get_main_queue(), registration);\n  return YES;\n}\n@end`,
         ],
         valid: [
           `@implementation AppDelegate\n- (BOOL)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {\n  [self registerTasks];\n  return YES;\n}\n- (void)registerTasks {\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:^(BGTask *task) {\n    [self refresh:task];\n  }];\n}\n@end`,
+          `@implementation AppDelegate\n- (BOOL)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {\n  void (^registration)(void) = ^{\n    [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:^(BGTask *task) {\n      [self refresh:task];\n    }];\n  };\n  registration();\n  return YES;\n}\n@end`,
         ],
       },
     },
@@ -94,7 +98,7 @@ function check(context: RuleContext, call: CallExpr): void {
   // Continued-processing handlers are registered when the user starts the work (iOS 26), not at launch.
   if (registersContinuedProcessing(call, context.index)) return;
   const at = call.nameSpan;
-  const late = runsAfterLaunch(call);
+  const late = runsAfterLaunch(call, context.index);
   if (late) {
     context.report({ at, messageId: 'late', data: { because: late.because } });
     return;
@@ -102,7 +106,7 @@ function check(context: RuleContext, call: CallExpr): void {
   const fn = enclosingFunction(call);
   if (fn && !isLaunchFunction(fn, context.index)) {
     for (const caller of sameTypeCallers(fn)) {
-      const callerLate = runsAfterLaunch(caller);
+      const callerLate = runsAfterLaunch(caller, context.index);
       if (!callerLate) continue;
       const related = [{ at: caller.nameSpan, message: 'called here, after launch' }];
       context.report({ at, messageId: 'lateCaller', data: { function: fn.name, line: caller.range.start.line, because: callerLate.because }, related });

@@ -1,5 +1,5 @@
 import { defineRule, enclosingFunction, runsInBackground, sameTypeCallers, setsEarliestBeginDate, submittedContinuedRequest } from '@bglint/core';
-import type { CallExpr, PhaseReason, RuleContext } from '@bglint/core';
+import type { CallExpr, PhaseReason, ProjectIndex, RuleContext } from '@bglint/core';
 
 const exportRequest = `let request = BGContinuedProcessingTaskRequest(identifier: "com.example.export.video", title: "Exporting", subtitle: "Starting")`;
 
@@ -41,19 +41,23 @@ export default defineRule({
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func applicationDidEnterBackground(_ application: UIApplication) {\n    startExport()\n  }\n  func startExport() {\n    ${exportRequest}\n    request.earliestBeginDate = Date(timeIntervalSinceNow: 60)\n    try? BGTaskScheduler.shared.↓submit(request)\n  }\n}`,
           `final class AutoExporter {\n  func start() {\n    Timer.scheduledTimer(withTimeInterval: 3600, repeats: true) { _ in\n      try? BGTaskScheduler.shared.↓submit(BGContinuedProcessingTaskRequest(identifier: "com.example.export.hourly", title: "Exporting", subtitle: ""))\n    }\n  }\n}`,
           `struct ExportScene: Scene {\n  @Environment(\\.scenePhase) private var phase\n  var body: some Scene {\n    WindowGroup { ContentView() }\n      .onChange(of: phase) { _, newPhase in\n        if newPhase == .background {\n          try? BGTaskScheduler.shared.↓submit(BGContinuedProcessingTaskRequest(identifier: "com.example.export.all", title: "Exporting", subtitle: ""))\n        }\n      }\n  }\n}`,
+          `final class Exporter {\n  func registerRefresh() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil, launchHandler: handleRefresh)\n  }\n  private func handleRefresh(_ task: BGTask) {\n    let request = BGContinuedProcessingTaskRequest(identifier: "com.example.export.video", title: "Exporting", subtitle: "Starting")\n    try? BGTaskScheduler.shared.↓submit(request)\n    task.setTaskCompleted(success: true)\n  }\n}`,
         ],
         valid: [
           `final class ExportController: UIViewController {\n  @IBAction func exportTapped(_ sender: UIButton) {\n    ${exportRequest}\n    try? BGTaskScheduler.shared.submit(request)\n  }\n}`,
           `final class AppDelegate: UIResponder, UIApplicationDelegate {\n  func applicationDidEnterBackground(_ application: UIApplication) {\n    let request = BGProcessingTaskRequest(identifier: "com.example.cleanup")\n    try? BGTaskScheduler.shared.submit(request)\n  }\n}`,
           `final class Exporter {\n  func applicationDidEnterBackground(_ application: UIApplication) {\n    pauseExports()\n  }\n  func startExport() {\n    ${exportRequest}\n    try? BGTaskScheduler.shared.submit(request)\n  }\n}`,
+          `final class ExportController: UIViewController {\n  @IBAction func exportTapped(_ sender: UIButton) {\n    let startExport = {\n      let request = BGContinuedProcessingTaskRequest(identifier: "com.example.export.video", title: "Exporting", subtitle: "Starting")\n      try? BGTaskScheduler.shared.submit(request)\n    }\n    startExport()\n  }\n}`,
         ],
       },
       objc: {
         invalid: [
           `@implementation AppDelegate\n- (void)applicationDidEnterBackground:(UIApplication *)application {\n  BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export.video" title:@"Exporting" subtitle:@""];\n  [[BGTaskScheduler sharedScheduler] ↓submitTaskRequest:request error:nil];\n}\n@end`,
+          `@implementation Exporter\n- (void)registerRefresh {\n  void (^handler)(BGTask *) = ^(BGTask *task) {\n    BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export.video" title:@"Exporting" subtitle:@""];\n    [[BGTaskScheduler sharedScheduler] ↓submitTaskRequest:request error:nil];\n    [task setTaskCompletedWithSuccess:YES];\n  };\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:handler];\n}\n@end`,
         ],
         valid: [
           `@implementation ExportController\n- (IBAction)exportTapped:(id)sender {\n  BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export.video" title:@"Exporting" subtitle:@""];\n  [[BGTaskScheduler sharedScheduler] submitTaskRequest:request error:nil];\n}\n@end`,
+          `@implementation ExportController\n- (IBAction)exportTapped:(id)sender {\n  void (^startExport)(void) = ^{\n    BGContinuedProcessingTaskRequest *request = [[BGContinuedProcessingTaskRequest alloc] initWithIdentifier:@"com.example.export.video" title:@"Exporting" subtitle:@""];\n    [[BGTaskScheduler sharedScheduler] submitTaskRequest:request error:nil];\n  };\n  startExport();\n}\n@end`,
         ],
       },
     },
@@ -70,12 +74,12 @@ function check(context: RuleContext, submit: CallExpr): void {
   const earliest = setsEarliestBeginDate(submit, request.name)
     ? ' It also sets earliestBeginDate, but a continued-processing task starts at once or not at all; work that may wait belongs in a BGProcessingTaskRequest.'
     : '';
-  const reason = runsInBackground(submit);
+  const reason = runsInBackground(submit, context.index);
   if (reason) {
     context.report({ at: submit.nameSpan, messageId: 'background', data: { because: reason.because, earliest } });
     return;
   }
-  const caller = backgroundCaller(submit);
+  const caller = backgroundCaller(submit, context.index);
   if (caller) {
     const { call, reason: callerReason, fn } = caller;
     const related = [{ at: call.nameSpan, message: 'called here, in the background' }];
@@ -84,11 +88,11 @@ function check(context: RuleContext, submit: CallExpr): void {
 }
 
 /** A same-type call of the submitting function made in the background (one level). */
-function backgroundCaller(submit: CallExpr): { call: CallExpr; reason: PhaseReason; fn: string } | undefined {
+function backgroundCaller(submit: CallExpr, index: ProjectIndex): { call: CallExpr; reason: PhaseReason; fn: string } | undefined {
   const fn = enclosingFunction(submit);
   if (!fn) return undefined;
   for (const call of sameTypeCallers(fn)) {
-    const reason = runsInBackground(call);
+    const reason = runsInBackground(call, index);
     if (reason) return { call, reason, fn: fn.name };
   }
   return undefined;

@@ -2,7 +2,7 @@ import {
   KEYCHAIN_TRIGGERS, ancestors, backgroundScopeOf, callsIn, constantName, defineRule, descendants, enclosingFunction, entryValue, hasKey,
   keychainQueriesOf, rootOf, secItemOperation, staticString,
 } from '@bglint/core';
-import type { CallExpr, Expr, FunctionDecl, KeychainQuery, RuleContext, SyntaxNode } from '@bglint/core';
+import type { CallExpr, Expr, FunctionDecl, KeychainQuery, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
 
 /** Classes whose items cannot be read while the device is locked. */
 const LOCKED_OUT = /^(kSecAttrAccessibleWhenUnlocked(ThisDeviceOnly)?|kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly|whenUnlocked(ThisDeviceOnly)?|whenPasscodeSetThisDeviceOnly)$/;
@@ -51,22 +51,26 @@ export default defineRule({
         invalid: [
           `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      let token = self.token()\n      task.setTaskCompleted(success: token != nil)\n    }\n  }\n}`,
           `final class Session {\n  func restore() {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: "user", kSecReturnData as String: true]\n    var result: AnyObject?\n    let status = ↓SecItemCopyMatching(query as CFDictionary, &result)\n    guard status == errSecSuccess else {\n      logout()\n      return\n    }\n  }\n  func logout() {}\n}`,
+          `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil, launchHandler: handleRefresh)\n  }\n  private func handleRefresh(_ task: BGTask) {\n    task.setTaskCompleted(success: token() != nil)\n  }\n}`,
         ],
         valid: [
           `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecAttrAccessible as String: kSecAttrAccessibleAfterFirstUnlock, kSecValueData as String: token]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      task.setTaskCompleted(success: self.token() != nil)\n    }\n  }\n}`,
           `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func showProfile() {\n    print(token() as Any)\n  }\n}`,
           `final class Session {\n  func restore() {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: "user", kSecReturnData as String: true]\n    var result: AnyObject?\n    let status = SecItemCopyMatching(query as CFDictionary, &result)\n    if status == errSecInteractionNotAllowed { return retryLater() }\n    guard status == errSecSuccess else {\n      logout()\n      return\n    }\n  }\n  func logout() {}\n  func retryLater() {}\n}`,
           `final class Session {\n  func restore() {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: "user", kSecReturnData as String: true]\n    var result: AnyObject?\n    let status = SecItemCopyMatching(query as CFDictionary, &result)\n    if status == errSecItemNotFound {\n      logout()\n    }\n  }\n  func logout() {}\n}`,
+          `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func showProfile() {\n    let show = { print(self.token() as Any) }\n    DispatchQueue.main.async(execute: show)\n  }\n}`,
         ],
       },
       objc: {
         invalid: [
           `@implementation LGCredentials\n- (void)saveToken:(NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecAttrAccessible: (__bridge id)kSecAttrAccessibleWhenUnlocked, (__bridge id)kSecValueData: token};\n  ↓SecItemAdd((__bridge CFDictionaryRef)query, NULL);\n}\n- (NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  return (__bridge_transfer NSData *)result;\n}\n- (void)application:(UIApplication *)application performFetchWithCompletionHandler:(void (^)(UIBackgroundFetchResult))completionHandler {\n  NSData *token = [self token];\n  completionHandler(token ? UIBackgroundFetchResultNewData : UIBackgroundFetchResultFailed);\n}\n@end`,
           `@implementation LGSession\n- (void)restore {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  OSStatus status = ↓SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  if (status != errSecSuccess) {\n    [self signOut];\n  }\n}\n@end`,
+          `@implementation LGCredentials\n- (void)saveToken:(NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecAttrAccessible: (__bridge id)kSecAttrAccessibleWhenUnlocked, (__bridge id)kSecValueData: token};\n  ↓SecItemAdd((__bridge CFDictionaryRef)query, NULL);\n}\n- (NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  return (__bridge_transfer NSData *)result;\n}\n- (void)registerTasks {\n  void (^handler)(BGTask *) = ^(BGTask *task) {\n    [task setTaskCompletedWithSuccess:[self token] != nil];\n  };\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.refresh" usingQueue:nil launchHandler:handler];\n}\n@end`,
         ],
         valid: [
           `@implementation LGCredentials\n- (void)saveToken:(NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecAttrAccessible: (__bridge id)kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly, (__bridge id)kSecValueData: token};\n  SecItemAdd((__bridge CFDictionaryRef)query, NULL);\n}\n- (NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  return (__bridge_transfer NSData *)result;\n}\n- (void)application:(UIApplication *)application performFetchWithCompletionHandler:(void (^)(UIBackgroundFetchResult))completionHandler {\n  completionHandler([self token] ? UIBackgroundFetchResultNewData : UIBackgroundFetchResultFailed);\n}\n@end`,
           `@implementation LGCredentials\n- (void)saveToken:(NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecValueData: token};\n  SecItemAdd((__bridge CFDictionaryRef)query, NULL);\n}\n- (NSData *)pushToken {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"push", (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  return (__bridge_transfer NSData *)result;\n}\n- (void)application:(UIApplication *)application performFetchWithCompletionHandler:(void (^)(UIBackgroundFetchResult))completionHandler {\n  completionHandler([self pushToken] ? UIBackgroundFetchResultNewData : UIBackgroundFetchResultFailed);\n}\n@end`,
+          `@implementation LGCredentials\n- (void)saveToken:(NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecAttrAccessible: (__bridge id)kSecAttrAccessibleWhenUnlocked, (__bridge id)kSecValueData: token};\n  SecItemAdd((__bridge CFDictionaryRef)query, NULL);\n}\n- (NSData *)token {\n  NSDictionary *query = @{(__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword, (__bridge id)kSecAttrService: @"api", (__bridge id)kSecReturnData: @YES};\n  CFTypeRef result = NULL;\n  SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n  return (__bridge_transfer NSData *)result;\n}\n- (void)showProfile {\n  void (^show)(void) = ^{\n    NSLog(@"%@", [self token]);\n  };\n  dispatch_async(dispatch_get_main_queue(), show);\n}\n@end`,
         ],
       },
     },
@@ -100,7 +104,7 @@ function lockedOutClass(call: CallExpr, operation: 'add' | 'update'): { name: st
 function checkStoredClass(context: RuleContext, call: CallExpr, operation: 'add' | 'update'): void {
   const locked = lockedOutClass(call, operation);
   if (!locked) return;
-  const read = backgroundRead(call, keychainQueriesOf(call)[0]!);
+  const read = backgroundRead(call, keychainQueriesOf(call)[0]!, context.index);
   if (!read) return;
   const thisDeviceOnly = locked.name.includes('ThisDeviceOnly') ? 'ThisDeviceOnly' : '';
   const better = `kSecAttrAccessibleAfterFirstUnlock${thisDeviceOnly}`;
@@ -127,24 +131,24 @@ function valueSpan(value: Expr): Expr {
  * A `SecItemCopyMatching` of this file that runs in a background entry point, directly or through a
  * method of the file called from one, reading an item the add may have stored (same static service and account, when both are written).
  */
-function backgroundRead(add: CallExpr, stored: KeychainQuery): { call: CallExpr; scope: string } | undefined {
+function backgroundRead(add: CallExpr, stored: KeychainQuery, index: ProjectIndex): { call: CallExpr; scope: string } | undefined {
   const root = rootOf(add);
   const reads = callsIn(root, (c) => secItemOperation(c) === 'copy' && sameItem(stored, keychainQueriesOf(c)[0]!));
   for (const read of reads) {
-    const direct = backgroundScopeOf(read);
+    const direct = backgroundScopeOf(read, index);
     if (direct) return { call: read, scope: direct };
     const method = enclosingFunction(read);
-    const caller = method ? backgroundCallerOf(root, method) : undefined;
+    const caller = method ? backgroundCallerOf(root, method, index) : undefined;
     if (caller) return { call: read, scope: caller };
   }
   return undefined;
 }
 
 /** Some call of `method` (by name, one level) that runs in a background entry point. */
-function backgroundCallerOf(root: SyntaxNode, method: FunctionDecl): string | undefined {
+function backgroundCallerOf(root: SyntaxNode, method: FunctionDecl, index: ProjectIndex): string | undefined {
   for (const n of descendants(root)) {
     if (n.kind !== 'call' || n.baseName !== method.baseName || isInside(n, method)) continue;
-    const scope = backgroundScopeOf(n);
+    const scope = backgroundScopeOf(n, index);
     if (scope) return scope;
   }
   return undefined;

@@ -54,6 +54,7 @@ export default defineRule({
           `final class FeedViewController: UIViewController {\n  override func viewWillAppear(_ animated: Bool) {\n    super.viewWillAppear(animated)\n    let semaphore = DispatchSemaphore(value: 0)\n    api.fetchFeed { result in\n      self.feed = result\n      semaphore.signal()\n    }\n    semaphore.↓wait()\n  }\n}`,
           `func registerTasks() {\n  BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.cleanup", using: .main) { task in\n    let group = DispatchGroup()\n    cleanup(group)\n    _ = group.↓wait(timeout: .now() + 20)\n    task.setTaskCompleted(success: true)\n  }\n}`,
           `func showResult(_ result: Result) {\n  DispatchQueue.main.async {\n    DispatchQueue.main.↓sync { label.text = result.title }\n  }\n}`,
+          `final class Saver {\n  private var task = UIBackgroundTaskIdentifier.invalid\n  func save() {\n    task = UIApplication.shared.beginBackgroundTask(expirationHandler: handleExpiration)\n  }\n  private func handleExpiration() {\n    DispatchQueue.main.↓sync { store.flush() }\n    UIApplication.shared.endBackgroundTask(task)\n  }\n}`,
         ],
         valid: [
           `final class FeedViewController: UIViewController {\n  func refresh() {\n    DispatchQueue.global(qos: .userInitiated).async {\n      let feed = Store.shared.load()\n      DispatchQueue.main.sync { self.show(feed) }\n    }\n  }\n}`,
@@ -65,6 +66,8 @@ export default defineRule({
           `final class PlayerViewController: UIViewController {\n  func decoder(_ decoder: Decoder, didDecode frame: CGImage) {\n    DispatchQueue.main.sync { self.preview.image = UIImage(cgImage: frame) }\n  }\n}`,
           `final class GalleryViewController: UIViewController {\n  override func viewDidLoad() {\n    super.viewDidLoad()\n    DispatchQueue.global().async { self.applyLatest() }\n  }\n  @IBAction func refresh(_ sender: Any) {\n    DispatchQueue.global().async { self.applyLatest() }\n  }\n  func applyLatest() {\n    let mainQueue = DispatchQueue.main\n    mainQueue.sync { self.collectionView.reloadData() }\n  }\n}`,
           `final class FeedViewController: UIViewController {\n  func refresh() {\n    guard !Thread.isMainThread else { return reload() }\n    DispatchQueue.main.sync { self.reload() }\n  }\n}`,
+          `final class Saver {\n  func save() {\n    let work = {\n      DispatchQueue.main.sync { self.store.flush() }\n    }\n    DispatchQueue.global().async(execute: work)\n  }\n}`,
+          `final class Saver {\n  func save() {\n    let onExpire: () -> Void = {\n      DispatchQueue.main.sync { self.store.flush() }\n    }\n    onExpire()\n    task = UIApplication.shared.beginBackgroundTask(expirationHandler: onExpire)\n  }\n}`,
         ],
       },
       objc: {
@@ -73,6 +76,8 @@ export default defineRule({
           `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  dispatch_semaphore_t semaphore = dispatch_semaphore_create(0);\n  [self.api fetchFeedWithCompletion:^(Feed *result) {\n    self.feed = result;\n    dispatch_semaphore_signal(semaphore);\n  }];\n  ↓dispatch_semaphore_wait(semaphore, DISPATCH_TIME_FOREVER);\n}\n@end`,
           `@interface GalleryViewController : UIViewController\n@end\n@implementation GalleryViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  [self reloadNow];\n}\n- (void)reloadNow {\n  dispatch_queue_t mainQueue = dispatch_get_main_queue();\n  ↓dispatch_sync(mainQueue, ^{ [self.collectionView reloadData]; });\n}\n@end`,
           `@implementation TaskRegistrar\n- (void)registerTasks {\n  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"com.example.cleanup" usingQueue:dispatch_get_main_queue() launchHandler:^(BGTask *task) {\n    dispatch_group_t group = dispatch_group_create();\n    [self cleanupInGroup:group];\n    ↓dispatch_group_wait(group, DISPATCH_TIME_FOREVER);\n    [task setTaskCompletedWithSuccess:YES];\n  }];\n}\n@end`,
+          `@implementation Saver\n- (void)save {\n  self.onExpire = ^{\n    ↓dispatch_sync(dispatch_get_main_queue(), ^{ [self.store flush]; });\n    [self finish];\n  };\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:self.onExpire];\n}\n@end`,
+          `@interface GalleryViewController : UIViewController\n@end\n@implementation GalleryViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  [self reloadNow];\n}\n@end\n\n@implementation GalleryViewController (Reloading)\n- (void)reloadNow {\n  ↓dispatch_sync(dispatch_get_main_queue(), ^{ [self.collectionView reloadData]; });\n}\n@end`,
         ],
         valid: [
           `@interface FeedViewController : UIViewController\n@end\n@implementation FeedViewController\n- (void)refresh {\n  dispatch_async(dispatch_get_global_queue(QOS_CLASS_USER_INITIATED, 0), ^{\n    Feed *feed = [self.store load];\n    dispatch_sync(dispatch_get_main_queue(), ^{ [self showFeed:feed]; });\n  });\n}\n@end`,
@@ -80,6 +85,7 @@ export default defineRule({
           `@interface CameraViewController : UIViewController <AVCaptureVideoDataOutputSampleBufferDelegate>\n@end\n@implementation CameraViewController\n- (void)captureOutput:(AVCaptureOutput *)output didOutputSampleBuffer:(CMSampleBufferRef)buffer fromConnection:(AVCaptureConnection *)connection {\n  UIImage *image = [self imageFromBuffer:buffer];\n  dispatch_sync(dispatch_get_main_queue(), ^{ self.preview.image = image; });\n}\n@end`,
           `@interface TicketViewController : UIViewController\n@property (nonatomic, strong) dispatch_semaphore_t lock;\n@end\n@implementation TicketViewController\n- (void)viewDidLoad {\n  [super viewDidLoad];\n  dispatch_semaphore_wait(self.lock, DISPATCH_TIME_FOREVER);\n  self.remaining -= 1;\n  dispatch_semaphore_signal(self.lock);\n}\n@end`,
           `@implementation Importer\n- (void)importAll {\n  dispatch_semaphore_t semaphore = dispatch_semaphore_create(0);\n  [self.api fetchWithCompletion:^{ dispatch_semaphore_signal(semaphore); }];\n  dispatch_semaphore_wait(semaphore, DISPATCH_TIME_FOREVER);\n}\n@end`,
+          `@implementation Saver\n- (void)save {\n  void (^work)(void) = ^{\n    dispatch_sync(dispatch_get_main_queue(), ^{ [self.store flush]; });\n  };\n  dispatch_async(dispatch_get_global_queue(QOS_CLASS_UTILITY, 0), work);\n}\n@end`,
         ],
       },
     },

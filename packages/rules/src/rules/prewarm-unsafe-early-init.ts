@@ -75,6 +75,7 @@ export default defineRule({
           `@implementation TMSession\n+ (void)load {\n  NSString *token = [[NSUserDefaults standardUserDefaults] ↓stringForKey:@"authToken"];\n  [self restoreWithToken:token];\n}\n@end`,
           `@implementation TMLaunchTracker\n+ (void)load {\n  launchedByPrewarm = [↓NSProcessInfo.processInfo.environment[@"ActivePrewarm"] isEqualToString:@"1"];\n}\n@end`,
           `int main(int argc, char *argv[]) {\n  @autoreleasepool {\n    NSDictionary *query = @{ (__bridge id)kSecClass: (__bridge id)kSecClassGenericPassword };\n    CFTypeRef result = NULL;\n    ↓SecItemCopyMatching((__bridge CFDictionaryRef)query, &result);\n    return UIApplicationMain(argc, argv, nil, NSStringFromClass([AppDelegate class]));\n  }\n}`,
+          `#if TARGET_OS_IOS\n__attribute__((constructor))\nstatic void TMLoadSession(void) {\n  NSString *token = [[NSUserDefaults standardUserDefaults] ↓stringForKey:@"authToken"];\n  TMSessionRestore(token);\n}\n#endif`,
         ],
         valid: [
           `@implementation TMSession\n+ (void)load {\n  [[NSNotificationCenter defaultCenter] addObserver:self selector:@selector(restore) name:UIApplicationProtectedDataDidBecomeAvailableNotification object:nil];\n}\n@end`,
@@ -82,6 +83,7 @@ export default defineRule({
           `- (void)testPrewarmedLaunchIsDetected {\n  setenv("ActivePrewarm", "1", 1);\n  [TMLaunchTracker load];\n  XCTAssertTrue(TMLaunchTracker.launchedByPrewarm);\n}`,
           `int main(int argc, const char *argv[]) {\n  NSString *name = [[NSUserDefaults standardUserDefaults] stringForKey:@"name"];\n  if (name == nil) exit(1);\n  return run(name);\n}`,
           `@implementation TMSettings\n- (void)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {\n  self.token = [[NSUserDefaults standardUserDefaults] stringForKey:@"authToken"];\n}\n@end`,
+          `#if TARGET_OS_IOS\nstatic void TMLoadSession(void) {\n  NSString *token = [[NSUserDefaults standardUserDefaults] stringForKey:@"authToken"];\n  TMSessionRestore(token);\n}\n#endif`,
         ],
       },
     },
