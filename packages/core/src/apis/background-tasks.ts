@@ -92,6 +92,17 @@ function copiesOf(begin: CallExpr, stored: string): Set<string> {
   return names;
 }
 
+/** Is `name` an Objective-C local of the beginning function declared without `__block`? */
+function isCopiedIntoBlocks(begin: CallExpr, name: string): boolean {
+  const root = rootOf(begin);
+  const scope = enclosingFunction(begin);
+  if (root.kind !== 'file' || root.language !== 'objc' || !scope) return false;
+  for (const node of descendants(scope)) {
+    if (node.kind === 'var' && !node.isProperty && node.name === name) return !node.modifiers.includes('__block') && !node.modifiers.includes('static');
+  }
+  return false;
+}
+
 /** `let self = self`, `let self`, `let strongSelf = self`: unwrapping a weakly captured owner. */
 function isSelfUnwrap(binding: Expr): boolean {
   if (binding.kind !== 'binding') return false;
@@ -106,6 +117,8 @@ export class TaskEnding {
   /** The stored name and the places it is copied to; undefined when not known (any end counts). */
   readonly names: ValueNames;
   readonly summaries: CallSummaries;
+  /** The identifier is an Objective-C local without `__block`: handler blocks copy it before it is assigned. */
+  readonly handlerCopiesUnassigned: boolean;
   private readonly skip: Set<SyntaxNode>;
 
   constructor(
@@ -119,15 +132,27 @@ export class TaskEnding {
     const scope = enclosingFunction(begin) ?? enclosingBody(begin);
     this.names = stored === undefined ? undefined : scope ? aliasesIn(scope, copiesOf(begin, stored)) : copiesOf(begin, stored);
     this.summaries = CallSummaries.of(begin, index);
+    this.handlerCopiesUnassigned = stored !== undefined && isCopiedIntoBlocks(begin, stored);
     this.skip = new Set<SyntaxNode>([begin]);
     const callable = handler ? this.summaries.resolve(handler, begin) : undefined;
     if (callable?.kind === 'code') for (const body of callable.bodies) this.skip.add(body);
   }
 
   /** What the expiration handler (a closure, or code passed by name) does with the task. */
-  handlerUse(handler: Expr): { callable: Callable; use: ValueUse } {
+  handlerUse(handler: Expr, ignoringCopies = false): { callable: Callable; use: ValueUse } {
     const callable = this.summaries.resolve(handler, this.begin);
-    return { callable, use: this.summaries.useOf(callable, this.names, this.consumer) };
+    return { callable, use: this.summaries.useOf(callable, ignoringCopies ? this.names : this.namesSeenByHandler(), this.consumer) };
+  }
+
+  /**
+   * An Objective-C block copies a local that is not `__block` when the block is made, before the begin
+   * assigns the identifier: `[app endBackgroundTask:bgTask]` in the handler ends `UIBackgroundTaskInvalid`.
+   */
+  private namesSeenByHandler(): ValueNames {
+    if (!this.names || !this.stored || !this.handlerCopiesUnassigned) return this.names;
+    const names = new Set(this.names);
+    names.delete(this.stored);
+    return names;
   }
 
   /** Does running `node` end the task, now or later (ignoring the begin call and its expiration handler)? */

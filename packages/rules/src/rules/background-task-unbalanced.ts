@@ -35,6 +35,8 @@ export default defineRule({
     messages: {
       discarded: 'The identifier returned by {{api}} is discarded, so the task can never be ended; the system will kill the app when its time runs out. Store it and call endBackgroundTask with it.',
       noExpirationHandler: '{{api}} has no expiration handler, so nothing ends the task when its time runs out and the system kills the app. Pass a handler that calls endBackgroundTask.',
+      callersHandlerCannotEnd: 'The expiration handler is the caller\'s, but `{{name}}` never leaves this function, so that handler cannot end the task and the app is killed when its time runs out. End {{name}} in a handler of your own, then call the caller\'s.',
+      blockCopiesUnassigned: 'The handler block copies `{{name}}` when it is made, before the begin assigns it, so it ends UIBackgroundTaskInvalid instead of this task and the app is killed when its time runs out. Declare it `__block`.',
       expirationNeverEnds: 'The expiration handler never ends the task, so the app is killed when its time runs out. Call endBackgroundTask({{name}}) in the handler.',
       earlyExit: 'The {{exit}} on line {{line}} leaves while the task is still running, so it runs until the system kills the app. End it before leaving, or in a `defer`/`@finally`.',
       neverEnded: 'The task is never ended once the work is done: it runs until its time expires and the system may kill the app. Call endBackgroundTask({{name}}) when the work finishes.',
@@ -56,6 +58,10 @@ export default defineRule({
           `func refresh() {\n  let id = UIApplication.shared.↓beginBackgroundTask()\n  store.refresh()\n  UIApplication.shared.endBackgroundTask(id)\n}`,
           // The handler passed by name does something else and never ends this task.
           `final class Importer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    let onExpiry = { [weak self] in self?.operation.cancel() }\n    task = UIApplication.shared.↓beginBackgroundTask(expirationHandler: onExpiry)\n    operation.start { [weak self] in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          // The handler is a method of an SDK object (it cancels the work), so nothing ends the task in time.
+          `func sync(_ work: @escaping () async throws -> Void) async throws {\n  let job = Task(operation: work)\n  let id = UIApplication.shared.↓beginBackgroundTask(withName: "sync", expirationHandler: job.cancel)\n  defer { UIApplication.shared.endBackgroundTask(id) }\n  try await job.value\n}`,
+          // The caller's handler is forwarded, but the identifier stays here: the caller cannot end it.
+          `extension UIApplication {\n  func runInBackground(_ work: @escaping () -> Void, onExpiry: (() -> Void)?) {\n    guard let onExpiry = onExpiry else { return work() }\n    let id = ↓beginBackgroundTask(expirationHandler: onExpiry)\n    work()\n    endBackgroundTask(id)\n  }\n}`,
           // Stored in a property that no method of the type ends once the work is done (only its own handler does).
           `final class LocationTracker {\n  var backgroundTask: UIBackgroundTaskIdentifier = .invalid\n  func didUpdate(_ location: Location) {\n    backgroundTask = UIApplication.shared.↓beginBackgroundTask {\n      UIApplication.shared.endBackgroundTask(self.backgroundTask)\n      self.backgroundTask = .invalid\n    }\n    store.save(location)\n  }\n}`,
         ],
@@ -75,6 +81,8 @@ export default defineRule({
           { code: `final class PhotoSync: SyncBase {\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.endTask() }\n    client.sync { [weak self] in self?.endTask() }\n  }\n}`, project: { sources: [`class SyncBase {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func endTask() {\n    guard task != .invalid else { return }\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`] } },
           // A single-expression function returns the identifier and forwards its caller's handler: its callers end it.
           `extension UIApplication {\n  func keepAlive(_ onExpiry: @escaping () -> Void) -> UIBackgroundTaskIdentifier { beginBackgroundTask(expirationHandler: onExpiry) }\n}`,
+          // The handler is a method of a project type that ends the task it holds.
+          { code: `func upload(_ transfer: Transfer) {\n  let job = Transfer()\n  job.task = UIApplication.shared.beginBackgroundTask(expirationHandler: job.cancel)\n  job.resume()\n}`, project: { sources: [`final class Transfer {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func resume() {}\n  func cancel() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`] } },
           // A begin guarded by "no task running" overwrites nothing.
           `final class Flusher {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func flush() {\n    for batch in batches {\n      if task == .invalid {\n        task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n      }\n      send(batch)\n    }\n    stop()\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           // Ended only after a hop in the handler: that is background-task-deferred-end's finding, not this rule's.
@@ -90,6 +98,10 @@ export default defineRule({
           `@implementation Syncer\n- (void)syncAll:(NSArray *)accounts {\n  for (Account *account in accounts) {\n    self.bgTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{ [self finish]; }];\n    [account syncWithCompletion:^{ [self finish]; }];\n  }\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
           `@implementation Worker\n- (void)store:(NSData *)data {\n  UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:nil];\n  [self write:data];\n  [[UIApplication sharedApplication] endBackgroundTask:bgID];\n}\n@end`,
           `@implementation Importer\n- (void)start {\n  void (^onExpiry)(void) = ^{ [self.operation cancel]; };\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:onExpiry];\n  [self.operation startWithCompletion:^{ [self finish]; }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n}\n@end`,
+          // A local without __block: the handler block copies it before the begin assigns it, and ends UIBackgroundTaskInvalid.
+          `@implementation TaskManager\n- (UIBackgroundTaskIdentifier)beginNewTask {\n  UIApplication *app = [UIApplication sharedApplication];\n  UIBackgroundTaskIdentifier taskID = UIBackgroundTaskInvalid;\n  taskID = [app ↓beginBackgroundTaskWithExpirationHandler:^{\n    [app endBackgroundTask:taskID];\n  }];\n  [self.tasks addObject:@(taskID)];\n  return taskID;\n}\n@end`,
+          // The caller's block is forwarded, but the identifier stays here: the caller cannot end it.
+          `@implementation Runner\n- (void)run:(void (^)(void))work onExpiry:(void (^)(void))onExpiry {\n  UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:onExpiry];\n  work();\n  [[UIApplication sharedApplication] endBackgroundTask:taskID];\n}\n@end`,
           `@implementation LocationTracker\n- (void)didUpdateLocation:(CLLocation *)location {\n  self.backgroundTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.backgroundTask];\n    self.backgroundTask = UIBackgroundTaskInvalid;\n  }];\n  [self.store save:location];\n}\n@end`,
         ],
         valid: [
@@ -180,7 +192,8 @@ function checkBegin(context: RuleContext, call: CallExpr, handler: Expr | undefi
   const stored = storage?.kind === 'var' ? storage.name : storage ? storageName(storage) : undefined;
   const ending = new TaskEnding(call, stored, context.index, consumer, handler);
   // A named wrapper without a handler argument installs its own.
-  if (!(consumer && !handler) && !checkExpirationHandler(context, call, handler, ending, stored)) return;
+  const idStaysLocal = body !== undefined && stored !== undefined && isLocalStorage(storage, body) && !escapes(body, stored, call, ending);
+  if (!(consumer && !handler) && !checkExpirationHandler(context, call, handler, ending, stored, idStaysLocal)) return;
   if (!storage || !body) return; // returned or passed on: the caller owns ending it
   const property = storage.kind !== 'var' && isPropertyReference(storage, localNames(body)) ? storage : undefined;
   if (stored && storage.kind !== 'var' && reportOverwrite(context, call, ending, stored)) return;
@@ -225,6 +238,13 @@ function storesBeginIn(call: CallExpr, stored: string): boolean {
   return typeof storage === 'object' && storage.kind !== 'var' && storageName(storage) === stored;
 }
 
+/** Is the identifier kept in a local of `body` (`let id = begin…`, `id = begin…` with `id` declared there)? */
+function isLocalStorage(storage: ReturnType<typeof storageOf>, body: CodeBody): boolean {
+  if (storage === undefined || storage === 'discarded') return false;
+  if (storage.kind === 'var') return true;
+  return storage.kind === 'ident' && localNames(body).has(storage.name);
+}
+
 /** Where the identifier goes: a local, a property, somewhere else (undefined), or nowhere. */
 function storageOf(call: CallExpr): Expr | { kind: 'var'; name: string } | 'discarded' | undefined {
   const parent = call.parent;
@@ -244,17 +264,21 @@ function returnsImplicitly(block: SyntaxNode, call: CallExpr): boolean {
 }
 
 /** Reports a missing or non-ending handler; returns false when that is the task's finding. */
-function checkExpirationHandler(context: RuleContext, call: CallExpr, handler: Expr | undefined, ending: TaskEnding, stored: string | undefined): boolean {
+function checkExpirationHandler(context: RuleContext, call: CallExpr, handler: Expr | undefined, ending: TaskEnding, stored: string | undefined, idStaysLocal: boolean): boolean {
   if (handler === undefined || isNil(handler)) {
     context.report({ at: call.nameSpan, messageId: 'noExpirationHandler', data: { api: apiName(call) } });
     return false;
   }
   const { callable, use } = ending.handlerUse(handler);
-  // A handler passed in, or one calling the caller's handler: its author ends the task.
-  if (callable.kind === 'parameter' || callable.kind === 'unknown' || use.callsParameter) return true;
+  if (callable.kind === 'unknown') return true;
+  // A handler passed in, or one calling the caller's handler: its author ends the task, unless the
+  // identifier never leaves this function, so the caller's code cannot know which task to end.
+  const callersHandler = callable.kind === 'parameter' || use.callsParameter;
+  if (callersHandler && !idStaysLocal) return true;
   // Ended only after a hop is background-task-deferred-end's finding; one defect, one finding.
   if (use.consumed !== 'none') return true;
-  context.report({ at: call.nameSpan, messageId: 'expirationNeverEnds', data: { name: stored ?? 'identifier' } });
+  const messageId = callersHandler ? 'callersHandlerCannotEnd' : ending.handlerCopiesUnassigned && ending.handlerUse(handler, true).use.consumed !== 'none' ? 'blockCopiesUnassigned' : 'expirationNeverEnds';
+  context.report({ at: call.nameSpan, messageId, data: { name: stored ?? 'identifier' } });
   return false;
 }
 
