@@ -160,6 +160,11 @@ export class TaskEnding {
     return this.summaries.useIn(node, this.names, this.consumer, { skip: this.skip }).consumed !== 'none';
   }
 
+  /** Does running `node` end the task only after an async hop (`[self end]` whose body dispatches the end)? */
+  endsOnlyAfterHop(node: SyntaxNode): boolean {
+    return this.summaries.useIn(node, this.names, this.consumer, { skip: this.skip }).consumed === 'deferred';
+  }
+
   /** Does running `node` end the task before it completes (not in a closure it hands on)? */
   endsBeforeReturning(node: SyntaxNode): boolean {
     return callsIn(node, (c) => c !== this.begin && this.endsNow(c), false).length > 0;

@@ -41,6 +41,7 @@ export default defineRule({
       earlyExit: 'The {{exit}} on line {{line}} leaves while the task is still running, so it runs until the system kills the app. End it before leaving, or in a `defer`/`@finally`.',
       neverEnded: 'The task is never ended once the work is done: it runs until its time expires and the system may kill the app. Call endBackgroundTask({{name}}) when the work finishes.',
       overwritten: 'This begin overwrites `{{name}}` while the task begun on line {{line}} may still be running, so that task can never be ended and the system kills the app. End the running task (or check that `{{name}}` is `.invalid`) before beginning another.',
+      overwrittenBeforeEnd: 'The running task in `{{name}}` is ended only after an asynchronous hop, so this begin overwrites `{{name}}` first: the old task is never ended and the new one is ended at once. End the running task synchronously before beginning another.',
       overwrittenInLoop: 'Each pass of this loop begins a task into `{{name}}` without ending the previous one, so every task but the last can never be ended and the system kills the app. End the task inside the loop, or begin one task around the whole loop.',
       storedNeverEnded: 'The task stored in `{{name}}` is never ended by any method of {{type}}, so it runs until the system kills the app. End it when the work finishes and in the expiration handler.',
     },
@@ -62,6 +63,8 @@ export default defineRule({
           `func sync(_ work: @escaping () async throws -> Void) async throws {\n  let job = Task(operation: work)\n  let id = UIApplication.shared.↓beginBackgroundTask(withName: "sync", expirationHandler: job.cancel)\n  defer { UIApplication.shared.endBackgroundTask(id) }\n  try await job.value\n}`,
           // The caller's handler is forwarded, but the identifier stays here: the caller cannot end it.
           `extension UIApplication {\n  func runInBackground(_ work: @escaping () -> Void, onExpiry: (() -> Void)?) {\n    guard let onExpiry = onExpiry else { return work() }\n    let id = ↓beginBackgroundTask(expirationHandler: onExpiry)\n    work()\n    endBackgroundTask(id)\n  }\n}`,
+          // "Ended first" by a method that only dispatches the end: the begin overwrites the running task before that runs.
+          `final class Keeper {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func restart() {\n    if task != .invalid { stop() }\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.stop() }\n  }\n  private func stop() {\n    DispatchQueue.main.async {\n      UIApplication.shared.endBackgroundTask(self.task)\n      self.task = .invalid\n    }\n  }\n}`,
           // Stored in a property that no method of the type ends once the work is done (only its own handler does).
           `final class LocationTracker {\n  var backgroundTask: UIBackgroundTaskIdentifier = .invalid\n  func didUpdate(_ location: Location) {\n    backgroundTask = UIApplication.shared.↓beginBackgroundTask {\n      UIApplication.shared.endBackgroundTask(self.backgroundTask)\n      self.backgroundTask = .invalid\n    }\n    store.save(location)\n  }\n}`,
         ],
@@ -98,6 +101,7 @@ export default defineRule({
           `@implementation Syncer\n- (void)syncAll:(NSArray *)accounts {\n  for (Account *account in accounts) {\n    self.bgTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{ [self finish]; }];\n    [account syncWithCompletion:^{ [self finish]; }];\n  }\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
           `@implementation Worker\n- (void)store:(NSData *)data {\n  UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:nil];\n  [self write:data];\n  [[UIApplication sharedApplication] endBackgroundTask:bgID];\n}\n@end`,
           `@implementation Importer\n- (void)start {\n  void (^onExpiry)(void) = ^{ [self.operation cancel]; };\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:onExpiry];\n  [self.operation startWithCompletion:^{ [self finish]; }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n}\n@end`,
+          `@implementation NetworkManager\n- (void)beginTask {\n  if (self.taskID != UIBackgroundTaskInvalid) {\n    [self endTask];\n  }\n  self.taskID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.taskID];\n    self.taskID = UIBackgroundTaskInvalid;\n  }];\n}\n- (void)endTask {\n  dispatch_async(dispatch_get_main_queue(), ^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.taskID];\n    self.taskID = UIBackgroundTaskInvalid;\n  });\n}\n@end`,
           // A local without __block: the handler block copies it before the begin assigns it, and ends UIBackgroundTaskInvalid.
           `@implementation TaskManager\n- (UIBackgroundTaskIdentifier)beginNewTask {\n  UIApplication *app = [UIApplication sharedApplication];\n  UIBackgroundTaskIdentifier taskID = UIBackgroundTaskInvalid;\n  taskID = [app ↓beginBackgroundTaskWithExpirationHandler:^{\n    [app endBackgroundTask:taskID];\n  }];\n  [self.tasks addObject:@(taskID)];\n  return taskID;\n}\n@end`,
           // The caller's block is forwarded, but the identifier stays here: the caller cannot end it.
@@ -207,6 +211,11 @@ function checkBegin(context: RuleContext, call: CallExpr, handler: Expr | undefi
 function reportOverwrite(context: RuleContext, call: CallExpr, ending: TaskEnding, stored: string): boolean {
   const previous = earlierOpenBegin(call, ending, stored);
   if (!previous) return false;
+  if ('endedLater' in previous) {
+    const related = [{ at: previous.endedLater, message: 'the running task is ended only later, from here' }];
+    context.report({ at: call.nameSpan, messageId: 'overwrittenBeforeEnd', data: { name: stored }, related });
+    return true;
+  }
   if (previous === call) {
     context.report({ at: call.nameSpan, messageId: 'overwrittenInLoop', data: { name: stored } });
     return true;
@@ -216,8 +225,11 @@ function reportOverwrite(context: RuleContext, call: CallExpr, ending: TaskEndin
   return true;
 }
 
-/** The begin whose task this one's assignment would orphan (itself, when in a loop), if any. */
-function earlierOpenBegin(call: CallExpr, ending: TaskEnding, stored: string): CallExpr | undefined {
+/**
+ * The begin whose task this one's assignment would orphan (itself, when in a loop), if any; or the
+ * statement that "ends the running task first" only after an async hop, so the begin overwrites it.
+ */
+function earlierOpenBegin(call: CallExpr, ending: TaskEnding, stored: string): CallExpr | { endedLater: SyntaxNode } | undefined {
   // `if task == .invalid { task = begin… }`: nothing is running to be overwritten.
   if (isGuardedBy(call, (c, negated) => ending.releasedWhen(c, !negated))) return undefined;
   for (let child: SyntaxNode = call, p = call.parent; p && p.kind !== 'function' && p.kind !== 'closure'; child = p, p = p.parent) {
@@ -225,6 +237,7 @@ function earlierOpenBegin(call: CallExpr, ending: TaskEnding, stored: string): C
     if (p.kind !== 'block') continue;
     for (const statement of p.body.slice(0, p.body.indexOf(child)).reverse()) {
       if (ending.endsBeforeReturning(statement)) return undefined;
+      if (ending.endsOnlyAfterHop(statement)) return { endedLater: statement };
       const begin = callsIn(statement, (c) => c !== call && storesBeginIn(c, stored), false)[0];
       if (begin) return begin;
     }
