@@ -139,20 +139,25 @@ export class TaskEnding {
   }
 
   /** What the expiration handler (a closure, or code passed by name) does with the task. */
-  handlerUse(handler: Expr, ignoringCopies = false): { callable: Callable; use: ValueUse } {
+  handlerUse(handler: Expr): { callable: Callable; use: ValueUse } {
     const callable = this.summaries.resolve(handler, this.begin);
-    return { callable, use: this.summaries.useOf(callable, ignoringCopies ? this.names : this.namesSeenByHandler(), this.consumer) };
+    return { callable, use: this.summaries.useOf(callable, this.names, this.consumer) };
   }
 
   /**
    * An Objective-C block copies a local that is not `__block` when the block is made, before the begin
-   * assigns the identifier: `[app endBackgroundTask:bgTask]` in the handler ends `UIBackgroundTaskInvalid`.
+   * assigns the identifier: a handler whose only ends are its own `[app endBackgroundTask:bgTask]` of
+   * that local ends `UIBackgroundTaskInvalid`. (A method it calls ends its own values, not the copy.)
    */
-  private namesSeenByHandler(): ValueNames {
-    if (!this.names || !this.stored || !this.handlerCopiesUnassigned) return this.names;
-    const names = new Set(this.names);
-    names.delete(this.stored);
-    return names;
+  endsOnlyStaleCopy(handler: Expr): boolean {
+    if (!this.handlerCopiesUnassigned || !this.names || !this.stored) return false;
+    const { callable, use } = this.handlerUse(handler);
+    if (callable.kind !== 'code' || use.consumed !== 'sync' || use.at.length === 0) return false;
+    const inHandler = (call: CallExpr) => callable.bodies.some((b) => call.startIndex >= b.startIndex && call.endIndex <= b.endIndex);
+    if (!use.at.every(inHandler)) return false;
+    const others = new Set(this.names);
+    others.delete(this.stored);
+    return this.summaries.useOf(callable, others, this.consumer).consumed === 'none';
   }
 
   /** Does running `node` end the task, now or later (ignoring the begin call and its expiration handler)? */

@@ -289,8 +289,9 @@ function checkExpirationHandler(context: RuleContext, call: CallExpr, handler: E
   const callersHandler = callable.kind === 'parameter' || use.callsParameter;
   if (callersHandler && !idStaysLocal) return true;
   // Ended only after a hop is background-task-deferred-end's finding; one defect, one finding.
-  if (use.consumed !== 'none') return true;
-  const messageId = callersHandler ? 'callersHandlerCannotEnd' : ending.handlerCopiesUnassigned && ending.handlerUse(handler, true).use.consumed !== 'none' ? 'blockCopiesUnassigned' : 'expirationNeverEnds';
+  const staleCopy = ending.endsOnlyStaleCopy(handler);
+  if (use.consumed !== 'none' && !staleCopy) return true;
+  const messageId = callersHandler ? 'callersHandlerCannotEnd' : staleCopy ? 'blockCopiesUnassigned' : 'expirationNeverEnds';
   context.report({ at: call.nameSpan, messageId, data: { name: stored ?? 'identifier' } });
   return false;
 }
