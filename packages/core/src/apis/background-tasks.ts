@@ -92,6 +92,9 @@ function copiesOf(begin: CallExpr, stored: string): Set<string> {
   return names;
 }
 
+/** Methods the system calls (delegate and lifecycle callbacks): reached whether or not the code calls them. */
+const SYSTEM_CALLBACK = /^(application|scene|did|will|observeValue|urlSession|locationManager|centralManager|peripheral|dealloc|deinit|viewDid|viewWill|applicationDid|applicationWill)/;
+
 /** Is `name` an Objective-C local of the beginning function declared without `__block`? */
 function isCopiedIntoBlocks(begin: CallExpr, name: string): boolean {
   const root = rootOf(begin);
@@ -136,7 +139,10 @@ export class TaskEnding {
     this.skip = new Set<SyntaxNode>([begin]);
     const callable = handler ? this.summaries.resolve(handler, begin) : undefined;
     if (callable?.kind === 'code') for (const body of callable.bodies) this.skip.add(body);
+    this.handlerBodies = callable?.kind === 'code' ? callable.bodies : [];
   }
+
+  private readonly handlerBodies: SyntaxNode[];
 
   /** What the expiration handler (a closure, or code passed by name) does with the task. */
   handlerUse(handler: Expr): { callable: Callable; use: ValueUse } {
@@ -220,14 +226,46 @@ export class TaskEnding {
    * extension)? The method that begins the task is left out: its ends outside the expiration
    * handler were already looked for, and the handler's own end does not end the work.
    */
-  endedByTypeOf(typeName: string): boolean {
+  endedByTypeOf(typeName: string, text?: string): { ended: boolean; onlyByHandler?: string } {
     const seen = new Set<string>();
     const beginning = enclosingFunction(this.begin)?.baseName;
+    let onlyByHandler: string | undefined;
     for (let t: string | undefined = typeName; t && !seen.has(t); t = this.index.type(t)?.inherits[0]) {
       seen.add(t);
       const methods = this.index.type(t)?.methods ?? [];
-      if (this.stored !== undefined && methods.some((m) => (t !== typeName || m.name !== beginning) && m.endsTasks.includes(this.stored!))) return true;
+      for (const m of methods.filter((m) => (t !== typeName || m.name !== beginning) && this.stored !== undefined && m.endsTasks.includes(this.stored))) {
+        // Only the begin's own type is judged this way: another type's method may be its own API.
+        if (text === undefined || t !== enclosingType(this.begin)?.name || !this.calledOnlyByHandler(m.name, text)) return { ended: true };
+        onlyByHandler = m.name;
+      }
     }
-    return false;
+    return { ended: false, onlyByHandler };
+  }
+
+  /**
+   * Is the method `name` run only by this begin's expiration handler (`self?.endTask()`), so that its end
+   * is the handler's and nothing ends the task when the work is done? Judged from every reference to
+   * the name: in this file's text outside the beginning function and the method itself (calls,
+   * selectors, references), and in other files' recorded calls. Methods the system calls are left alone.
+   */
+  private calledOnlyByHandler(name: string, text: string): boolean {
+    if (SYSTEM_CALLBACK.test(name)) return false;
+    const selfCall = (c: CallExpr) => c.baseName === name && (isSelfReceiver(c.receiver) || /^(weak|strong)?_?[sS]elf$/.test(memberPath(c.receiver)[0] ?? ''));
+    if (!this.handlerBodies.some((body) => callsIn(body, selfCall).length > 0)) return false;
+    const beginning = enclosingFunction(this.begin);
+    const root = rootOf(this.begin);
+    const excluded = [beginning, ...[...descendants(root, (n) => n.kind === 'file' || n.kind === 'type')].filter((n) => n.kind === 'function' && n.baseName === name)]
+      .filter((n): n is SyntaxNode => n !== undefined);
+    for (const m of text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
+      const at = m.index ?? 0;
+      if (!excluded.some((n) => at >= n.startIndex && at < n.endIndex)) return false;
+    }
+    for (const type of this.index.types.values()) {
+      for (const method of type.methods) {
+        if (method.name === name || method.name === beginning?.baseName) continue;
+        if (method.calls.includes(name) || method.callsLater?.some((c) => c.name === name) || method.memberCalls?.some((c) => c.method === name)) return false;
+      }
+    }
+    return true;
   }
 }

@@ -114,6 +114,11 @@ export function resolveCallee(call: CallExpr, index: ProjectIndex): Callable {
     const target = methodOf(path[0]!, call.baseName, call, index);
     if (target.kind === 'code' || target.kind === 'indexed') return { ...target, across: true };
   }
+  // `task.end()` on a local built by `BackgroundTask(application:)`: that project type's method.
+  if (receiver.kind === 'ident' && !receiver.implicitMember && localBinding(receiver.name, call)) {
+    const target = methodOfValue(receiver, call.baseName, call, index);
+    return target.kind === 'code' || target.kind === 'indexed' ? target : { kind: 'unknown' };
+  }
   // `self.uploader.cancel()`, `uploader.cancel()`, `[self.uploader cancel]`, `[_uploader cancel]`: a typed property.
   const viaSelf = path.length === 2 && /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!);
   const name = viaSelf ? path[1]! : path.length === 1 && !localBinding(path[0]!, call) ? path[0]! : undefined;
