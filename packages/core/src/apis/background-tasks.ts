@@ -92,6 +92,8 @@ function copiesOf(begin: CallExpr, stored: string): Set<string> {
   return names;
 }
 
+const APPLICATION_RECEIVER = /^(shared|sharedApplication|application|app|UIApplication|UIApp)$/;
+
 /** Methods the system calls (delegate and lifecycle callbacks): reached whether or not the code calls them. */
 const SYSTEM_CALLBACK = /^(application|scene|did|will|observeValue|urlSession|locationManager|centralManager|peripheral|dealloc|deinit|viewDid|viewWill|applicationDid|applicationWill)/;
 
@@ -100,7 +102,12 @@ function isCopiedIntoBlocks(begin: CallExpr, name: string): boolean {
   const root = rootOf(begin);
   const scope = enclosingFunction(begin);
   if (root.kind !== 'file' || root.language !== 'objc' || !scope) return false;
-  for (const node of descendants(scope)) {
+  // Only a plain local receives the identifier (`taskID = [app begin…]`, not `task.taskID = …`).
+  const parent = begin.parent;
+  const intoLocal = parent?.kind === 'var' || (parent?.kind === 'assign' && parent.value === begin && parent.target.kind === 'ident');
+  if (!intoLocal) return false;
+  // Declared in the function itself, not in a block inside it.
+  for (const node of descendants(scope, (n) => n.kind !== 'closure')) {
     if (node.kind === 'var' && !node.isProperty && node.name === name) return !node.modifiers.includes('__block') && !node.modifiers.includes('static');
   }
   return false;
@@ -250,9 +257,12 @@ export class TaskEnding {
    */
   private calledOnlyByHandler(name: string, text: string): boolean {
     if (SYSTEM_CALLBACK.test(name)) return false;
+    // The object is handed to other code (`self.executionHandler(self)`), which may call the method itself.
+    const beginning = enclosingFunction(this.begin);
+    const handsOutSelf = (c: CallExpr) => c.args.some((a) => a.value.kind === 'self');
+    if (beginning && callsIn(beginning, handsOutSelf).length > 0) return false;
     const selfCall = (c: CallExpr) => c.baseName === name && (isSelfReceiver(c.receiver) || /^(weak|strong)?_?[sS]elf$/.test(memberPath(c.receiver)[0] ?? ''));
     if (!this.handlerBodies.some((body) => callsIn(body, selfCall).length > 0)) return false;
-    const beginning = enclosingFunction(this.begin);
     const root = rootOf(this.begin);
     const excluded = [beginning, ...[...descendants(root, (n) => n.kind === 'file' || n.kind === 'type')].filter((n) => n.kind === 'function' && n.baseName === name)]
       .filter((n): n is SyntaxNode => n !== undefined);
@@ -260,10 +270,16 @@ export class TaskEnding {
       const at = m.index ?? 0;
       if (!excluded.some((n) => at >= n.startIndex && at < n.endIndex)) return false;
     }
+    const owner = enclosingType(this.begin)?.name;
     for (const type of this.index.types.values()) {
+      // Same-instance calls are the type's own (or a subclass's); other types reach it through a member.
+      const sameInstance = type.name === owner || (owner !== undefined && type.inherits.includes(owner));
       for (const method of type.methods) {
         if (method.name === name || method.name === beginning?.baseName) continue;
-        if (method.calls.includes(name) || method.callsLater?.some((c) => c.name === name) || method.memberCalls?.some((c) => c.method === name)) return false;
+        // `UIApplication.shared.endBackgroundTask(…)` is UIKit's, whatever the method is called.
+        const called = method.memberCalls?.some((c) => c.method === name && !APPLICATION_RECEIVER.test(c.via));
+        if (sameInstance && (method.calls.includes(name) || method.callsLater?.some((c) => c.name === name))) return false;
+        if (called) return false;
       }
     }
     return true;
