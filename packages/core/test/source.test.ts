@@ -42,6 +42,42 @@ describe('normalization', () => {
     expect(normalized.ok && normalized.file.unreadable).toEqual([]);
   });
 
+  const macroStatements = [
+    '@implementation Tracker',
+    '- (void)start {',
+    '\tDMPrettyLog',
+    '',
+    '\t// keep going',
+    '\tUIBackgroundTaskIdentifier taskID = UIBackgroundTaskInvalid;',
+    '\ttaskID = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:nil];',
+    '\tself.task = taskID;',
+    '}',
+    'RCT_EXPORT_METHOD(beginTask:(RCTResponseSenderBlock)callback)',
+    '{',
+    '  self.other = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:nil];',
+    '}',
+    '- (void)stop {',
+    '  long total =',
+    '    count;',
+    '  return',
+    '    ;',
+    '}',
+    '@end',
+    '',
+  ].join('\n');
+
+  it('reads statements after a lone logging macro line and React Native method macros, offsets kept', () => {
+    const normalized = normalizeSource(macroStatements, 'objc');
+    expect(normalized).toHaveLength(macroStatements.length);
+    expect(normalized).toContain('- (void)          beginTask:(RCTResponseSenderBlock)callback ');
+    // An identifier that continues an expression or is a keyword is left alone.
+    expect(normalized).toContain('    count;');
+    expect(normalized).toContain('  return\n');
+    const parsed = parseSource(macroStatements, 'objc');
+    expect(parsed.ok && parsed.file.unreadable).toEqual([]);
+    expect(lint(macroStatements, 'objc').findings.map((f) => f.range.start.line)).toEqual([7, 12]);
+  });
+
   it('reads Swift members between #if lines and nonisolated(unsafe) declarations', () => {
     const swift = 'final class A {\n  nonisolated(unsafe) static var shared = A()\n#if DEBUG\n  func debug() {}\n#endif\n  func save() {\n    ' + LEAK + '\n  }\n}\n';
     const parsed = parseSource(swift, 'swift');

@@ -92,6 +92,27 @@ function copiesOf(begin: CallExpr, stored: string): Set<string> {
   return names;
 }
 
+const APPLICATION_RECEIVER = /^(shared|sharedApplication|application|app|UIApplication|UIApp)$/;
+
+/** Methods the system calls (delegate and lifecycle callbacks): reached whether or not the code calls them. */
+const SYSTEM_CALLBACK = /^(application|scene|did|will|observeValue|urlSession|locationManager|centralManager|peripheral|dealloc|deinit|viewDid|viewWill|applicationDid|applicationWill)/;
+
+/** Is `name` an Objective-C local of the beginning function declared without `__block`? */
+function isCopiedIntoBlocks(begin: CallExpr, name: string): boolean {
+  const root = rootOf(begin);
+  const scope = enclosingFunction(begin);
+  if (root.kind !== 'file' || root.language !== 'objc' || !scope) return false;
+  // Only a plain local receives the identifier (`taskID = [app begin…]`, not `task.taskID = …`).
+  const parent = begin.parent;
+  const intoLocal = parent?.kind === 'var' || (parent?.kind === 'assign' && parent.value === begin && parent.target.kind === 'ident');
+  if (!intoLocal) return false;
+  // Declared in the function itself, not in a block inside it.
+  for (const node of descendants(scope, (n) => n.kind !== 'closure')) {
+    if (node.kind === 'var' && !node.isProperty && node.name === name) return !node.modifiers.includes('__block') && !node.modifiers.includes('static');
+  }
+  return false;
+}
+
 /** `let self = self`, `let self`, `let strongSelf = self`: unwrapping a weakly captured owner. */
 function isSelfUnwrap(binding: Expr): boolean {
   if (binding.kind !== 'binding') return false;
@@ -106,6 +127,8 @@ export class TaskEnding {
   /** The stored name and the places it is copied to; undefined when not known (any end counts). */
   readonly names: ValueNames;
   readonly summaries: CallSummaries;
+  /** The identifier is an Objective-C local without `__block`: handler blocks copy it before it is assigned. */
+  readonly handlerCopiesUnassigned: boolean;
   private readonly skip: Set<SyntaxNode>;
 
   constructor(
@@ -119,10 +142,14 @@ export class TaskEnding {
     const scope = enclosingFunction(begin) ?? enclosingBody(begin);
     this.names = stored === undefined ? undefined : scope ? aliasesIn(scope, copiesOf(begin, stored)) : copiesOf(begin, stored);
     this.summaries = CallSummaries.of(begin, index);
+    this.handlerCopiesUnassigned = stored !== undefined && isCopiedIntoBlocks(begin, stored);
     this.skip = new Set<SyntaxNode>([begin]);
     const callable = handler ? this.summaries.resolve(handler, begin) : undefined;
     if (callable?.kind === 'code') for (const body of callable.bodies) this.skip.add(body);
+    this.handlerBodies = callable?.kind === 'code' ? callable.bodies : [];
   }
+
+  private readonly handlerBodies: SyntaxNode[];
 
   /** What the expiration handler (a closure, or code passed by name) does with the task. */
   handlerUse(handler: Expr): { callable: Callable; use: ValueUse } {
@@ -130,9 +157,30 @@ export class TaskEnding {
     return { callable, use: this.summaries.useOf(callable, this.names, this.consumer) };
   }
 
+  /**
+   * An Objective-C block copies a local that is not `__block` when the block is made, before the begin
+   * assigns the identifier: a handler whose only ends are its own `[app endBackgroundTask:bgTask]` of
+   * that local ends `UIBackgroundTaskInvalid`. (A method it calls ends its own values, not the copy.)
+   */
+  endsOnlyStaleCopy(handler: Expr): boolean {
+    if (!this.handlerCopiesUnassigned || !this.names || !this.stored) return false;
+    const { callable, use } = this.handlerUse(handler);
+    if (callable.kind !== 'code' || use.consumed !== 'sync' || use.at.length === 0) return false;
+    const inHandler = (call: CallExpr) => callable.bodies.some((b) => call.startIndex >= b.startIndex && call.endIndex <= b.endIndex);
+    if (!use.at.every(inHandler)) return false;
+    const others = new Set(this.names);
+    others.delete(this.stored);
+    return this.summaries.useOf(callable, others, this.consumer).consumed === 'none';
+  }
+
   /** Does running `node` end the task, now or later (ignoring the begin call and its expiration handler)? */
   ends(node: SyntaxNode): boolean {
     return this.summaries.useIn(node, this.names, this.consumer, { skip: this.skip }).consumed !== 'none';
+  }
+
+  /** Does running `node` end the task only after an async hop (`[self end]` whose body dispatches the end)? */
+  endsOnlyAfterHop(node: SyntaxNode): boolean {
+    return this.summaries.useIn(node, this.names, this.consumer, { skip: this.skip }).consumed === 'deferred';
   }
 
   /** Does running `node` end the task before it completes (not in a closure it hands on)? */
@@ -185,14 +233,55 @@ export class TaskEnding {
    * extension)? The method that begins the task is left out: its ends outside the expiration
    * handler were already looked for, and the handler's own end does not end the work.
    */
-  endedByTypeOf(typeName: string): boolean {
+  endedByTypeOf(typeName: string, text?: string): { ended: boolean; onlyByHandler?: string } {
     const seen = new Set<string>();
     const beginning = enclosingFunction(this.begin)?.baseName;
+    let onlyByHandler: string | undefined;
     for (let t: string | undefined = typeName; t && !seen.has(t); t = this.index.type(t)?.inherits[0]) {
       seen.add(t);
       const methods = this.index.type(t)?.methods ?? [];
-      if (this.stored !== undefined && methods.some((m) => (t !== typeName || m.name !== beginning) && m.endsTasks.includes(this.stored!))) return true;
+      for (const m of methods.filter((m) => (t !== typeName || m.name !== beginning) && this.stored !== undefined && m.endsTasks.includes(this.stored))) {
+        // Only the begin's own type is judged this way: another type's method may be its own API.
+        if (text === undefined || t !== enclosingType(this.begin)?.name || !this.calledOnlyByHandler(m.name, text)) return { ended: true };
+        onlyByHandler = m.name;
+      }
     }
-    return false;
+    return { ended: false, onlyByHandler };
+  }
+
+  /**
+   * Is the method `name` run only by this begin's expiration handler (`self?.endTask()`), so that its end
+   * is the handler's and nothing ends the task when the work is done? Judged from every reference to
+   * the name: in this file's text outside the beginning function and the method itself (calls,
+   * selectors, references), and in other files' recorded calls. Methods the system calls are left alone.
+   */
+  private calledOnlyByHandler(name: string, text: string): boolean {
+    if (SYSTEM_CALLBACK.test(name)) return false;
+    // The object is handed to other code (`self.executionHandler(self)`), which may call the method itself.
+    const beginning = enclosingFunction(this.begin);
+    const handsOutSelf = (c: CallExpr) => c.args.some((a) => a.value.kind === 'self');
+    if (beginning && callsIn(beginning, handsOutSelf).length > 0) return false;
+    const selfCall = (c: CallExpr) => c.baseName === name && (isSelfReceiver(c.receiver) || /^(weak|strong)?_?[sS]elf$/.test(memberPath(c.receiver)[0] ?? ''));
+    if (!this.handlerBodies.some((body) => callsIn(body, selfCall).length > 0)) return false;
+    const root = rootOf(this.begin);
+    const excluded = [beginning, ...[...descendants(root, (n) => n.kind === 'file' || n.kind === 'type')].filter((n) => n.kind === 'function' && n.baseName === name)]
+      .filter((n): n is SyntaxNode => n !== undefined);
+    for (const m of text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
+      const at = m.index ?? 0;
+      if (!excluded.some((n) => at >= n.startIndex && at < n.endIndex)) return false;
+    }
+    const owner = enclosingType(this.begin)?.name;
+    for (const type of this.index.types.values()) {
+      // Same-instance calls are the type's own (or a subclass's); other types reach it through a member.
+      const sameInstance = type.name === owner || (owner !== undefined && type.inherits.includes(owner));
+      for (const method of type.methods) {
+        if (method.name === name || method.name === beginning?.baseName) continue;
+        // `UIApplication.shared.endBackgroundTask(…)` is UIKit's, whatever the method is called.
+        const called = method.memberCalls?.some((c) => c.method === name && !APPLICATION_RECEIVER.test(c.via));
+        if (sameInstance && (method.calls.includes(name) || method.callsLater?.some((c) => c.name === name))) return false;
+        if (called) return false;
+      }
+    }
+    return true;
   }
 }

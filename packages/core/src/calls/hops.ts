@@ -38,9 +38,24 @@ export function hopBetween(node: SyntaxNode, within: SyntaxNode): Hop | undefine
   return undefined;
 }
 
+/**
+ * When a selector-performing call runs its method later: after a delay, on another thread without
+ * waiting (`performSelector:onThread:withObject:waitUntilDone:NO`, `…OnMainThread:…waitUntilDone:NO`,
+ * `perform(_:on:with:waitUntilDone: false)`), or in the background (`performSelectorInBackground:`).
+ */
+export function performHop(call: CallExpr): Hop | undefined {
+  if (call.args.some((a) => a.label === 'afterDelay')) return { kind: 'perform-after-delay', call };
+  if (call.baseName === 'performSelectorInBackground' || call.args.some((a) => a.label === 'inBackground')) return { kind: 'perform-on-thread', call };
+  const wait = call.args.find((a) => a.label === 'waitUntilDone')?.value;
+  if (wait?.kind === 'literal' && wait.type === 'bool' && wait.value === 'false') return { kind: 'perform-on-thread', call };
+  return undefined;
+}
+
+const PERFORMERS = new Set(['perform', 'performSelector', 'performSelectorOnMainThread', 'performSelectorInBackground']);
+
 /** `perform(#selector(finish), with: nil, afterDelay: 1)` / `performSelector:@selector(finish) …afterDelay:`: the method named. */
 export function performedSelector(call: CallExpr): string | undefined {
-  if (call.baseName !== 'perform' && call.baseName !== 'performSelector') return undefined;
+  if (!PERFORMERS.has(call.baseName)) return undefined;
   const first: Expr | undefined = call.args[0]?.value;
   if (first?.kind !== 'other') return undefined;
   // `#selector(stop)`, `#selector(Worker.stop)`, `#selector(stop(_:))`, `@selector(stop:)`.

@@ -43,9 +43,41 @@ export function resolveCallable(expr: Expr, at: SyntaxNode, index: ProjectIndex)
       if (property) { e = unwrapExpr(property); continue; }
       return methodOf(enclosingType(at), e.name, at, index);
     }
+    if (e.kind === 'member') return methodOfValue(e.object, e.name, at, index);
     break;
   }
   return { kind: 'unknown' };
+}
+
+/**
+ * `work.cancel`, `self.operation.cancel`: a method of a value whose type is known (a local built by
+ * `Task(…)` / `BlockOperation { … }`, a typed property). A type the project does not declare is the
+ * SDK's, whose methods cannot reach the project's values.
+ */
+function methodOfValue(object: Expr, name: string, at: SyntaxNode, index: ProjectIndex): Callable {
+  const typeName = typeOfValue(unwrapExpr(object), at, index);
+  if (!typeName) return { kind: 'unknown' };
+  const target = methodOf(typeName, name, at, index);
+  if (target.kind === 'code' || target.kind === 'indexed') return { ...target, across: true };
+  const declared = typeDecls(rootOf(at), typeName).length > 0 || index.type(typeName) !== undefined;
+  return declared ? { kind: 'unknown' } : { kind: 'external', typeName };
+}
+
+function typeOfValue(object: Expr, at: SyntaxNode, index: ProjectIndex): string | undefined {
+  const path = memberPath(object);
+  const viaSelf = path.length === 2 && /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!);
+  if (object.kind === 'ident' && !object.implicitMember) {
+    const local = localBinding(object.name, at);
+    if (local && local !== 'parameter' && local.kind === 'call') return constructedType(local);
+    if (local) return undefined;
+  } else if (!viaSelf) return undefined;
+  const property = viaSelf ? path[1]! : path[0]!;
+  return propertyType(enclosingType(at)?.name, property.replace(/^_/, ''), rootOf(at), index);
+}
+
+/** `Task(operation: work)`, `BlockOperation { … }`: the type an initializer call builds. */
+function constructedType(call: CallExpr): string | undefined {
+  return !call.receiver && /^[A-Z]\w*$/.test(call.baseName) ? call.baseName : undefined;
 }
 
 /** What a call invokes: a local closure or func, a method of this type or its supertypes, of a typed property's type. */
@@ -82,6 +114,11 @@ export function resolveCallee(call: CallExpr, index: ProjectIndex): Callable {
     const target = methodOf(path[0]!, call.baseName, call, index);
     if (target.kind === 'code' || target.kind === 'indexed') return { ...target, across: true };
   }
+  // `task.end()` on a local built by `BackgroundTask(application:)`: that project type's method.
+  if (receiver.kind === 'ident' && !receiver.implicitMember && localBinding(receiver.name, call)) {
+    const target = methodOfValue(receiver, call.baseName, call, index);
+    return target.kind === 'code' || target.kind === 'indexed' ? target : { kind: 'unknown' };
+  }
   // `self.uploader.cancel()`, `uploader.cancel()`, `[self.uploader cancel]`, `[_uploader cancel]`: a typed property.
   const viaSelf = path.length === 2 && /^(weak|strong|unowned)?_?[sS]elf$/.test(path[0]!);
   const name = viaSelf ? path[1]! : path.length === 1 && !localBinding(path[0]!, call) ? path[0]! : undefined;
@@ -96,17 +133,47 @@ export function resolveCallee(call: CallExpr, index: ProjectIndex): Callable {
  * local `let`/`var`/block variable (or a later assignment `cb = { … }`).
  */
 function localBinding(name: string, at: SyntaxNode): FunctionDecl | Expr | 'parameter' | undefined {
+  let inner: SyntaxNode = at;
   for (const scope of ancestors(at)) {
+    const child = inner;
+    inner = scope;
     if (scope.kind === 'type' || scope.kind === 'file') return undefined;
     if ((scope.kind === 'function' || scope.kind === 'closure') && scope.params.includes(name)) return 'parameter';
+    // `if let handler = handler { … }`: bound for the `then` branch.
+    if (scope.kind === 'if' && child === scope.then) {
+      const bound = boundIn(scope.conditions, name);
+      if (bound) return bound;
+    }
     if (scope.kind !== 'block') continue;
-    for (const statement of scope.body) {
+    const before = scope.body.indexOf(child as never);
+    for (const [i, statement] of scope.body.entries()) {
+      // `guard let handler = self.handler else { … }`: bound for the statements after the guard.
+      if (statement.kind === 'guard' && before > i) {
+        const bound = boundIn(statement.conditions, name);
+        if (bound) return bound;
+      }
       if (statement.kind === 'function' && statement.baseName === name && statement !== at) return statement;
       if (statement.kind === 'var' && statement.name === name) {
         const assigned = statement.value && !isInvalidLike(statement.value) ? statement.value : laterAssignment(scope, name);
         if (assigned) return assigned;
         return undefined;
       }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The value an `if let` / `guard let` condition binds `name` to. The shorthand (`if let handler`) and
+ * `if let handler = handler` only unwrap the outer binding of the same name: look further out for it.
+ */
+function boundIn(conditions: Expr[], name: string): Expr | undefined {
+  for (const condition of conditions) {
+    for (const node of [condition, ...descendants(condition, (n) => n.kind !== 'closure')]) {
+      if (node.kind !== 'binding' || node.name !== name || !node.value) continue;
+      const value = unwrapExpr(node.value);
+      if (value.kind === 'ident' && value.name === name) return undefined;
+      return node.value;
     }
   }
   return undefined;

@@ -9,7 +9,7 @@ import { bindArguments, descendants, enclosingType, memberPath, rootOf } from '.
 import type { Obligation } from '../flow/paths';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { aliasesIn, mentions, refersTo } from './aliases';
-import { hopBetween, performedSelector } from './hops';
+import { hopBetween, performHop, performedSelector } from './hops';
 import { methodOf, propertyType, resolveCallable, resolveCallee, unwrapExpr } from './resolve';
 import { NO_USE } from './types';
 import type { Callable, Consumer, Hop, HopKind, ValueNames, ValueUse } from './types';
@@ -64,7 +64,7 @@ export class CallSummaries {
         return this.memoized(key, inner, consumer, () => this.indexedUse(callable.typeName, callable.name, inner, consumer, depth));
       }
       case 'parameter': return { ...NO_USE, callsParameter: true };
-      case 'unknown': return NO_USE;
+      case 'external': case 'unknown': return NO_USE;
     }
   }
 
@@ -121,8 +121,7 @@ export class CallSummaries {
     }
     const selector = performedSelector(call);
     if (selector) {
-      const delayed: Hop | undefined = call.args.some((a) => a.label === 'afterDelay') ? { kind: 'perform-after-delay', call } : undefined;
-      found.callee(this.useOf(methodOf(enclosingType(call), selector, this.root, this.index), names, consumer, depth + 1), hop ?? delayed);
+      found.callee(this.useOf(methodOf(enclosingType(call), selector, this.root, this.index), names, consumer, depth + 1), hop ?? performHop(call));
       return;
     }
     const callee = resolveCallee(call, this.index);

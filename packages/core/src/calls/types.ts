@@ -31,6 +31,7 @@ export type HopKind =
   | 'async-after'         // asyncAfter(deadline:), dispatch_after
   | 'task'                // Task {}, Task { @MainActor in }, Task.detached {}
   | 'perform-after-delay' // perform(_:with:afterDelay:), performSelector:withObject:afterDelay:
+  | 'perform-on-thread'   // performSelector:onThread:…waitUntilDone:NO, performSelectorInBackground:
   | 'operation-queue'     // OperationQueue.addOperation {}, addOperationWithBlock:
   | 'run-loop'            // RunLoop.main.perform {}
   | 'timer'               // Timer.scheduledTimer(withTimeInterval:repeats:block:)
@@ -75,6 +76,8 @@ export type Callable =
   | { kind: 'indexed'; typeName: string; name: string; across?: boolean }
   /** A parameter of the enclosing function: the caller's own closure. */
   | { kind: 'parameter'; name: string }
+  /** A method of a type the project does not declare (`Task.cancel`): SDK code, which cannot reach the project's values. */
+  | { kind: 'external'; typeName: string }
   | { kind: 'unknown' };
 
 export const NO_USE: ValueUse = Object.freeze({

@@ -355,6 +355,8 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
   }
   // Each pattern only where its API's name occurs: a regex scan of every method of every file is the index's main cost.
   if (text.includes('afterDelay')) for (const m of text.matchAll(PERFORM_LATER)) callsLater.push({ name: m[1]!, hop: 'perform-after-delay' });
+  if (text.includes('waitUntilDone')) for (const m of text.matchAll(PERFORM_ON_THREAD)) callsLater.push({ name: m[1]!, hop: 'perform-on-thread' });
+  if (text.includes('nBackground')) for (const m of text.matchAll(PERFORM_IN_BACKGROUND)) callsLater.push({ name: m[1]!, hop: 'perform-on-thread' });
   const memberCalls = [...text.matchAll(MEMBER_CALL)].flatMap((m) => {
     const via = (m[1] ?? m[3])!.replace(/^_/, '');
     const method = (m[2] ?? m[4])!;
@@ -396,6 +398,8 @@ export const LEXICAL_CONSUMERS: { name: string; pattern: RegExp }[] = [
 ];
 
 const MEMBER_CALL = /(?:\b(?:self\s*\??\s*\.\s*)?(\w+)\s*[?!]?\s*\.\s*(\w+)\s*\(|\[\s*(?:self\s*\.\s*|self->)?(_?\w+)\s+(\w+)\s*[\]:])/g;
+const PERFORM_ON_THREAD = /perform(?:Selector)?(?:OnMainThread)?\s*[:(]\s*(?:onMainThread\s*:\s*)?(?:#selector|@selector)\s*\(\s*(?:self\.)?(\w+)[^;\n]*waitUntilDone\s*:\s*(?:NO|false)/g;
+const PERFORM_IN_BACKGROUND = /perform(?:SelectorInBackground\s*:|Selector\s*\(\s*inBackground\s*:)\s*(?:#selector|@selector)\s*\(\s*(?:self\.)?(\w+)/g;
 const PERFORM_LATER = /perform(?:Selector)?\s*[:(]\s*(?:#selector\s*\(|@selector\s*\()\s*(?:self\.)?(\w+)[^;\n]*afterDelay/g;
 
 /** Text just before an opening brace that runs its block later, and the hop it is. */

@@ -37,6 +37,21 @@ const OBJC_ERROR_ENUM_MACRO = /\bNS_ERROR_ENUM\s*\(\s*\w+\s*\)/g;
  */
 const OBJC_BARE_MACRO_LINE = /^[ \t]*[A-Z][A-Z0-9]*_[A-Z0-9_]+[ \t]*$/gm;
 
+/**
+ * A line holding nothing but one identifier between statements (`DMPrettyLog`, `WEAKIFY_SELF`): a
+ * logging or scope macro without `;`. As written it glues itself to the next statement, which then
+ * fails to parse. Only blanked when the line before ends a statement or block and the line after
+ * does not continue an expression.
+ */
+const OBJC_LONE_IDENTIFIER_LINE = /(^|[;{}][ \t]*(?:\/\/[^\n]*)?\r?\n)((?:[ \t]*\r?\n)*)([ \t]*)([A-Za-z_]\w*)([ \t]*)(?=\r?\n(?:[ \t]*(?:\/\/[^\n]*)?\r?\n)*[ \t]*(?![=.(:?*\-+\/&|<>,\]])\S)/g;
+const OBJC_KEYWORDS = new Set(['else', 'do', 'return', 'break', 'continue', 'default', 'try', 'finally', 'case', 'goto', 'typedef', 'struct', 'enum', 'union', 'static', 'const', 'extern', 'inline', 'void', 'id', 'self', 'super', 'nil', 'YES', 'NO']);
+
+/**
+ * React Native's method macros: `RCT_EXPORT_METHOD(begin:(RCTResponseSenderBlock)cb) { … }` declares
+ * `- (void)begin:(RCTResponseSenderBlock)cb`. Rewritten to that method header, offsets kept.
+ */
+const RCT_METHOD_MACRO = /\bRCT_(EXPORT_METHOD|EXPORT_BLOCKING_SYNCHRONOUS_METHOD|REMAP_METHOD)[ \t]*\(/g;
+
 /** Swift conditional-compilation lines: the grammar mishandles them between a type's members. */
 const SWIFT_DIRECTIVE_LINE = /^[ \t]*#(?:if|elseif|else|endif)\b[^\n]*/gm;
 const SWIFT_NONISOLATED_UNSAFE = /\bnonisolated\s*\(\s*unsafe\s*\)/g;
@@ -59,6 +74,9 @@ function normalizeObjC(text: string): string {
   });
   out = out.replace(OBJC_ERROR_ENUM_MACRO, (match) => 'enum' + blank(match.slice(4)));
   out = out.replace(OBJC_BARE_MACRO_LINE, blank);
+  out = out.replace(OBJC_LONE_IDENTIFIER_LINE, (match, before: string, blanks: string, indent: string, name: string, trailing: string) =>
+    OBJC_KEYWORDS.has(name) ? match : before + blanks + indent + blank(name) + trailing);
+  out = rewriteReactNativeMethods(out);
   out = blankAnnotationMacros(out);
   return out;
 }
@@ -74,6 +92,28 @@ function blankAnnotationMacros(text: string): string {
     if (text[open] === '(') end = matchingParen(text, open) ?? end;
     parts.push(text.slice(last, start), blank(text.slice(start, end)));
     last = end;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+function rewriteReactNativeMethods(text: string): string {
+  if (!text.includes('RCT_')) return text;
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of text.matchAll(RCT_METHOD_MACRO)) {
+    const start = match.index ?? 0;
+    const open = start + match[0].length - 1;
+    const close = matchingParen(text, open);
+    if (start < last || close === undefined) continue;
+    // `RCT_REMAP_METHOD(jsName, selector…)`: the selector follows the first comma.
+    const selectorAt = match[1] === 'REMAP_METHOD' ? text.indexOf(',', open) + 1 : open + 1;
+    if (selectorAt <= 0 || selectorAt >= close) continue;
+    const header = match[1] === 'EXPORT_BLOCKING_SYNCHRONOUS_METHOD' ? '- (id)' : '- (void)';
+    const prefix = text.slice(start, selectorAt);
+    if (prefix.length < header.length) continue;
+    parts.push(text.slice(last, start), header + blank(prefix.slice(header.length)), text.slice(selectorAt, close - 1), ' ');
+    last = close;
   }
   parts.push(text.slice(last));
   return parts.join('');

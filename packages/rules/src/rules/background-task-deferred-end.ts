@@ -53,10 +53,14 @@ export default defineRule({
         invalid: [
           `@implementation Worker\n- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    dispatch_async(dispatch_get_main_queue(), ^{\n      [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n      backgroundTask = UIBackgroundTaskInvalid;\n    });\n  }];\n}\n@end`,
           `@implementation Worker\n- (void)start {\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [self performSelector:@selector(finish) withObject:nil afterDelay:0];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n}\n@end`,
+          // The handler's method hands the end to another thread without waiting for it.
+          `@implementation Loader\n- (void)start {\n  _taskID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [self cancel];\n  }];\n}\n- (void)cancel {\n  [self performSelector:@selector(cancelOnNetworkThread) onThread:self.networkThread withObject:nil waitUntilDone:NO];\n}\n- (void)cancelOnNetworkThread {\n  [[UIApplication sharedApplication] endBackgroundTask:_taskID];\n  _taskID = UIBackgroundTaskInvalid;\n}\n@end`,
           `@implementation Worker\n- (void)start {\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [[NSOperationQueue mainQueue] addOperationWithBlock:^{\n      [[UIApplication sharedApplication] endBackgroundTask:self.task];\n    }];\n  }];\n}\n@end`,
           `@implementation Worker\n- (void)start {\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{ [self expire]; }];\n}\n- (void)expire {\n  dispatch_after(dispatch_time(DISPATCH_TIME_NOW, NSEC_PER_SEC), dispatch_get_global_queue(0, 0), ^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.task];\n  });\n}\n@end`,
         ],
         valid: [
+          // Waiting until the other thread has ended it: the end happens before the handler returns.
+          `@implementation Loader\n- (void)start {\n  _taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [self cancel];\n  }];\n  [self load];\n}\n- (void)load {\n  [self cancelOnNetworkThread];\n}\n- (void)cancel {\n  [self performSelector:@selector(cancelOnNetworkThread) onThread:self.networkThread withObject:nil waitUntilDone:YES];\n}\n- (void)cancelOnNetworkThread {\n  [[UIApplication sharedApplication] endBackgroundTask:_taskID];\n  _taskID = UIBackgroundTaskInvalid;\n}\n@end`,
           `@implementation Worker\n- (void)start {\n  backgroundTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:backgroundTask];\n    backgroundTask = UIBackgroundTaskInvalid;\n  }];\n}\n@end`,
           `@implementation Worker\n- (void)start {\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{ [self expire]; }];\n}\n- (void)expire {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n  dispatch_async(dispatch_get_main_queue(), ^{ [self.delegate workerDidExpire:self]; });\n}\n@end`,
           `@implementation Worker\n- (void)start {\n  void (^expire)(void) = ^{ [[UIApplication sharedApplication] endBackgroundTask:self.task]; };\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:expire];\n}\n@end`,
@@ -84,10 +88,15 @@ function checkHandler(context: RuleContext, begin: CallExpr): void {
   context.report({
     at: begin.nameSpan,
     messageId: 'deferred',
-    data: { wrapper: wrapper ? `\`${context.text.slice(wrapper.startIndex, wrapper.nameSpan.endIndex).replace(/\s+/g, '')}\`` : HOP_NAMES[use.hop.kind] },
+    data: { wrapper: wrapper ? `\`${wrapperText(context.text.slice(wrapper.startIndex, wrapper.nameSpan.endIndex))}\`` : HOP_NAMES[use.hop.kind] },
     related,
     fix: handler.kind === 'closure' && wrapper ? unwrapFix(context, handler, wrapper) : undefined,
   });
+}
+
+/** `DispatchQueue.main.async`, `dispatch_async`, `[self performSelector:…]`: the hop as written, in one line. */
+function wrapperText(written: string): string {
+  return written.startsWith('[') ? `${written.replace(/\s+/g, ' ')}:…]` : written.replace(/\s+/g, '');
 }
 
 const HOP_NAMES: Record<string, string> = {
@@ -95,6 +104,7 @@ const HOP_NAMES: Record<string, string> = {
   'async-after': '`asyncAfter`',
   task: 'a `Task`',
   'perform-after-delay': '`perform(_:with:afterDelay:)`',
+  'perform-on-thread': 'a `performSelector` that does not wait for it (`waitUntilDone:NO`)',
   'operation-queue': 'an operation queue',
   'run-loop': 'a run loop `perform`',
   timer: 'a timer',

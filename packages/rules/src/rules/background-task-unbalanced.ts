@@ -35,11 +35,15 @@ export default defineRule({
     messages: {
       discarded: 'The identifier returned by {{api}} is discarded, so the task can never be ended; the system will kill the app when its time runs out. Store it and call endBackgroundTask with it.',
       noExpirationHandler: '{{api}} has no expiration handler, so nothing ends the task when its time runs out and the system kills the app. Pass a handler that calls endBackgroundTask.',
+      callersHandlerCannotEnd: 'The expiration handler is the caller\'s, but `{{name}}` never leaves this function, so that handler cannot end the task and the app is killed when its time runs out. End {{name}} in a handler of your own, then call the caller\'s.',
+      blockCopiesUnassigned: 'The handler block copies `{{name}}` when it is made, before the begin assigns it, so it ends UIBackgroundTaskInvalid instead of this task and the app is killed when its time runs out. Declare it `__block`.',
       expirationNeverEnds: 'The expiration handler never ends the task, so the app is killed when its time runs out. Call endBackgroundTask({{name}}) in the handler.',
       earlyExit: 'The {{exit}} on line {{line}} leaves while the task is still running, so it runs until the system kills the app. End it before leaving, or in a `defer`/`@finally`.',
       neverEnded: 'The task is never ended once the work is done: it runs until its time expires and the system may kill the app. Call endBackgroundTask({{name}}) when the work finishes.',
       overwritten: 'This begin overwrites `{{name}}` while the task begun on line {{line}} may still be running, so that task can never be ended and the system kills the app. End the running task (or check that `{{name}}` is `.invalid`) before beginning another.',
+      overwrittenBeforeEnd: 'The running task in `{{name}}` is ended only after an asynchronous hop, so this begin overwrites `{{name}}` first: the old task is never ended and the new one is ended at once. End the running task synchronously before beginning another.',
       overwrittenInLoop: 'Each pass of this loop begins a task into `{{name}}` without ending the previous one, so every task but the last can never be ended and the system kills the app. End the task inside the loop, or begin one task around the whole loop.',
+      endedOnlyOnExpiry: 'The task stored in `{{name}}` is ended only by its expiration handler (`{{method}}` is called from nowhere else), so each task runs until the system\'s deadline and a new begin can overwrite one still running. Call {{method}} when the work finishes too.',
       storedNeverEnded: 'The task stored in `{{name}}` is never ended by any method of {{type}}, so it runs until the system kills the app. End it when the work finishes and in the expiration handler.',
     },
     examples: {
@@ -56,6 +60,14 @@ export default defineRule({
           `func refresh() {\n  let id = UIApplication.shared.↓beginBackgroundTask()\n  store.refresh()\n  UIApplication.shared.endBackgroundTask(id)\n}`,
           // The handler passed by name does something else and never ends this task.
           `final class Importer {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func start() {\n    let onExpiry = { [weak self] in self?.operation.cancel() }\n    task = UIApplication.shared.↓beginBackgroundTask(expirationHandler: onExpiry)\n    operation.start { [weak self] in self?.finish() }\n  }\n  private func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
+          // The handler is a method of an SDK object (it cancels the work), so nothing ends the task in time.
+          `func sync(_ work: @escaping () async throws -> Void) async throws {\n  let job = Task(operation: work)\n  let id = UIApplication.shared.↓beginBackgroundTask(withName: "sync", expirationHandler: job.cancel)\n  defer { UIApplication.shared.endBackgroundTask(id) }\n  try await job.value\n}`,
+          // The caller's handler is forwarded, but the identifier stays here: the caller cannot end it.
+          `extension UIApplication {\n  func runInBackground(_ work: @escaping () -> Void, onExpiry: (() -> Void)?) {\n    guard let onExpiry = onExpiry else { return work() }\n    let id = ↓beginBackgroundTask(expirationHandler: onExpiry)\n    work()\n    endBackgroundTask(id)\n  }\n}`,
+          // "Ended first" by a method that only dispatches the end: the begin overwrites the running task before that runs.
+          `final class Keeper {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func restart() {\n    if task != .invalid { stop() }\n    task = UIApplication.shared.↓beginBackgroundTask { [weak self] in self?.stop() }\n  }\n  private func stop() {\n    DispatchQueue.main.async {\n      UIApplication.shared.endBackgroundTask(self.task)\n      self.task = .invalid\n    }\n  }\n}`,
+          // Ended only through a method that nothing but the expiration handler calls: each task runs to the deadline.
+          `final class GeofenceMonitor {\n  var backgroundTask: UIBackgroundTaskIdentifier = .invalid\n  func didEnter(_ region: Region) {\n    backgroundTask = UIApplication.shared.↓beginBackgroundTask { [weak self] in\n      self?.endBackgroundTask()\n    }\n    client.post(region)\n  }\n  func endBackgroundTask() {\n    UIApplication.shared.endBackgroundTask(backgroundTask)\n    backgroundTask = .invalid\n  }\n}`,
           // Stored in a property that no method of the type ends once the work is done (only its own handler does).
           `final class LocationTracker {\n  var backgroundTask: UIBackgroundTaskIdentifier = .invalid\n  func didUpdate(_ location: Location) {\n    backgroundTask = UIApplication.shared.↓beginBackgroundTask {\n      UIApplication.shared.endBackgroundTask(self.backgroundTask)\n      self.backgroundTask = .invalid\n    }\n    store.save(location)\n  }\n}`,
         ],
@@ -75,6 +87,8 @@ export default defineRule({
           { code: `final class PhotoSync: SyncBase {\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.endTask() }\n    client.sync { [weak self] in self?.endTask() }\n  }\n}`, project: { sources: [`class SyncBase {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func endTask() {\n    guard task != .invalid else { return }\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`] } },
           // A single-expression function returns the identifier and forwards its caller's handler: its callers end it.
           `extension UIApplication {\n  func keepAlive(_ onExpiry: @escaping () -> Void) -> UIBackgroundTaskIdentifier { beginBackgroundTask(expirationHandler: onExpiry) }\n}`,
+          // The handler is a method of a project type that ends the task it holds.
+          { code: `func upload(_ transfer: Transfer) {\n  let job = Transfer()\n  job.task = UIApplication.shared.beginBackgroundTask(expirationHandler: job.cancel)\n  job.resume()\n}`, project: { sources: [`final class Transfer {\n  var task: UIBackgroundTaskIdentifier = .invalid\n  func resume() {}\n  func cancel() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`] } },
           // A begin guarded by "no task running" overwrites nothing.
           `final class Flusher {\n  private var task: UIBackgroundTaskIdentifier = .invalid\n  func flush() {\n    for batch in batches {\n      if task == .invalid {\n        task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.stop() }\n      }\n      send(batch)\n    }\n    stop()\n  }\n  private func stop() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}`,
           // Ended only after a hop in the handler: that is background-task-deferred-end's finding, not this rule's.
@@ -90,12 +104,22 @@ export default defineRule({
           `@implementation Syncer\n- (void)syncAll:(NSArray *)accounts {\n  for (Account *account in accounts) {\n    self.bgTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{ [self finish]; }];\n    [account syncWithCompletion:^{ [self finish]; }];\n  }\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
           `@implementation Worker\n- (void)store:(NSData *)data {\n  UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithName:@"store" expirationHandler:nil];\n  [self write:data];\n  [[UIApplication sharedApplication] endBackgroundTask:bgID];\n}\n@end`,
           `@implementation Importer\n- (void)start {\n  void (^onExpiry)(void) = ^{ [self.operation cancel]; };\n  self.task = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:onExpiry];\n  [self.operation startWithCompletion:^{ [self finish]; }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.task];\n}\n@end`,
+          `@implementation NetworkManager\n- (void)beginTask {\n  if (self.taskID != UIBackgroundTaskInvalid) {\n    [self endTask];\n  }\n  self.taskID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.taskID];\n    self.taskID = UIBackgroundTaskInvalid;\n  }];\n}\n- (void)endTask {\n  dispatch_async(dispatch_get_main_queue(), ^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.taskID];\n    self.taskID = UIBackgroundTaskInvalid;\n  });\n}\n@end`,
+          `@implementation Reconnector\n- (void)appDidEnterBackground {\n  __weak typeof(self) weakSelf = self;\n  self.backgroundTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [weakSelf endBackgroundTask];\n  }];\n}\n- (void)endBackgroundTask {\n  [[UIApplication sharedApplication] endBackgroundTask:self.backgroundTask];\n  self.backgroundTask = UIBackgroundTaskInvalid;\n}\n@end`,
+          // Was a valid example until issue 13's labeled sets: six real sites (MQTT-Client, Locative, Muse-Now…) showed that a
+          // method nothing but the handler calls leaves every task running to the deadline, and repeated begins overwrite it.
+          `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [self finish];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
+          // A local without __block: the handler block copies it before the begin assigns it, and ends UIBackgroundTaskInvalid.
+          `@implementation TaskManager\n- (UIBackgroundTaskIdentifier)beginNewTask {\n  UIApplication *app = [UIApplication sharedApplication];\n  UIBackgroundTaskIdentifier taskID = UIBackgroundTaskInvalid;\n  taskID = [app ↓beginBackgroundTaskWithExpirationHandler:^{\n    [app endBackgroundTask:taskID];\n  }];\n  [self.tasks addObject:@(taskID)];\n  return taskID;\n}\n@end`,
+          // The caller's block is forwarded, but the identifier stays here: the caller cannot end it.
+          `@implementation Runner\n- (void)run:(void (^)(void))work onExpiry:(void (^)(void))onExpiry {\n  UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:onExpiry];\n  work();\n  [[UIApplication sharedApplication] endBackgroundTask:taskID];\n}\n@end`,
           `@implementation LocationTracker\n- (void)didUpdateLocation:(CLLocation *)location {\n  self.backgroundTask = [[UIApplication sharedApplication] ↓beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.backgroundTask];\n    self.backgroundTask = UIBackgroundTaskInvalid;\n  }];\n  [self.store save:location];\n}\n@end`,
         ],
         valid: [
+          // The method the handler calls also runs when the app comes back (a notification's selector).
+          `@implementation Reconnector\n- (instancetype)init {\n  self = [super init];\n  [[NSNotificationCenter defaultCenter] addObserver:self selector:@selector(endBackgroundTask) name:UIApplicationDidBecomeActiveNotification object:nil];\n  return self;\n}\n- (void)appDidEnterBackground {\n  __weak typeof(self) weakSelf = self;\n  self.backgroundTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [weakSelf endBackgroundTask];\n  }];\n}\n- (void)endBackgroundTask {\n  [[UIApplication sharedApplication] endBackgroundTask:self.backgroundTask];\n  self.backgroundTask = UIBackgroundTaskInvalid;\n}\n@end`,
           `@implementation Worker\n- (void)store:(NSData *)data {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:@"store" expirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }];\n  @try {\n    [self write:data];\n  } @finally {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n  }\n}\n@end`,
           `@implementation TaskManager\n- (void)startTask:(Task *)task {\n  UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:task.name expirationHandler:^{\n    [self endTask:task];\n  }];\n  if (taskID != UIBackgroundTaskInvalid) {\n    task.identifier = taskID;\n  }\n}\n- (void)endTask:(Task *)task {\n  [[UIApplication sharedApplication] endBackgroundTask:task.identifier];\n}\n@end`,
-          `@implementation Uploader\n- (void)start {\n  self.bgTask = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [self finish];\n  }];\n}\n- (void)finish {\n  [[UIApplication sharedApplication] endBackgroundTask:self.bgTask];\n}\n@end`,
           `@implementation Syncer\n- (void)sync {\n  __block UIBackgroundTaskIdentifier bgID = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:^{\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n    bgID = UIBackgroundTaskInvalid;\n  }];\n  [self.client syncWithCompletion:^(NSError *error) {\n    [[UIApplication sharedApplication] endBackgroundTask:bgID];\n    bgID = UIBackgroundTaskInvalid;\n  }];\n}\n@end`,
           `@implementation Importer\n- (void)start {\n  void (^finish)(void) = ^{\n    [[UIApplication sharedApplication] endBackgroundTask:self.task];\n    self.task = UIBackgroundTaskInvalid;\n  };\n  self.task = [[UIApplication sharedApplication] beginBackgroundTaskWithExpirationHandler:finish];\n  [self.operation startWithCompletion:finish];\n}\n@end`,
           `@implementation TaskManager\n- (UIBackgroundTaskIdentifier)beginTaskNamed:(NSString *)name {\n  __block UIBackgroundTaskIdentifier taskID = [[UIApplication sharedApplication] beginBackgroundTaskWithName:name expirationHandler:^{\n    [TaskManager endTask:taskID];\n  }];\n  return taskID;\n}\n+ (void)endTask:(UIBackgroundTaskIdentifier)task {\n  [[UIApplication sharedApplication] endBackgroundTask:task];\n}\n@end`,
@@ -180,7 +204,8 @@ function checkBegin(context: RuleContext, call: CallExpr, handler: Expr | undefi
   const stored = storage?.kind === 'var' ? storage.name : storage ? storageName(storage) : undefined;
   const ending = new TaskEnding(call, stored, context.index, consumer, handler);
   // A named wrapper without a handler argument installs its own.
-  if (!(consumer && !handler) && !checkExpirationHandler(context, call, handler, ending, stored)) return;
+  const idStaysLocal = body !== undefined && stored !== undefined && isLocalStorage(storage, body) && !escapes(body, stored, call, ending);
+  if (!(consumer && !handler) && !checkExpirationHandler(context, call, handler, ending, stored, idStaysLocal)) return;
   if (!storage || !body) return; // returned or passed on: the caller owns ending it
   const property = storage.kind !== 'var' && isPropertyReference(storage, localNames(body)) ? storage : undefined;
   if (stored && storage.kind !== 'var' && reportOverwrite(context, call, ending, stored)) return;
@@ -194,6 +219,11 @@ function checkBegin(context: RuleContext, call: CallExpr, handler: Expr | undefi
 function reportOverwrite(context: RuleContext, call: CallExpr, ending: TaskEnding, stored: string): boolean {
   const previous = earlierOpenBegin(call, ending, stored);
   if (!previous) return false;
+  if ('endedLater' in previous) {
+    const related = [{ at: previous.endedLater, message: 'the running task is ended only later, from here' }];
+    context.report({ at: call.nameSpan, messageId: 'overwrittenBeforeEnd', data: { name: stored }, related });
+    return true;
+  }
   if (previous === call) {
     context.report({ at: call.nameSpan, messageId: 'overwrittenInLoop', data: { name: stored } });
     return true;
@@ -203,8 +233,11 @@ function reportOverwrite(context: RuleContext, call: CallExpr, ending: TaskEndin
   return true;
 }
 
-/** The begin whose task this one's assignment would orphan (itself, when in a loop), if any. */
-function earlierOpenBegin(call: CallExpr, ending: TaskEnding, stored: string): CallExpr | undefined {
+/**
+ * The begin whose task this one's assignment would orphan (itself, when in a loop), if any; or the
+ * statement that "ends the running task first" only after an async hop, so the begin overwrites it.
+ */
+function earlierOpenBegin(call: CallExpr, ending: TaskEnding, stored: string): CallExpr | { endedLater: SyntaxNode } | undefined {
   // `if task == .invalid { task = begin… }`: nothing is running to be overwritten.
   if (isGuardedBy(call, (c, negated) => ending.releasedWhen(c, !negated))) return undefined;
   for (let child: SyntaxNode = call, p = call.parent; p && p.kind !== 'function' && p.kind !== 'closure'; child = p, p = p.parent) {
@@ -212,6 +245,7 @@ function earlierOpenBegin(call: CallExpr, ending: TaskEnding, stored: string): C
     if (p.kind !== 'block') continue;
     for (const statement of p.body.slice(0, p.body.indexOf(child)).reverse()) {
       if (ending.endsBeforeReturning(statement)) return undefined;
+      if (ending.endsOnlyAfterHop(statement)) return { endedLater: statement };
       const begin = callsIn(statement, (c) => c !== call && storesBeginIn(c, stored), false)[0];
       if (begin) return begin;
     }
@@ -223,6 +257,13 @@ function storesBeginIn(call: CallExpr, stored: string): boolean {
   if (!BEGIN_BACKGROUND_TASK.some((sig) => matchesSignature(call, sig))) return false;
   const storage = storageOf(call);
   return typeof storage === 'object' && storage.kind !== 'var' && storageName(storage) === stored;
+}
+
+/** Is the identifier kept in a local of `body` (`let id = begin…`, `id = begin…` with `id` declared there)? */
+function isLocalStorage(storage: ReturnType<typeof storageOf>, body: CodeBody): boolean {
+  if (storage === undefined || storage === 'discarded') return false;
+  if (storage.kind === 'var') return true;
+  return storage.kind === 'ident' && localNames(body).has(storage.name);
 }
 
 /** Where the identifier goes: a local, a property, somewhere else (undefined), or nowhere. */
@@ -244,17 +285,22 @@ function returnsImplicitly(block: SyntaxNode, call: CallExpr): boolean {
 }
 
 /** Reports a missing or non-ending handler; returns false when that is the task's finding. */
-function checkExpirationHandler(context: RuleContext, call: CallExpr, handler: Expr | undefined, ending: TaskEnding, stored: string | undefined): boolean {
+function checkExpirationHandler(context: RuleContext, call: CallExpr, handler: Expr | undefined, ending: TaskEnding, stored: string | undefined, idStaysLocal: boolean): boolean {
   if (handler === undefined || isNil(handler)) {
     context.report({ at: call.nameSpan, messageId: 'noExpirationHandler', data: { api: apiName(call) } });
     return false;
   }
   const { callable, use } = ending.handlerUse(handler);
-  // A handler passed in, or one calling the caller's handler: its author ends the task.
-  if (callable.kind === 'parameter' || callable.kind === 'unknown' || use.callsParameter) return true;
+  if (callable.kind === 'unknown') return true;
+  // A handler passed in, or one calling the caller's handler: its author ends the task, unless the
+  // identifier never leaves this function, so the caller's code cannot know which task to end.
+  const callersHandler = callable.kind === 'parameter' || use.callsParameter;
+  if (callersHandler && !idStaysLocal) return true;
   // Ended only after a hop is background-task-deferred-end's finding; one defect, one finding.
-  if (use.consumed !== 'none') return true;
-  context.report({ at: call.nameSpan, messageId: 'expirationNeverEnds', data: { name: stored ?? 'identifier' } });
+  const staleCopy = ending.endsOnlyStaleCopy(handler);
+  if (use.consumed !== 'none' && !staleCopy) return true;
+  const messageId = callersHandler ? 'callersHandlerCannotEnd' : staleCopy ? 'blockCopiesUnassigned' : 'expirationNeverEnds';
+  context.report({ at: call.nameSpan, messageId, data: { name: stored ?? 'identifier' } });
   return false;
 }
 
@@ -270,8 +316,10 @@ function checkWork(context: RuleContext, call: CallExpr, handler: Expr | undefin
       const type = context.index.type(ownerOfStorage(property, call, context));
       // A handler that begins the next task (`[self startKeepAlive]`) is background-keepalive-hack's finding.
       const restarts = handler !== undefined && callsIn(handler, (c) => c.baseName === enclosingFunction(call)?.baseName).length > 0;
-      if (type && !restarts && !ending.endedByTypeOf(type.name)) {
-        context.report({ at: call.nameSpan, messageId: 'storedNeverEnded', data: { name: stored, type: type.name } });
+      const ended = type && !restarts ? ending.endedByTypeOf(type.name, context.text) : { ended: true };
+      if (type && !ended.ended) {
+        const method = ended.onlyByHandler;
+        context.report({ at: call.nameSpan, messageId: method ? 'endedOnlyOnExpiry' : 'storedNeverEnded', data: { name: stored, type: type.name, method: method ?? '' } });
       }
     } else if (!escapes(body, stored, call, ending)) {
       context.report({ at: call.nameSpan, messageId: 'neverEnded', data: { name: stored } });
