@@ -44,7 +44,7 @@ export type { ProjectFactsIo } from './facts/target-facts';
 export { mainQueueContext, isMainThreadCheck, isMainQueueValue, blockingWait, propertyWaitsIn } from './apis/main-queue';
 export type { MainQueueContext, BlockingWait, QueueSettings } from './apis/main-queue';
 export { isNetworkTransfer, NETWORK_TRANSFER } from './apis/network';
-export { BACKGROUND_CONFIGURATION, BACKGROUND_SESSION_TRIGGERS, backgroundSessionsIn, backgroundSessionOf, backgroundSessionConfiguredBy, isBackgroundConfigurationCall } from './apis/url-session';
+export { BACKGROUND_CONFIGURATION, BACKGROUND_SESSION_TRIGGERS, SESSION_TASK_TRIGGERS, backgroundSessionCallsFromIndex, backgroundSessionMembersIn, backgroundSessionsIn, backgroundSessionOf, backgroundSessionConfiguredBy, isBackgroundConfigurationCall } from './apis/url-session';
 export type { BackgroundSession, Storage as ValueStorage } from './apis/url-session';
 export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, constantName, entryValue, hasKey } from './apis/keychain';
 export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';

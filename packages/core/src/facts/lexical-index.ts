@@ -9,6 +9,7 @@ import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
 import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
+import { backgroundSessionMembersIn } from '../apis/url-session';
 
 export interface IndexedMethod {
   name: string;
@@ -39,6 +40,8 @@ export interface IndexedType {
   mainActorMembers: string[];
   /** Properties with a declared type (`var uploader: Uploader?`, `@property Uploader *uploader`). */
   properties?: { name: string; type: string }[];
+  /** Methods and properties whose value is a background URLSession built in their own code (`backgroundSessionMembersIn`). */
+  backgroundSessions?: string[];
 }
 
 export class ProjectIndex {
@@ -136,6 +139,7 @@ export class ProjectIndex {
     type.methods.push(...block.methods);
     type.mainActorMembers.push(...block.mainActorMembers);
     (type.properties ??= []).push(...(block.properties ?? []));
+    for (const m of block.backgroundSessions ?? []) pushNew((type.backgroundSessions ??= []), m);
   }
 }
 
@@ -157,6 +161,8 @@ export interface TypeFacts {
   methods: IndexedMethod[];
   mainActorMembers: string[];
   properties?: { name: string; type: string }[];
+  /** Methods and properties whose value is a background URLSession built in their own code (`backgroundSessionMembersIn`). */
+  backgroundSessions?: string[];
 }
 
 /** What one file adds to the index: plain data, so it can be computed in a worker or kept in the cache. */
@@ -181,6 +187,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
       methods: language === 'swift' ? swiftMethods(body) : objcMethods(body),
       mainActorMembers: language === 'swift' && body.includes('@MainActor') ? mainActorDeclarations(body) : [],
       properties: typedProperties(body, language),
+      ...optional('backgroundSessions', backgroundSessionMembersIn(body, language)),
     };
   });
   const globals = language === 'swift' && code.includes('@MainActor') ? mainActorDeclarations(outsideBlocks(code, blocks)) : [];
@@ -195,6 +202,11 @@ export function lexFile(file: string, text: string, language: Language): FileFac
   // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
   // gives the facts strings of their own (measured: 106 MB of heap for 12,000 files before, see docs/benchmarks.md).
   return JSON.parse(JSON.stringify(facts)) as FileFacts;
+}
+
+/** `{ key: list }` when the list has entries, else nothing (the facts stay small: most files have none). */
+function optional<K extends string, T>(key: K, list: T[]): Partial<Record<K, T[]>> {
+  return list.length ? ({ [key]: list } as Record<K, T[]>) : {};
 }
 
 /** The code outside every type body, bodies replaced by one space (one pass: files can hold 1,000+ nested types). */
