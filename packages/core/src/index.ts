@@ -51,6 +51,8 @@ export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keyc
 export { backgroundScopeOf } from './apis/background-scopes';
 export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
 export * from './calls';
+export { backgroundReach, backgroundReachOf, describeReach, keychainReadUnits, signedInChecksOf, unitKeyOf } from './calls/reach';
+export type { BackgroundReach } from './calls/reach';
 export { INDEXED_API_USES, API_USE_WORDS, apiUsesIn } from './facts/api-uses';
 export type { IndexedApiUse } from './facts/api-uses';
 export { SHOULD_ACCEPT_CONNECTION, isCMachServiceListener, peerCheckIn, acceptsUnconditionally, everAccepts, eventHandlersOf } from './apis/xpc';

@@ -1,8 +1,8 @@
 import {
-  KEYCHAIN_TRIGGERS, ancestors, backgroundScopeOf, callsIn, constantName, defineRule, descendants, enclosingFunction, entryValue, hasKey,
-  keychainQueriesOf, rootOf, secItemOperation, staticString,
+  KEYCHAIN_TRIGGERS, ancestors, backgroundReachOf, backgroundScopeOf, callsIn, constantName, defineRule, describeReach, descendants, enclosingFunction,
+  enclosingType, entryValue, hasKey, keychainQueriesOf, keychainReadUnits, rootOf, secItemOperation, signedInChecksOf, staticString, unitKeyOf,
 } from '@bglint/core';
-import type { CallExpr, Expr, FunctionDecl, KeychainQuery, RuleContext, SyntaxNode } from '@bglint/core';
+import type { CallExpr, CodeBody, Expr, FunctionDecl, KeychainQuery, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
 
 /** Classes whose items cannot be read while the device is locked. */
 const LOCKED_OUT = /^(kSecAttrAccessibleWhenUnlocked(ThisDeviceOnly)?|kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly|whenUnlocked(ThisDeviceOnly)?|whenPasscodeSetThisDeviceOnly)$/;
@@ -43,6 +43,10 @@ export default defineRule({
     messages: {
       lockedClass:
         'This item is added with {{accessibility}}, but {{scope}} reads it (line {{readLine}}), and background launches often happen while the device is locked: the read fails with errSecInteractionNotAllowed. Use kSecAttrAccessibleAfterFirstUnlock{{thisDeviceOnly}}.',
+      lockedClassElsewhere:
+        'This item is added with {{accessibility}}, but {{scope}} reads it ({{reader}}, another file), and background launches often happen while the device is locked: the read fails with errSecInteractionNotAllowed. Use kSecAttrAccessibleAfterFirstUnlock{{thisDeviceOnly}}.',
+      successAsSignedIn:
+        'This SecItemCopyMatching is reduced to success or not ({{unit}} returns {{status}} == errSecSuccess), and {{caller}} keeps that as {{name}}: while the device is locked (background launches, prewarming) the read fails with errSecInteractionNotAllowed although the item exists, so the user reads as signed out. Return the status (or throw) and handle errSecInteractionNotAllowed apart.',
       failureLogsOut:
         'Any failure of this SecItemCopyMatching leads to {{action}} (line {{actionLine}}), but while the device is locked (background launches, prewarming) the read fails with errSecInteractionNotAllowed although the item exists: the user is signed out for nothing. Handle errSecInteractionNotAllowed apart (retry once protected data is available).',
     },
@@ -100,13 +104,24 @@ function lockedOutClass(call: CallExpr, operation: 'add' | 'update'): { name: st
 function checkStoredClass(context: RuleContext, call: CallExpr, operation: 'add' | 'update'): void {
   const locked = lockedOutClass(call, operation);
   if (!locked) return;
-  const read = backgroundRead(call, keychainQueriesOf(call)[0]!);
-  if (!read) return;
+  const stored = keychainQueriesOf(call)[0]!;
+  const read = backgroundRead(call, stored, context.index);
+  const elsewhere = read ? undefined : backgroundReadElsewhere(call, stored, context.index);
+  if (!read && !elsewhere) return;
   const thisDeviceOnly = locked.name.includes('ThisDeviceOnly') ? 'ThisDeviceOnly' : '';
   const better = `kSecAttrAccessibleAfterFirstUnlock${thisDeviceOnly}`;
   const suggest = locked.value
     ? [{ description: `Use ${better}`, edits: [context.replace(valueSpan(locked.value), better)] }]
     : undefined;
+  if (!read) {
+    context.report({
+      at: call,
+      messageId: 'lockedClassElsewhere',
+      data: { accessibility: locked.name, scope: elsewhere!.scope, reader: elsewhere!.reader, thisDeviceOnly },
+      suggest,
+    });
+    return;
+  }
   context.report({
     at: call,
     messageId: 'lockedClass',
@@ -124,10 +139,12 @@ function valueSpan(value: Expr): Expr {
 }
 
 /**
- * A `SecItemCopyMatching` of this file that runs in a background entry point, directly or through a
- * method of the file called from one, reading an item the add may have stored (same static service and account, when both are written).
+ * A `SecItemCopyMatching` of this file that runs in a background entry point, directly, through a
+ * method of the file called from one, or through calls from other files (the project's background
+ * reach: a launch handler elsewhere reaching this wrapper's read), reading an item the add may have
+ * stored (same static service and account, when both are written).
  */
-function backgroundRead(add: CallExpr, stored: KeychainQuery): { call: CallExpr; scope: string } | undefined {
+function backgroundRead(add: CallExpr, stored: KeychainQuery, index: ProjectIndex): { call: CallExpr; scope: string } | undefined {
   const root = rootOf(add);
   const reads = callsIn(root, (c) => secItemOperation(c) === 'copy' && sameItem(stored, keychainQueriesOf(c)[0]!));
   for (const read of reads) {
@@ -136,6 +153,33 @@ function backgroundRead(add: CallExpr, stored: KeychainQuery): { call: CallExpr;
     const method = enclosingFunction(read);
     const caller = method ? backgroundCallerOf(root, method) : undefined;
     if (caller) return { call: read, scope: caller };
+  }
+  for (const read of reads) {
+    const key = unitKeyOf(read);
+    const reach = backgroundReachOf(index, key);
+    if (reach) return { call: read, scope: describeReach(reach, key) };
+  }
+  return undefined;
+}
+
+/**
+ * A keychain read in another file that runs in the background and reads this item: one of the same
+ * wrapper type (the add's type), or one naming the same literal service or account.
+ */
+function backgroundReadElsewhere(add: CallExpr, stored: KeychainQuery, index: ProjectIndex): { scope: string; reader: string } | undefined {
+  const addKey = unitKeyOf(add);
+  const addType = addKey?.split('.')[0] ?? enclosingType(add)?.name;
+  const here = new Set(callsIn(rootOf(add), (c) => secItemOperation(c) === 'copy').map(unitKeyOf));
+  const service = staticValue(stored, 'kSecAttrService');
+  const account = staticValue(stored, 'kSecAttrAccount');
+  for (const read of keychainReadUnits(index)) {
+    if (here.has(read.key)) continue;
+    const named = (service !== undefined && read.service === service && (account === undefined || read.account === undefined || read.account === account))
+      || (account !== undefined && read.account === account && (service === undefined || read.service === undefined || read.service === service));
+    const conflicting = (service !== undefined && read.service !== undefined && read.service !== service) || (account !== undefined && read.account !== undefined && read.account !== account);
+    if (conflicting || (!named && read.type !== addType)) continue;
+    const reach = backgroundReachOf(index, read.key);
+    if (reach) return { scope: describeReach(reach), reader: read.key };
   }
   return undefined;
 }
@@ -173,11 +217,15 @@ function staticValue(query: KeychainQuery, key: string): string | undefined {
  * whose failure branch signs out or deletes, in a function that never mentions `errSecInteractionNotAllowed`.
  */
 function checkFailureHandling(context: RuleContext, read: CallExpr): void {
-  const fn = enclosingFunction(read);
-  if (!fn?.body || mentions(fn.body, 'errSecInteractionNotAllowed')) return;
+  const body = innermostBody(read);
+  if (!body?.body || mentions(body.body, 'errSecInteractionNotAllowed')) return;
   const status = statusName(read);
-  const action = status ? signOutOnFailure(fn, read, status) : undefined;
-  if (!action) return;
+  const fn = enclosingFunction(read);
+  const action = status && fn?.body && !mentions(fn.body, 'errSecInteractionNotAllowed') ? signOutOnFailure(fn, read, status) : undefined;
+  if (!action) {
+    if (status && returnsSuccessOnly(body, read, status)) reportSignedInCheck(context, read, status);
+    return;
+  }
   context.report({
     at: read,
     messageId: 'failureLogsOut',
@@ -220,5 +268,40 @@ function checksSuccess(conditions: Expr[], status: string, operator: '==' | '!='
     if (c.kind !== 'binary' || c.operator !== operator) return false;
     const [l, r] = [constantName(c.left), constantName(c.right)];
     return (l === status && SUCCESS.test(r ?? '')) || (r === status && SUCCESS.test(l ?? ''));
+  });
+}
+
+/** The innermost function or closure around a node. */
+function innermostBody(node: SyntaxNode): CodeBody | undefined {
+  for (const a of ancestors(node)) if (a.kind === 'function' || a.kind === 'closure') return a;
+  return undefined;
+}
+
+/** `return status == errSecSuccess` (or that as the body's last expression) after the read: the status reduced to a Bool. */
+function returnsSuccessOnly(body: CodeBody, read: CallExpr, status: string): boolean {
+  for (const n of descendants(body.body!, (d) => d.kind !== 'closure' && d.kind !== 'function')) {
+    if (n.startIndex < read.endIndex) continue;
+    const value = n.kind === 'jump' && n.jump === 'return' ? n.value : undefined;
+    if (value && isSuccessCheck(value, status)) return true;
+  }
+  const last = body.body!.kind === 'block' ? body.body!.body[body.body!.body.length - 1] : undefined;
+  return last !== undefined && last.kind === 'binary' && isSuccessCheck(last, status);
+}
+
+function isSuccessCheck(e: Expr, status: string): boolean {
+  if (e.kind !== 'binary' || e.operator !== '==') return false;
+  const [l, r] = [constantName(e.left), constantName(e.right)];
+  return (l === status && SUCCESS.test(r ?? '')) || (r === status && SUCCESS.test(l ?? ''));
+}
+
+/** The reduced read, when code of the project keeps its result as the signed-in state (`let hasToken = keychain.exists(…)`). */
+function reportSignedInCheck(context: RuleContext, read: CallExpr, status: string): void {
+  const key = unitKeyOf(read);
+  const check = key ? signedInChecksOf(context.index, key)[0] : undefined;
+  if (!check) return;
+  context.report({
+    at: read,
+    messageId: 'successAsSignedIn',
+    data: { unit: key!, status, caller: check.unit, name: check.name },
   });
 }
