@@ -21,11 +21,15 @@ export default defineRule({
       'cannot be read while the device is locked. Background launches (BGTask handlers, background fetch and silent pushes, ' +
       'background URLSession events, notification service extensions, prewarming) often happen with the device locked: ' +
       'the read fails with `errSecInteractionNotAllowed`, and code that takes any failure for "no item" signs the user ' +
-      'out or deletes the credentials. Reported: an add whose item this file reads from a background entry point (directly ' +
-      'or through a method of the file), and a failed `SecItemCopyMatching` that leads to signing out or deleting without ' +
+      'out or deletes the credentials. Reported: an add whose item is read from code that runs in the background (in this ' +
+      'file or another), and a failed `SecItemCopyMatching` that leads to signing out or deleting without ' +
       'a branch for `errSecInteractionNotAllowed`. Items with a different static service or account than the read are not linked. ' +
-      'Reads and sign-outs in other files are not followed yet, so most real cases go unreported: on hand-labeled real code it found ' +
-      'none of 2 real defects and reported nothing wrong (docs/precision.md).',
+      'Background code in other files is followed through the project index: calls and typed or `@Dependency` properties, closures ' +
+      'given for a type\'s members (`Client(load: { … })`), a closure handed to a member that calls it from a launch handler, and ' +
+      'reducer actions sent (`store.send(.refresh)` reaches `case .refresh`). A read in another file is linked when it belongs to the ' +
+      'add\'s type or names the same literal service or account. A read reduced to `status == errSecSuccess` is reported when code ' +
+      'elsewhere keeps the result as the signed-in state (`let hasToken = keychain.exists(…)`). On hand-labeled real code it found ' +
+      'both of 2 real defects and reported nothing wrong (docs/precision.md).',
     symptom:
       'Keychain reads fail in background launches ("authorization denied", "attempts to access authentication information stored in the keychain also fails"); "the app can assume no session exists".',
     fix:
