@@ -421,7 +421,7 @@ function refersTo(expr: Expr, storage: Storage): boolean {
 const SESSION_MADE = /URLSession\s*\(\s*configuration|sessionWithConfiguration|\binit\s*\(\s*configuration/;
 const BACKGROUND_MADE = /background\s*\(\s*withIdentifier|backgroundSessionConfiguration/;
 /** Another configuration or session in the same member: which one it gives is not known, so it is not recorded. */
-const OTHER_SESSION = /URLSessionConfiguration\s*\.\s*(?:default|ephemeral)\b|configuration\s*:\s*\.(?:default|ephemeral)\b|=\s*\.(?:default|ephemeral)\b|(?:default|ephemeral)SessionConfiguration|URLSession\s*\.\s*shared\b|sharedSession/;
+const OTHER_SESSION = /URLSessionConfiguration\s*\.\s*(?:default|ephemeral)\b|[:=?]\s*\.(?:default|ephemeral)\b|(?:default|ephemeral)SessionConfiguration|URLSession\s*\.\s*shared\b|sharedSession/;
 
 const SWIFT_SESSION_MEMBER = [
   // func makeBackground() -> URLSession {

@@ -55,7 +55,10 @@ export interface BackgroundBlockFacts extends ReachCallFacts {
   invokes: string[];
 }
 
-/** Code that belongs to a type without being declared in its body: a closure given for a member in `Type(member: { … })`, a reducer's case. */
+/**
+ * Code that belongs to a type without being a `func` of its body: a closure given for a member in
+ * `Type(member: { … })`, a Swift initializer (`Type.init`), a reducer's case.
+ */
 export interface IndexedUnit {
   type: string;
   method: IndexedMethod;
@@ -252,7 +255,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
     registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
     apiUses: apiUsesIn(code),
     taskRegistrationSites: registrations.sites,
-    ...optional('closureMembers', language === 'swift' ? closureMembersIn(code, text) : []),
+    ...optional('closureMembers', language === 'swift' ? [...closureMembersIn(code, text), ...initializersIn(code, text, blocks)] : []),
     ...optional('actionHandlers', language === 'swift' && code.includes('switch action') ? actionHandlersIn(code, text, blocks) : []),
   };
   // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
@@ -715,6 +718,24 @@ function closureMembersIn(code: string, raw: string): IndexedUnit[] {
       ...bodyFacts(text), ...reachFacts(text, raw.slice(brace, close), () => closureParams(text)),
     };
     units.push({ type, method });
+  }
+  return units;
+}
+
+const SWIFT_INIT = /\binit\s*[?!]?\s*(?:<[^>{]*>)?\s*\([^{]*?\)[^{;]*?\{/g;
+
+/** Swift initializers, as units named `init` of their type (App.init often registers what runs in the background). */
+function initializersIn(code: string, raw: string, blocks: TypeBlock[]): IndexedUnit[] {
+  if (!code.includes('init')) return [];
+  const units: IndexedUnit[] = [];
+  for (const m of code.matchAll(SWIFT_INIT)) {
+    const at = m.index ?? 0;
+    const owner = blocks.filter((b) => b.bodyStart <= at && at < b.bodyEnd).sort((a, b) => b.bodyStart - a.bodyStart)[0];
+    if (!owner) continue;
+    const open = at + m[0].length - 1;
+    const close = matchingBrace(code, open);
+    const text = code.slice(open, close);
+    units.push({ type: owner.name, method: { name: 'init', fullName: 'init', attributes: [], nonisolated: false, ...bodyFacts(text), ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0])) } });
   }
   return units;
 }
