@@ -91,7 +91,16 @@ export function keychainReadUnits(index: ProjectIndex): { key: string; type: str
   return allUnits(index).flatMap((u) => (u.facts.keychainReads ?? []).map((r) => ({ key: u.key, type: u.type, ...r })));
 }
 
+const unitsCache = new WeakMap<ProjectIndex, Unit[]>();
+
+/** Every unit of the index, computed once per index. */
 function allUnits(index: ProjectIndex): Unit[] {
+  let units = unitsCache.get(index);
+  if (!units) unitsCache.set(index, (units = collectUnits(index)));
+  return units;
+}
+
+function collectUnits(index: ProjectIndex): Unit[] {
   const units: Unit[] = [];
   for (const type of index.types.values()) {
     for (const m of type.methods) units.push({ key: `${type.name}.${m.name}`, type: type.name, facts: withCalls(m) });
