@@ -22,7 +22,12 @@ export const BACKGROUND_SESSION_TRIGGERS = ['background(withIdentifier', 'backgr
  * Prefilter strings of the calls made on a session: a file that builds no session of its own may create
  * tasks on one built in another file (the index says which).
  */
-export const SESSION_TASK_TRIGGERS = ['dataTask', 'downloadTask', 'uploadTask', 'webSocketTask', 'streamTask', 'data(for', 'data(from', 'upload(for', 'download(for', 'download(from', 'bytes(for', 'bytes(from'];
+export const SESSION_TASK_TRIGGERS = [
+  // The calls themselves, not the names alone: `uploadTask` is also a common name for a background task identifier.
+  'dataTask(with', 'downloadTask(with', 'uploadTask(with', 'webSocketTask(with', 'streamTask(with',
+  'dataTaskWith', 'downloadTaskWith', 'uploadTaskWith', 'webSocketTaskWith', 'streamTaskWith',
+  'data(for', 'data(from', 'upload(for', 'download(for', 'download(from', 'bytes(for', 'bytes(from',
+];
 
 /** Where a value is kept: a local of one body, a property of a type (by name, so extensions count), or a method's result. */
 export interface Storage {
