@@ -44,7 +44,7 @@ export type { ProjectFactsIo } from './facts/target-facts';
 export { mainQueueContext, isMainThreadCheck, isMainQueueValue, blockingWait, propertyWaitsIn } from './apis/main-queue';
 export type { MainQueueContext, BlockingWait, QueueSettings } from './apis/main-queue';
 export { isNetworkTransfer, NETWORK_TRANSFER } from './apis/network';
-export { BACKGROUND_CONFIGURATION, BACKGROUND_SESSION_TRIGGERS, backgroundSessionsIn, backgroundSessionOf, backgroundSessionConfiguredBy, isBackgroundConfigurationCall } from './apis/url-session';
+export { BACKGROUND_CONFIGURATION, BACKGROUND_SESSION_TRIGGERS, SESSION_TASK_TRIGGERS, backgroundSessionCallsFromIndex, backgroundSessionMembersIn, backgroundSessionsIn, backgroundSessionOf, backgroundSessionConfiguredBy, isBackgroundConfigurationCall } from './apis/url-session';
 export type { BackgroundSession, Storage as ValueStorage } from './apis/url-session';
 export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, constantName, entryValue, hasKey } from './apis/keychain';
 export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';
@@ -52,6 +52,8 @@ export { backgroundScopeOf, handlerRolesOf, roleSite } from './apis/background-s
 export type { HandlerRole } from './apis/background-scopes';
 export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
 export * from './calls';
+export { backgroundReach, backgroundReachOf, describeReach, keychainReadUnits, signedInChecksOf, unitKeyOf } from './calls/reach';
+export type { BackgroundReach } from './calls/reach';
 export { INDEXED_API_USES, API_USE_WORDS, apiUsesIn } from './facts/api-uses';
 export type { IndexedApiUse } from './facts/api-uses';
 export { SHOULD_ACCEPT_CONNECTION, isCMachServiceListener, peerCheckIn, acceptsUnconditionally, everAccepts, eventHandlersOf } from './apis/xpc';

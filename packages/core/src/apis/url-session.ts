@@ -4,16 +4,30 @@
  * followed through locals, properties, lazy initializers, computed properties and returning methods
  * to the `URLSession(configuration:…)` / `sessionWithConfiguration:` built from it, the places that
  * session is stored (copies included, and properties of other types of the file it is handed to
- * through their initializer), and the tasks created on it. Silent where the code cannot be followed:
- * a session reached through another object (`Manager.shared.session`) is not known to be background.
+ * through their initializer), and the tasks created on it. Sessions built in other files come from the
+ * project index (`backgroundSessionMembersIn`, recorded per type): a factory method or property of a
+ * type or category (`[NSURLSession CQ_backgroundSession]`, `URLSession.makeBackground()`), reached by
+ * type name, a shared instance or a typed property. Silent where the code cannot be followed.
  */
-import type { CallExpr, CodeBody, Expr, FunctionDecl, SyntaxNode, TypeDecl } from '../syntax/ir';
+import type { CallExpr, CodeBody, Expr, FunctionDecl, Language, SyntaxNode, TypeDecl } from '../syntax/ir';
 import { ancestors, descendants, enclosingType, localNames, memberPath, rootOf } from '../syntax/query';
 import { parseSwiftName } from '../syntax/api-names';
+import type { ProjectIndex } from '../facts/lexical-index';
+import { propertyType } from '../calls/resolve';
 
 export const BACKGROUND_CONFIGURATION = 'background(withIdentifier:)';
 /** Prefilter strings: the configuration's spellings (the ObjC one covers the deprecated `backgroundSessionConfiguration:`). */
 export const BACKGROUND_SESSION_TRIGGERS = ['background(withIdentifier', 'backgroundSessionConfiguration'];
+/**
+ * Prefilter strings of the calls made on a session: a file that builds no session of its own may create
+ * tasks on one built in another file (the index says which).
+ */
+export const SESSION_TASK_TRIGGERS = [
+  // The calls themselves, not the names alone: `uploadTask` is also a common name for a background task identifier.
+  'dataTask(with', 'downloadTask(with', 'uploadTask(with', 'webSocketTask(with', 'streamTask(with',
+  'dataTaskWith', 'downloadTaskWith', 'uploadTaskWith', 'webSocketTaskWith', 'streamTaskWith',
+  'data(for', 'data(from', 'upload(for', 'download(for', 'download(from', 'bytes(for', 'bytes(from',
+];
 
 /** Where a value is kept: a local of one body, a property of a type (by name, so extensions count), or a method's result. */
 export interface Storage {
@@ -75,6 +89,102 @@ function isSessionCreation(node: SyntaxNode): node is CallExpr {
   return (base === 'URLSession' || base === 'init') && labels[0] === 'configuration';
 }
 
+/**
+ * Calls made in this file on background sessions built in other files: a factory method or property the
+ * index records for a type (`[NSURLSession CQ_backgroundSession]`, `URLSession.makeBackground()`,
+ * `Uploads.shared.session`, `self.uploader.session` through a typed property), followed through this
+ * file's locals and properties like a session built here. Computed once per file and index.
+ */
+export function backgroundSessionCallsFromIndex(node: SyntaxNode, index: ProjectIndex, text?: string): CallExpr[] {
+  const root = rootOf(node);
+  const members = indexedSessionMembers(index);
+  // The file's text (when given) must name one of the members: most files that make tasks use none of them.
+  if (members.size === 0 || (text !== undefined && ![...members.values()].some((set) => [...set].some((m) => text.includes(m))))) return [];
+  let perIndex = fromIndexCache.get(root);
+  if (!perIndex) fromIndexCache.set(root, (perIndex = new WeakMap()));
+  let found = perIndex.get(index);
+  if (!found) {
+    const nodes = [...descendants(root)];
+    const sources = nodes.filter((n): n is Expr => (n.kind === 'call' || n.kind === 'member' || n.kind === 'ident') && isIndexedSession(n, members, index));
+    found = sources.length ? new SessionTracker(root).callsOnSessions(nodes, sources) : [];
+    perIndex.set(index, found);
+  }
+  return found;
+}
+
+const fromIndexCache = new WeakMap<SyntaxNode, WeakMap<ProjectIndex, CallExpr[]>>();
+const membersCache = new WeakMap<ProjectIndex, Map<string, Set<string>>>();
+
+/** Type name → its members that give a background session, over the whole index (URLSession and NSURLSession are one type). */
+function indexedSessionMembers(index: ProjectIndex): Map<string, Set<string>> {
+  let found = membersCache.get(index);
+  if (!found) {
+    found = new Map();
+    for (const type of index.types.values()) {
+      if (!type.backgroundSessions?.length) continue;
+      for (const name of type.name === 'NSURLSession' || type.name === 'URLSession' ? ['NSURLSession', 'URLSession'] : [type.name]) {
+        const set = found.get(name) ?? new Set<string>();
+        for (const m of type.backgroundSessions) set.add(m);
+        found.set(name, set);
+      }
+    }
+    membersCache.set(index, found);
+  }
+  return found;
+}
+
+const SHARED_INSTANCE = /^(shared|sharedInstance|sharedManager|default|instance|current)$/;
+
+/** Does `expr` name a background session built in another file (by the index), seen from where it is written? */
+function isIndexedSession(expr: Expr, members: Map<string, Set<string>>, index: ProjectIndex): boolean {
+  // `makeSession()` with no receiver: a member of the enclosing type.
+  const path = expr.kind === 'call' && !expr.receiver && expr.args.length === 0 ? [expr.baseName] : memberPath(expr);
+  if (expr.kind === 'call' && expr.args.length > 0) return false;
+  if (expr.kind === 'ident' && expr.implicitMember) return false;
+  // Only the whole reference: `CQ_backgroundSession` inside `[NSURLSession CQ_backgroundSession]` is not one on its own.
+  const parent = expr.parent;
+  if (parent && ((parent.kind === 'member' && parent.object === expr) || (parent.kind === 'call' && parent.receiver === expr && parent.args.length === 0 && memberPath(parent).length > 0))) {
+    if (isIndexedSessionPath(memberPath(parent), parent, members, index)) return false;
+  }
+  return isIndexedSessionPath(path, expr, members, index);
+}
+
+function isIndexedSessionPath(path: string[], at: SyntaxNode, members: Map<string, Set<string>>, index: ProjectIndex): boolean {
+  const member = path[path.length - 1];
+  if (!member) return false;
+  const owner = enclosingType(at);
+  const has = (typeName: string | undefined) => typeName !== undefined && members.get(typeName)?.has(member) === true;
+  const isTypeName = (name: string) => /^[A-Z]/.test(name) && !declaresLocal(name, at);
+  if (path.length === 1 || (path.length === 2 && /^(self|weakSelf|strongSelf)$/.test(path[0]!))) {
+    // A member of this type declared in another file (an extension or category elsewhere); one declared here is tracked here.
+    if (path.length === 1 && declaresLocal(member, at)) return false;
+    return has(owner?.name) && !declaredInFile(owner!.name, member, rootOf(at));
+  }
+  if (path.length === 2 && isTypeName(path[0]!)) return has(path[0]) && !declaredInFile(path[0]!, member, rootOf(at));
+  if (path.length === 3 && isTypeName(path[0]!) && SHARED_INSTANCE.test(path[1]!)) return has(path[0]) && !declaredInFile(path[0]!, member, rootOf(at));
+  // `uploader.session`, `self.uploader.session`, `_uploader.session`: a typed property's type.
+  const via = path.length === 2 && !/^[A-Z]/.test(path[0]!) && !declaresLocal(path[0]!, at) ? path[0]!
+    : path.length === 3 && /^(self|weakSelf|strongSelf)$/.test(path[0]!) ? path[1]!
+    : undefined;
+  if (!via) return false;
+  const typeName = propertyType(owner?.name, via.replace(/^_/, ''), rootOf(at), index);
+  return has(typeName) && !declaredInFile(typeName!, member, rootOf(at));
+}
+
+function declaresLocal(name: string, at: SyntaxNode): boolean {
+  for (const a of ancestors(at)) if ((a.kind === 'function' || a.kind === 'closure') && namesOf(a).has(name)) return true;
+  return false;
+}
+
+/** Is the member declared by this type in this file (then the file's own tracking decides)? */
+function declaredInFile(typeName: string, member: string, root: SyntaxNode): boolean {
+  for (const n of descendants(root, (d) => d.kind === 'file' || d.kind === 'type')) {
+    if (n.kind !== 'type' || n.name !== typeName) continue;
+    if (n.members.some((m) => (m.kind === 'function' && m.baseName === member && m.body) || (m.kind === 'var' && m.name.replace(/^_+/, '') === member))) return true;
+  }
+  return false;
+}
+
 class SessionTracker {
   private readonly types = new Map<string, TypeDecl[]>();
 
@@ -97,6 +207,14 @@ class SessionTracker {
       );
       return { configuration, configurationStorages, creations, sessionStorages, calls };
     });
+  }
+
+  /** The calls made on sessions whose values are `sources` (and the places they are kept). */
+  callsOnSessions(nodes: SyntaxNode[], sources: Expr[]): CallExpr[] {
+    const storages = this.unambiguous(nodes, sources, this.follow(nodes, sources, sources.flatMap((c) => this.storagesOf(c))));
+    return nodes.filter(
+      (n): n is CallExpr => n.kind === 'call' && n.receiver !== undefined && this.holds(n.receiver, undefined, storages, sources),
+    );
   }
 
   /** Adds copies (`let s = self.session`) and hand-offs to other types' initializers until nothing new is found. */
@@ -303,4 +421,51 @@ function refersTo(expr: Expr, storage: Storage): boolean {
   }
   const target = storageOf(e);
   return target !== undefined && target.name === storage.name && target.kind === storage.kind && target.scope === storage.scope;
+}
+
+const SESSION_MADE = /URLSession\s*\(\s*configuration|sessionWithConfiguration|\binit\s*\(\s*configuration/;
+const BACKGROUND_MADE = /background\s*\(\s*withIdentifier|backgroundSessionConfiguration/;
+/** Another configuration or session in the same member: which one it gives is not known, so it is not recorded. */
+const OTHER_SESSION = /URLSessionConfiguration\s*\.\s*(?:default|ephemeral)\b|[:=?]\s*\.(?:default|ephemeral)\b|(?:default|ephemeral)SessionConfiguration|URLSession\s*\.\s*shared\b|sharedSession/;
+
+const SWIFT_SESSION_MEMBER = [
+  // func makeBackground() -> URLSession {
+  /\bfunc\s+(\w+)\s*(?:<[^>{]*>)?\s*\([^{]*?\)[^{]*?->\s*URLSession\s*[?!]?\s*\{/g,
+  // lazy var session: URLSession = { … }(), static var background: URLSession { … }
+  /\b(?:var|let)\s+(\w+)\s*:\s*URLSession\s*[?!]?\s*(?:=\s*)?\{/g,
+  // let session = URLSession(configuration: …), static let shared: URLSession = URLSession(…)
+  /\b(?:var|let)\s+(\w+)\s*(?::\s*URLSession\s*[?!]?\s*)?=\s*(?:URLSession\s*)?\(/g,
+];
+const OBJC_SESSION_MEMBER = /^[ \t]*[-+]\s*\(\s*NSURLSession\s*\*\s*\)\s*(\w+)[^{;]*\{/gm;
+
+/**
+ * Lexical (for the project index): the members of one type body (comments and strings blanked) whose
+ * value is a background session: a method returning a session, a computed or lazy property, or a
+ * stored one initialized in place, whose code builds a session from `background(withIdentifier:)` and
+ * no other configuration or session.
+ */
+export function backgroundSessionMembersIn(body: string, language: Language): string[] {
+  if (!BACKGROUND_MADE.test(body)) return [];
+  const found: string[] = [];
+  const patterns = language === 'swift' ? SWIFT_SESSION_MEMBER : [OBJC_SESSION_MEMBER];
+  for (const pattern of patterns) {
+    for (const m of body.matchAll(pattern)) {
+      const open = (m.index ?? 0) + m[0].length - 1;
+      const text = body.slice(m.index ?? 0, closing(body, open) + 1);
+      if (SESSION_MADE.test(text) && BACKGROUND_MADE.test(text) && !OTHER_SESSION.test(text) && !found.includes(m[1]!)) found.push(m[1]!);
+    }
+  }
+  return found;
+}
+
+/** Index of the bracket closing the `{` or `(` at `open` (or the end of text). */
+function closing(text: string, open: number): number {
+  const [o, c] = text[open] === '(' ? [40, 41] : [123, 125];
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === o) depth++;
+    else if (ch === c && --depth === 0) return i;
+  }
+  return text.length - 1;
 }

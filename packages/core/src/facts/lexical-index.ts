@@ -9,6 +9,7 @@ import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
 import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
+import { backgroundSessionMembersIn } from '../apis/url-session';
 
 export interface IndexedMethod {
   name: string;
@@ -26,6 +27,41 @@ export interface IndexedMethod {
   memberCalls?: { via: string; method: string; hop?: string }[];
   /** Calls of the consuming APIs the call-summary layer asks about (`LEXICAL_CONSUMERS`), with the value and any hop. */
   uses?: { api: string; value: string; hop?: string }[];
+  /** Actions sent to a store (`send(.refresh)`, `store.send(.inbox(.pollNow))`): the case names, outer and inner. */
+  sends?: string[];
+  /** The parameters' local names, when the code runs one of them in the background (`backgroundBlocks[].invokes`). */
+  params?: string[];
+  /** Code here that the system runs in the background on its own: a BGTask launch handler, an expiration handler, `.backgroundTask`. */
+  backgroundBlocks?: BackgroundBlockFacts[];
+  /** Trailing closures given to a property's member (`manager.registerHandler { … }`): what each calls. */
+  closureArgs?: ({ via: string; method: string } & ReachCallFacts)[];
+  /** A property member's result kept as the signed-in state (`let hasToken = keychain.exists(…)`). */
+  authChecks?: { via: string; method: string; name: string }[];
+  /** `SecItemCopyMatching` calls here, with the service and account when written as string literals. */
+  keychainReads?: { service?: string; account?: string }[];
+}
+
+/** What a piece of code calls, for following it across files: same-instance members, property members, sent actions. */
+export interface ReachCallFacts {
+  calls: string[];
+  memberCalls: { via: string; method: string; hop?: string }[];
+  sends?: string[];
+}
+
+export interface BackgroundBlockFacts extends ReachCallFacts {
+  /** How messages name it: 'a BGTask launch handler'. */
+  scope: string;
+  /** Names called directly (`handler()`, a copy of a parameter included under the parameter's name). */
+  invokes: string[];
+}
+
+/**
+ * Code that belongs to a type without being a `func` of its body: a closure given for a member in
+ * `Type(member: { … })`, a Swift initializer (`Type.init`), a reducer's case.
+ */
+export interface IndexedUnit {
+  type: string;
+  method: IndexedMethod;
 }
 
 export interface IndexedType {
@@ -39,6 +75,10 @@ export interface IndexedType {
   mainActorMembers: string[];
   /** Properties with a declared type (`var uploader: Uploader?`, `@property Uploader *uploader`). */
   properties?: { name: string; type: string }[];
+  /** Methods and properties whose value is a background URLSession built in their own code (`backgroundSessionMembersIn`). */
+  backgroundSessions?: string[];
+  /** Values injected by key path (`@Dependency(\\.keychainService) var keychain`): the local name and the `DependencyValues` member. */
+  dependencies?: { name: string; key: string }[];
 }
 
 export class ProjectIndex {
@@ -53,6 +93,10 @@ export class ProjectIndex {
   readonly apiUses = new Set<IndexedApiUse>();
   /** Where each identifier is registered, in the order files were added (path order in a CLI run). */
   readonly taskRegistrationSites = new Map<string, { file: string; line: number }[]>();
+  /** Closures given for a type's members in another expression (`KeychainService(load: { … })`), by type name. */
+  readonly closureMembers = new Map<string, IndexedMethod[]>();
+  /** Reducer cases by action name (`pollNow`), with the reducer's type. */
+  readonly actionHandlers = new Map<string, IndexedUnit[]>();
 
   type(name: string | undefined): IndexedType | undefined {
     return name ? this.types.get(name) : undefined;
@@ -95,6 +139,8 @@ export class ProjectIndex {
     this.unresolvedTaskRegistrations += facts.unresolvedTaskRegistrations;
     for (const use of facts.apiUses ?? []) this.apiUses.add(use);
     for (const site of facts.taskRegistrationSites ?? []) this.addRegistrationSite(facts.file, site);
+    for (const unit of facts.closureMembers ?? []) pushTo(this.closureMembers, unit.type, unit.method);
+    for (const unit of facts.actionHandlers ?? []) pushTo(this.actionHandlers, unit.method.name.replace(/^\./, ''), unit);
   }
 
   private addRegistrationSite(file: string, site: TaskRegistrationSite): void {
@@ -110,6 +156,8 @@ export class ProjectIndex {
       registeredTaskIds: [...this.registeredTaskIds], unresolvedTaskRegistrations: this.unresolvedTaskRegistrations,
       apiUses: [...this.apiUses],
       taskRegistrationSites: [...this.taskRegistrationSites],
+      ...(this.closureMembers.size ? { closureMembers: [...this.closureMembers] } : {}),
+      ...(this.actionHandlers.size ? { actionHandlers: [...this.actionHandlers] } : {}),
     };
   }
 
@@ -121,6 +169,8 @@ export class ProjectIndex {
     index.unresolvedTaskRegistrations = data.unresolvedTaskRegistrations;
     for (const use of data.apiUses ?? []) index.apiUses.add(use);
     for (const [id, sites] of data.taskRegistrationSites ?? []) index.taskRegistrationSites.set(id, sites);
+    for (const [type, methods] of data.closureMembers ?? []) index.closureMembers.set(type, methods);
+    for (const [action, units] of data.actionHandlers ?? []) index.actionHandlers.set(action, units);
     return index;
   }
 
@@ -136,6 +186,8 @@ export class ProjectIndex {
     type.methods.push(...block.methods);
     type.mainActorMembers.push(...block.mainActorMembers);
     (type.properties ??= []).push(...(block.properties ?? []));
+    for (const m of block.backgroundSessions ?? []) pushNew((type.backgroundSessions ??= []), m);
+    for (const d of block.dependencies ?? []) if (!type.dependencies?.some((e) => e.name === d.name)) (type.dependencies ??= []).push(d);
   }
 }
 
@@ -146,6 +198,8 @@ export interface ProjectIndexData {
   unresolvedTaskRegistrations: number;
   apiUses?: IndexedApiUse[];
   taskRegistrationSites?: [string, { file: string; line: number }[]][];
+  closureMembers?: [string, IndexedMethod[]][];
+  actionHandlers?: [string, IndexedUnit[]][];
 }
 
 /** One type declaration or extension as one file states it. */
@@ -157,6 +211,10 @@ export interface TypeFacts {
   methods: IndexedMethod[];
   mainActorMembers: string[];
   properties?: { name: string; type: string }[];
+  /** Methods and properties whose value is a background URLSession built in their own code (`backgroundSessionMembersIn`). */
+  backgroundSessions?: string[];
+  /** Values injected by key path (`@Dependency(\\.keychainService) var keychain`): the local name and the `DependencyValues` member. */
+  dependencies?: { name: string; key: string }[];
 }
 
 /** What one file adds to the index: plain data, so it can be computed in a worker or kept in the cache. */
@@ -168,6 +226,10 @@ export interface FileFacts {
   unresolvedTaskRegistrations: number;
   apiUses: IndexedApiUse[];
   taskRegistrationSites?: TaskRegistrationSite[];
+  /** Closures given for members in `Type(member: { … })` (a struct of closures, such as a dependency client's live value). */
+  closureMembers?: IndexedUnit[];
+  /** The cases of `switch action` (a reducer), one unit per action name, named `.name`. */
+  actionHandlers?: IndexedUnit[];
 }
 
 /** The lexical pass over one file (no parse). */
@@ -176,11 +238,14 @@ export function lexFile(file: string, text: string, language: Language): FileFac
   const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
   const types = blocks.map((block): TypeFacts => {
     const body = code.slice(block.bodyStart, block.bodyEnd);
+    const raw = text.slice(block.bodyStart, block.bodyEnd);
     return {
       name: block.name, kind: block.kind, attributes: block.attributes, inherits: block.inherits,
-      methods: language === 'swift' ? swiftMethods(body) : objcMethods(body),
+      methods: language === 'swift' ? swiftMethods(body, raw) : objcMethods(body, raw),
       mainActorMembers: language === 'swift' && body.includes('@MainActor') ? mainActorDeclarations(body) : [],
       properties: typedProperties(body, language),
+      ...optional('backgroundSessions', backgroundSessionMembersIn(body, language)),
+      ...optional('dependencies', language === 'swift' && body.includes('@Dependency') ? dependenciesIn(body) : []),
     };
   });
   const globals = language === 'swift' && code.includes('@MainActor') ? mainActorDeclarations(outsideBlocks(code, blocks)) : [];
@@ -190,11 +255,18 @@ export function lexFile(file: string, text: string, language: Language): FileFac
     registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
     apiUses: apiUsesIn(code),
     taskRegistrationSites: registrations.sites,
+    ...optional('closureMembers', language === 'swift' ? [...closureMembersIn(code, text), ...initializersIn(code, text, blocks)] : []),
+    ...optional('actionHandlers', language === 'swift' && code.includes('switch action') ? actionHandlersIn(code, text, blocks) : []),
   };
   // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
   // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
   // gives the facts strings of their own (measured: 106 MB of heap for 12,000 files before, see docs/benchmarks.md).
   return JSON.parse(JSON.stringify(facts)) as FileFacts;
+}
+
+/** `{ key: list }` when the list has entries, else nothing (the facts stay small: most files have none). */
+function optional<K extends string, T>(key: K, list: T[]): Partial<Record<K, T[]>> {
+  return list.length ? ({ [key]: list } as Record<K, T[]>) : {};
 }
 
 /** The code outside every type body, bodies replaced by one space (one pass: files can hold 1,000+ nested types). */
@@ -262,10 +334,11 @@ function objcTypeBlocks(code: string): TypeBlock[] {
 const SWIFT_FUNC = /\bfunc\s+(\w+)[^{;]*?\{/g;
 const OBJC_METHOD = /^[ \t]*[-+]\s*\([^)]*\)\s*(\w+)[^{;]*\{/gm;
 
-function swiftMethods(body: string): IndexedMethod[] {
+function swiftMethods(body: string, raw = body): IndexedMethod[] {
   return [...body.matchAll(SWIFT_FUNC)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
-    const text = body.slice(open, matchingBrace(body, open));
+    const close = matchingBrace(body, open);
+    const text = body.slice(open, close);
     const prefix = declarationPrefix(body, m.index ?? 0);
     return {
       name: m[1]!,
@@ -273,6 +346,7 @@ function swiftMethods(body: string): IndexedMethod[] {
       attributes: attributesIn(prefix),
       nonisolated: /\bnonisolated\b/.test(prefix),
       ...bodyFacts(text),
+      ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0])),
     };
   });
 }
@@ -298,11 +372,15 @@ function declarationPrefix(code: string, at: number): string {
   return prefix.slice(lastBoundary + 1);
 }
 
-function objcMethods(body: string): IndexedMethod[] {
+function objcMethods(body: string, raw = body): IndexedMethod[] {
   return [...body.matchAll(OBJC_METHOD)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
-    const text = body.slice(open, matchingBrace(body, open));
-    return { name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, ...bodyFacts(text) };
+    const close = matchingBrace(body, open);
+    const text = body.slice(open, close);
+    return {
+      name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, ...bodyFacts(text),
+      ...reachFacts(text, raw.slice(open, close), () => [...m[0].matchAll(/\)\s*(\w+)/g)].map((p) => p[1]!)),
+    };
   });
 }
 
@@ -452,6 +530,12 @@ function attributesIn(text: string): string[] {
   return [...text.matchAll(/@([\w.]+)/g)].map((m) => m[1]!);
 }
 
+function pushTo<K, T>(map: Map<K, T[]>, key: K, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
 function pushNew<T>(list: T[], item: T): void {
   if (!list.includes(item)) list.push(item);
 }
@@ -511,4 +595,210 @@ function stringEnd(text: string, from: number): number {
     else if (text[i] === '\n') return i;
   }
   return text.length;
+}
+
+// ——— Facts for following code across files to a background entry point (`calls/reach.ts`) ———
+
+const SENT_ACTION = /\bsend\s*\(\s*\.(\w+)(?:\s*\(\s*\.(\w+))?/g;
+/** Blocks the system runs in the background, found by the text before their opening brace. */
+const BACKGROUND_BLOCKS: [RegExp, string][] = [
+  [/\bregister(?:ForTaskWithIdentifier\s*:|\s*\(\s*forTaskWithIdentifier\b)[^{};]*?\{/g, 'a BGTask launch handler'],
+  [/\bexpirationHandler\s*[:=]\s*\^?[^{};]*?\{/g, 'an expiration handler'],
+  [/\.backgroundTask\s*\([^{}]*\)\s*\{/g, 'a SwiftUI background task'],
+];
+const TRAILING_TO_MEMBER = /\b(?:self\s*\??\s*\.\s*)?([a-z_]\w*)\s*[?!]?\s*\.\s*(\w+)\s*(?:\([^(){}]*\))?\s*\{/g;
+/** Trailing closures that are not handed to another object's code to keep (collections, queues, Combine). */
+const NOT_KEPT = new Set(['forEach', 'map', 'compactMap', 'flatMap', 'filter', 'sorted', 'sort', 'first', 'contains', 'reduce', 'allSatisfy', 'removeAll', 'async', 'asyncAfter', 'sync', 'perform', 'sink', 'withLock', 'notify']);
+const NOT_A_RECEIVER = new Set(['self', 'super', 'main', 'global', 'shared', 'default', 'current']);
+const AUTH_CHECK = /\b(?:let|var)\s+(\w+)\s*(?::\s*Bool\s*)?=\s*(?:try[?!]?\s+)?(?:await\s+)?(?:self\s*\.\s*)?(\w+)\s*\.\s*(\w+)\s*\(/g;
+/** A Bool that says whether the user is signed in (`hasToken`, `isLoggedIn`, `isAuthenticated`). */
+const SIGNED_IN_NAME = /^(?:has|is)[A-Z]?\w*(?:Token|Credential|Session|Account|Auth|Login|LoggedIn|SignedIn)s?$|^(?:is)?(?:[lL]ogged|[sS]igned)In$|^(?:is)?[aA]uthenticated$|^(?:is)?[aA]uthorized$/;
+const KEYCHAIN_LITERAL = /kSecAttr(Service|Account)\b[^"\n;]{0,40}?[:=]\s*@?"([^"\n]*)"/g;
+
+/** What a unit of code (a method, a closure given for a member, a reducer case) sends, runs in the background, hands on, reads. */
+function reachFacts(text: string, raw: string, params: () => string[]): Partial<IndexedMethod> {
+  const facts: Partial<IndexedMethod> = {};
+  const sends = text.includes('send') ? sentActions(text) : [];
+  if (sends.length) facts.sends = sends;
+  const blocks = backgroundBlocksIn(text);
+  if (blocks.length) {
+    facts.backgroundBlocks = blocks;
+    facts.params = params();
+  }
+  const closureArgs = [...text.matchAll(TRAILING_TO_MEMBER)].flatMap((m) => {
+    if (NOT_A_RECEIVER.has(m[1]!) || NOT_KEPT.has(m[2]!) || SWIFT_KEYWORDS.has(m[1]!)) return [];
+    const open = (m.index ?? 0) + m[0].length - 1;
+    return [{ via: m[1]!.replace(/^_/, ''), method: m[2]!, ...callFacts(text.slice(open, matchingBrace(text, open))) }];
+  });
+  if (closureArgs.length) facts.closureArgs = closureArgs.slice(0, 20);
+  const authChecks = [...text.matchAll(AUTH_CHECK)].filter((m) => SIGNED_IN_NAME.test(m[1]!) && m[2] !== 'self')
+    .map((m) => ({ via: m[2]!, method: m[3]!, name: m[1]! }));
+  if (authChecks.length) facts.authChecks = authChecks;
+  if (raw.includes('SecItemCopyMatching')) {
+    const read: { service?: string; account?: string } = {};
+    for (const m of raw.matchAll(KEYCHAIN_LITERAL)) {
+      const key = m[1] === 'Service' ? 'service' : 'account';
+      read[key] ??= m[2]!;
+    }
+    facts.keychainReads = [read];
+  }
+  return facts;
+}
+
+function sentActions(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(SENT_ACTION)) for (const name of [m[1], m[2]]) if (name) pushNew(names, name);
+  return names;
+}
+
+function backgroundBlocksIn(text: string): BackgroundBlockFacts[] {
+  if (!/forTaskWithIdentifier|ForTaskWithIdentifier|expirationHandler|backgroundTask/.test(text)) return [];
+  const copies = localCopies(text);
+  return BACKGROUND_BLOCKS.flatMap(([pattern, scope]) => [...text.matchAll(pattern)].map((m) => {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    const block = text.slice(open, matchingBrace(text, open));
+    const invokes = [...block.matchAll(/(?:^|[^.\w])(\w+)\s*[?!]?\s*\(/g)].map((c) => copies.get(c[1]!) ?? c[1]!).filter((n) => !SWIFT_KEYWORDS.has(n));
+    return { scope, invokes: [...new Set(invokes)], ...callFacts(block) };
+  }));
+}
+
+function callFacts(text: string): ReachCallFacts {
+  const { calls, memberCalls } = bodyFacts(text);
+  const sends = text.includes('send') ? sentActions(text) : [];
+  return { calls, memberCalls: memberCalls ?? [], ...(sends.length ? { sends } : {}) };
+}
+
+/** The local names of a Swift function's parameters (`func f(_ a: A, with b: B)` → a, b). */
+function swiftParams(header: string): string[] {
+  const open = header.indexOf('(');
+  if (open < 0) return [];
+  const names: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < header.length; i++) {
+    const c = header[i]!;
+    if ('([<'.includes(c)) depth++;
+    else if (')]>'.includes(c) && header[i - 1] !== '-') depth--;
+    if ((c === ',' && depth === 1) || depth === 0) {
+      const m = /^\s*(\w+)(?:\s+(\w+))?\s*:/.exec(header.slice(start, i));
+      if (m) names.push(m[2] ?? m[1]!);
+      start = i + 1;
+    }
+    if (depth === 0) break;
+  }
+  return names;
+}
+
+/** The parameters of a closure (`{ key, data, _ in`, `{ (handler: …) in`, `{ [weak self] task in`). */
+function closureParams(text: string): string[] {
+  const m = /^\{\s*(?:\[[^\]]*\]\s*)?(\(?[^{}]*?\)?)\s+in\b/.exec(text.slice(0, 300));
+  if (!m) return [];
+  return m[1]!.replace(/^\(|\)$/g, '').split(',').map((p) => /^\s*(\w+)/.exec(p)?.[1] ?? '').filter((p) => p && p !== '_');
+}
+
+const DEPENDENCY = /@Dependency\s*\(\s*\\\s*\.\s*(\w+)\s*\)\s*(?:(?:private|public|internal|fileprivate|package)\s+)*var\s+(\w+)/g;
+
+function dependenciesIn(body: string): { name: string; key: string }[] {
+  return [...body.matchAll(DEPENDENCY)].map((m) => ({ name: m[2]!, key: m[1]! }));
+}
+
+const LABELED_CLOSURE = /([(,]\s*)(\w+)\s*:\s*\{/g;
+
+/** `KeychainService(save: { … }, load: { … })`: each closure is the code of that member of the type. */
+function closureMembersIn(code: string, raw: string): IndexedUnit[] {
+  if (!/:\s*\{/.test(code)) return [];
+  const units: IndexedUnit[] = [];
+  for (const m of code.matchAll(LABELED_CLOSURE)) {
+    const at = m.index ?? 0;
+    const open = m[1]!.startsWith('(') ? at : enclosingParen(code, at);
+    if (open < 0) continue;
+    const type = /\b([A-Z]\w*)\s*$/.exec(code.slice(Math.max(0, open - 80), open))?.[1];
+    if (!type) continue;
+    const brace = at + m[0].length - 1;
+    const close = matchingBrace(code, brace);
+    const text = code.slice(brace, close);
+    const method: IndexedMethod = {
+      name: m[2]!, fullName: m[2]!, attributes: [], nonisolated: false,
+      ...bodyFacts(text), ...reachFacts(text, raw.slice(brace, close), () => closureParams(text)),
+    };
+    units.push({ type, method });
+  }
+  return units;
+}
+
+const SWIFT_INIT = /\binit\s*[?!]?\s*(?:<[^>{]*>)?\s*\([^{]*?\)[^{;]*?\{/g;
+
+/** Swift initializers, as units named `init` of their type (App.init often registers what runs in the background). */
+function initializersIn(code: string, raw: string, blocks: TypeBlock[]): IndexedUnit[] {
+  if (!code.includes('init')) return [];
+  const units: IndexedUnit[] = [];
+  for (const m of code.matchAll(SWIFT_INIT)) {
+    const at = m.index ?? 0;
+    const owner = blocks.filter((b) => b.bodyStart <= at && at < b.bodyEnd).sort((a, b) => b.bodyStart - a.bodyStart)[0];
+    if (!owner) continue;
+    const open = at + m[0].length - 1;
+    const close = matchingBrace(code, open);
+    const text = code.slice(open, close);
+    units.push({ type: owner.name, method: { name: 'init', fullName: 'init', attributes: [], nonisolated: false, ...bodyFacts(text), ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0])) } });
+  }
+  return units;
+}
+
+/** The `(` whose argument list holds offset `at` (-1 when a brace or bracket opens first). */
+function enclosingParen(code: string, at: number): number {
+  let depth = 0;
+  for (let i = at - 1; i >= 0 && i > at - 20000; i--) {
+    const ch = code[i]!;
+    if (ch === ')' || ch === ']' || ch === '}') depth++;
+    else if (ch === '(' || ch === '[' || ch === '{') {
+      if (depth > 0) { depth--; continue; }
+      return ch === '(' ? i : -1;
+    }
+  }
+  return -1;
+}
+
+/** The cases of each `switch action { … }` (a reducer): one unit per action name a case matches. */
+function actionHandlersIn(code: string, raw: string, blocks: TypeBlock[]): IndexedUnit[] {
+  const units: IndexedUnit[] = [];
+  for (const m of code.matchAll(/\bswitch\s+action\s*\{/g)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    const close = matchingBrace(code, open);
+    const owner = blocks.filter((b) => b.bodyStart <= open && open < b.bodyEnd).sort((a, b) => b.bodyStart - a.bodyStart)[0];
+    if (!owner) continue;
+    const starts: number[] = [];
+    let depth = 0;
+    for (let i = open + 1; i < close; i++) {
+      const ch = code[i]!;
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') depth--;
+      else if (depth === 0 && (code.startsWith('case', i) || code.startsWith('default', i)) && !/\w/.test(code[i - 1]!)) starts.push(i);
+    }
+    starts.push(close);
+    for (let k = 0; k + 1 < starts.length; k++) {
+      const segment = code.slice(starts[k], starts[k + 1]);
+      if (!segment.startsWith('case')) continue;
+      const colon = patternEnd(segment);
+      const names = [...segment.slice(0, colon).matchAll(/\.\s*(\w+)/g)].map((n) => n[1]!);
+      const text = segment.slice(colon);
+      const method: IndexedMethod = {
+        name: '', fullName: '', attributes: [], nonisolated: false,
+        ...bodyFacts(text), ...reachFacts(text, raw.slice(starts[k]! + colon, starts[k + 1]), () => []),
+      };
+      for (const name of new Set(names)) units.push({ type: owner.name, method: { ...method, name: `.${name}`, fullName: `.${name}` } });
+    }
+  }
+  return units;
+}
+
+/** Where a case's pattern ends: its first `:` outside parentheses. */
+function patternEnd(segment: string): number {
+  let depth = 0;
+  for (let i = 0; i < segment.length; i++) {
+    const ch = segment[i]!;
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (ch === ':' && depth === 0) return i + 1;
+  }
+  return segment.length;
 }

@@ -1,4 +1,4 @@
-import { BACKGROUND_SESSION_TRIGGERS, backgroundSessionsIn, defineRule, descendants, enclosingFunction, isNil, memberPath, parseSwiftName, storageName } from '@bglint/core';
+import { BACKGROUND_SESSION_TRIGGERS, SESSION_TASK_TRIGGERS, backgroundSessionCallsFromIndex, backgroundSessionsIn, defineRule, descendants, enclosingFunction, isNil, memberPath, parseSwiftName, storageName } from '@bglint/core';
 import type { AssignExpr, CallExpr, RuleContext } from '@bglint/core';
 
 /** Convenience methods that deliver their result through `async`/`await` (a completion handler underneath). */
@@ -21,8 +21,9 @@ export default defineRule({
       'WebSocket and stream tasks are not supported there (they raise an exception or fail), and a data task runs only ' +
       'while the app is in the foreground. A body set on the request (`httpBody`) is not something the daemon can send ' +
       'later: the thread\'s code set `HTTPBody` on a download task\'s request and the upload crawled. Only sessions whose ' +
-      'configuration is known to come from `background(withIdentifier:)` are checked: a session reached through another ' +
-      'object is not reported.',
+      'configuration is known to come from `background(withIdentifier:)` are checked, built in this file or by a factory method ' +
+      'or property of another file (`[NSURLSession CQ_backgroundSession]`, `URLSession.makeBackground()`, a typed property\'s ' +
+      '`session`); a session whose origin cannot be followed is not reported.',
     symptom:
       'A 25 MB upload sent as a request body through a background download task: "the iOS system uploads about 140kB every 15 seconds", ' +
       'and files above 2.5 MB time out; completion-handler tasks throw "Completion handler blocks are not supported in background sessions".',
@@ -55,12 +56,28 @@ export default defineRule({
     examples: {
       swift: {
         invalid: [
+          {
+            code: `final class Reporter {\n  func send(_ request: URLRequest) {\n    let session = URLSession.makeBackground()\n    ↓session.dataTask(with: request) { _, _, _ in }.resume()\n  }\n}`,
+            project: { sources: [`extension URLSession {\n  static func makeBackground() -> URLSession {\n    let configuration = URLSessionConfiguration.background(withIdentifier: "com.example.reports")\n    return URLSession(configuration: configuration, delegate: nil, delegateQueue: nil)\n  }\n}`] },
+          },
+          {
+            code: `final class SyncController {\n  private let transfers: Transfers\n  init(transfers: Transfers) { self.transfers = transfers }\n  func upload(_ data: Data, _ request: URLRequest) {\n    ↓transfers.session.uploadTask(with: request, from: data).resume()\n  }\n}`,
+            project: { sources: [`final class Transfers: NSObject {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.transfers")\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n}`] },
+          },
           `final class FeedLoader: NSObject, URLSessionDelegate {\n  private lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.feed")\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n  func load(_ url: URL) {\n    ↓session.downloadTask(with: url) { location, _, _ in\n      print(location as Any)\n    }.resume()\n  }\n}`,
           `final class Sync {\n  let session = URLSession(configuration: .background(withIdentifier: "com.example.sync"), delegate: nil, delegateQueue: nil)\n  func send(_ body: Data, _ request: URLRequest) async throws {\n    let (_, response) = try await ↓session.upload(for: request, from: body)\n    print(response)\n  }\n  func ping(_ url: URL) {\n    ↓session.dataTask(with: url).resume()\n  }\n}`,
           `final class Uploader {\n  private let session: URLSession\n  init() {\n    let configuration = URLSessionConfiguration.background(withIdentifier: "com.example.upload")\n    session = URLSession(configuration: configuration, delegate: nil, delegateQueue: nil)\n  }\n  func upload(_ data: Data, to url: URL) {\n    var request = URLRequest(url: url)\n    request.httpMethod = "POST"\n    request.httpBody = data\n    ↓session.downloadTask(with: request).resume()\n  }\n}`,
           `final class UploadCenter {\n  lazy var session: URLSession = URLSession(configuration: .background(withIdentifier: "com.example.upload"), delegate: nil, delegateQueue: nil)\n  func send(_ data: Data, _ request: URLRequest) {\n    UploadWorker(session: session).start(data, request)\n  }\n}\n\nfinal class UploadWorker {\n  private let session: URLSession\n  init(session: URLSession) { self.session = session }\n  func start(_ data: Data, _ request: URLRequest) {\n    ↓session.uploadTask(with: request, from: data).resume()\n  }\n}`,
         ],
         valid: [
+          {
+            code: `final class Reporter {\n  func send(_ request: URLRequest) {\n    let session = URLSession.makeDefault()\n    session.dataTask(with: request) { _, _, _ in }.resume()\n  }\n}`,
+            project: { sources: [`extension URLSession {\n  static func makeDefault() -> URLSession {\n    URLSession(configuration: .default)\n  }\n  static func makeBackground() -> URLSession {\n    URLSession(configuration: .background(withIdentifier: "com.example.reports"), delegate: nil, delegateQueue: nil)\n  }\n}`] },
+          },
+          {
+            code: `final class Reporter {\n  func send(_ request: URLRequest, file: URL) {\n    URLSession.makeBackground().uploadTask(with: request, fromFile: file).resume()\n  }\n}`,
+            project: { sources: [`extension URLSession {\n  static func makeBackground() -> URLSession {\n    URLSession(configuration: .background(withIdentifier: "com.example.reports"), delegate: nil, delegateQueue: nil)\n  }\n}`] },
+          },
           `final class FeedLoader: NSObject, URLSessionDownloadDelegate {\n  private lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.feed")\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n  func load(_ url: URL, upload file: URL, request: URLRequest) {\n    session.downloadTask(with: url).resume()\n    session.uploadTask(with: request, fromFile: file).resume()\n  }\n  func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask, didFinishDownloadingTo location: URL) {}\n}`,
           `final class Api {\n  private let session = URLSession(configuration: .default)\n  private let background = URLSession(configuration: .background(withIdentifier: "com.example.bg"), delegate: nil, delegateQueue: nil)\n  func fetch(_ url: URL) async throws -> Data {\n    let (data, _) = try await session.data(from: url)\n    session.dataTask(with: url) { _, _, _ in }.resume()\n    return data\n  }\n}`,
           `final class Forwarder {\n  let session: URLSession\n  init(session: URLSession) { self.session = session }\n  func ping(_ url: URL) {\n    session.dataTask(with: url) { _, _, _ in }.resume()\n  }\n}`,
@@ -69,24 +86,35 @@ export default defineRule({
       },
       objc: {
         invalid: [
+          {
+            code: `@implementation CQAnalytics\n- (void)synchronize {\n  [↓[[NSURLSession CQ_backgroundSession] dataTaskWithRequest:[self request]] resume];\n}\n@end`,
+            project: { sources: [`@implementation NSURLSession (Additions)\n+ (NSURLSession *)CQ_backgroundSession {\n  static NSURLSession *backgroundSession = nil;\n  static dispatch_once_t onceToken;\n  dispatch_once(&onceToken, ^{\n    NSURLSessionConfiguration *configuration = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.background"];\n    backgroundSession = [NSURLSession sessionWithConfiguration:configuration];\n  });\n  return backgroundSession;\n}\n@end`] },
+          },
           `@implementation BKSessionManager\n- (void)setUp {\n  NSURLSessionConfiguration *sConf = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.upload"];\n  myURLSession = [NSURLSession sessionWithConfiguration:sConf delegate:self delegateQueue:nil];\n}\n- (void)send:(NSData *)body to:(NSURL *)url {\n  NSMutableURLRequest *request = [NSMutableURLRequest requestWithURL:url];\n  request.HTTPMethod = @"POST";\n  request.HTTPBody = body;\n  [↓[myURLSession downloadTaskWithRequest:request] resume];\n}\n@end`,
           `@implementation Fetcher\n- (instancetype)init {\n  if ((self = [super init])) {\n    _session = [NSURLSession sessionWithConfiguration:[NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.fetch"] delegate:self delegateQueue:nil];\n  }\n  return self;\n}\n- (void)fetch:(NSURL *)url {\n  [↓[self.session dataTaskWithURL:url completionHandler:^(NSData *data, NSURLResponse *response, NSError *error) {\n    NSLog(@"%@", data);\n  }] resume];\n}\n@end`,
         ],
         valid: [
+          {
+            code: `@implementation CQAnalytics\n- (void)synchronize {\n  [[[NSURLSession CQ_defaultSession] dataTaskWithRequest:[self request]] resume];\n}\n@end`,
+            project: { sources: [`@implementation NSURLSession (Additions)\n+ (NSURLSession *)CQ_defaultSession {\n  return [NSURLSession sessionWithConfiguration:[NSURLSessionConfiguration defaultSessionConfiguration]];\n}\n@end`] },
+          },
           `@implementation BKSessionManager\n- (void)setUp {\n  NSURLSessionConfiguration *sConf = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.upload"];\n  myURLSession = [NSURLSession sessionWithConfiguration:sConf delegate:self delegateQueue:nil];\n}\n- (void)send:(NSURL *)file to:(NSURL *)url {\n  NSMutableURLRequest *request = [NSMutableURLRequest requestWithURL:url];\n  request.HTTPMethod = @"POST";\n  [[myURLSession uploadTaskWithRequest:request fromFile:file] resume];\n}\n@end`,
           `@implementation GULSession\n- (void)send:(NSURLRequest *)request {\n  BOOL wrote = [request.HTTPBody writeToURL:_file atomically:YES];\n  if (wrote) {\n    _config = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:_sessionID];\n  } else {\n    _config = [NSURLSessionConfiguration defaultSessionConfiguration];\n  }\n  NSURLSession *session = [NSURLSession sessionWithConfiguration:_config delegate:self delegateQueue:nil];\n  NSMutableURLRequest *bodiless = [request mutableCopy];\n  bodiless.HTTPBody = nil;\n  if (wrote) {\n    [[session uploadTaskWithRequest:bodiless fromFile:_file] resume];\n  } else {\n    [[session uploadTaskWithRequest:bodiless fromData:request.HTTPBody] resume];\n  }\n}\n@end`,
           `@implementation Fetcher\n- (void)fetch:(NSURL *)url {\n  [[[NSURLSession sharedSession] dataTaskWithURL:url completionHandler:^(NSData *data, NSURLResponse *response, NSError *error) {\n    NSLog(@"%@", data);\n  }] resume];\n}\n@end`,
         ],
       },
     },
-    triggers: BACKGROUND_SESSION_TRIGGERS,
+    triggers: [...BACKGROUND_SESSION_TRIGGERS, ...SESSION_TASK_TRIGGERS],
   },
   create(context) {
     return {
       // The tasks are anywhere in the file (often in bodies without a trigger string), so the file's
       // sessions are asked for their calls once, rather than listening to every call.
       file(root) {
-        const calls = new Set(backgroundSessionsIn(root).flatMap((session) => session.calls));
+        // A file that builds no background configuration can still use a session built in another file (the index says which).
+        const here = BACKGROUND_SESSION_TRIGGERS.some((t) => context.text.includes(t)) ? backgroundSessionsIn(root).flatMap((session) => session.calls) : [];
+        const calls = new Set([...here, ...backgroundSessionCallsFromIndex(root, context.index, context.text)]);
+        if (calls.size === 0) return;
         for (const call of calls) {
           const problem = problemOf(call);
           if (!problem) continue;

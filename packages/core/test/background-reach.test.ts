@@ -1,0 +1,146 @@
+/**
+ * Background reach across files, from the lexical index only: a small multi-file project in the shape of a
+ * dependency-client app (a struct of closures, a launch handler calling a handler it was given, reducer
+ * actions), and one with a background session factory in a category.
+ */
+import { ProjectIndex, backgroundReach, backgroundReachOf, describeReach, keychainReadUnits, signedInChecksOf } from '@bglint/core';
+
+function indexOf(files: Record<string, string>): ProjectIndex {
+  const index = new ProjectIndex();
+  for (const [name, text] of Object.entries(files)) index.addFile(name, text, name.endsWith('.swift') ? 'swift' : 'objc');
+  return index;
+}
+
+const refreshManager = `
+public struct RefreshManager {
+  public var registerHandler: (@escaping () async -> Bool) -> Void
+}
+extension RefreshManager: DependencyKey {
+  public static let liveValue = RefreshManager(
+    registerHandler: { handler in
+      BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in
+        let run = handler
+        Task { task.setTaskCompleted(success: await run()) }
+      }
+    }
+  )
+}
+extension DependencyValues {
+  public var refreshManager: RefreshManager { self[RefreshManager.self] }
+  public var tokenStore: TokenStore { self[TokenStore.self] }
+}`;
+
+const app = `
+@main
+struct ExampleApp: App {
+  @Dependency(\\.refreshManager) var refreshManager
+  let store = Store(initialState: AppFeature.State()) { AppFeature() }
+  init() {
+    refreshManager.registerHandler { await refresh() }
+  }
+  private func refresh() async -> Bool {
+    await store.send(.refreshTriggered).finish()
+    return true
+  }
+}`;
+
+const feature = `
+@Reducer
+struct AppFeature {
+  @Dependency(\\.tokenStore) var tokens
+  var body: some ReducerOf<Self> {
+    Reduce { state, action in
+      switch action {
+      case .onAppear:
+        return .run { send in
+          let hasToken = tokens.exists()
+          await send(.checked(hasToken))
+        }
+      case .refreshTriggered:
+        return .run { _ in _ = try tokens.token() }
+      case .checked:
+        return .none
+      }
+    }
+  }
+}`;
+
+const tokenStore = `
+public struct TokenStore {
+  public var load: () throws -> Data?
+  public var exists: () -> Bool
+  public func token() throws -> Data? { try load() }
+}
+extension TokenStore: DependencyKey {
+  public static let liveValue = TokenStore(
+    load: {
+      let query: [CFString: Any] = [kSecClass: kSecClassGenericPassword, kSecAttrService: "api", kSecReturnData: true]
+      var result: AnyObject?
+      SecItemCopyMatching(query as CFDictionary, &result)
+      return result as? Data
+    },
+    exists: {
+      let status = SecItemCopyMatching([kSecClass: kSecClassGenericPassword] as CFDictionary, nil)
+      return status == errSecSuccess
+    }
+  )
+}`;
+
+describe('background reach', () => {
+  const index = indexOf({ 'RefreshManager.swift': refreshManager, 'ExampleApp.swift': app, 'AppFeature.swift': feature, 'TokenStore.swift': tokenStore });
+
+  it('follows a handler given to a member that calls it from a launch handler, a sent action and a dependency to a closure given for a member', () => {
+    const reach = backgroundReachOf(index, 'TokenStore.load');
+    expect(reach?.scope).toBe('a BGTask launch handler');
+    expect(describeReach(reach!, 'TokenStore.load')).toBe(
+      'a BGTask launch handler (through RefreshManager.registerHandler → ExampleApp.refresh → .refreshTriggered → TokenStore.token → TokenStore.load)',
+    );
+  });
+
+  it('does not reach code only the foreground runs', () => {
+    const reached = [...backgroundReach(index).keys()];
+    expect(reached).not.toContain('.onAppear');
+    expect(reached).not.toContain('TokenStore.exists');
+  });
+
+  it('records keychain reads with their literal service, and results kept as the signed-in state', () => {
+    expect(keychainReadUnits(index)).toEqual(expect.arrayContaining([{ key: 'TokenStore.load', type: 'TokenStore', service: 'api' }]));
+    expect(signedInChecksOf(index, 'TokenStore.exists')).toEqual([{ unit: 'AppFeature case .onAppear', name: 'hasToken' }]);
+  });
+
+  it('is silent when the handler is given to a member of a type the index cannot name', () => {
+    const unknown = indexOf({ 'RefreshManager.swift': refreshManager, 'ExampleApp.swift': app.replace('@Dependency(\\.refreshManager) var refreshManager', 'let refreshManager = makeManager()'), 'AppFeature.swift': feature, 'TokenStore.swift': tokenStore });
+    expect(backgroundReachOf(unknown, 'TokenStore.load')).toBeUndefined();
+  });
+});
+
+describe('background sessions in the index', () => {
+  it('records a category factory that builds a background session, not one that builds a default session', () => {
+    const index = indexOf({
+      'NSURLSession+Extras.m': `@implementation NSURLSession (Extras)
++ (NSURLSession *)ex_backgroundSession {
+  static NSURLSession *session;
+  static dispatch_once_t once;
+  dispatch_once(&once, ^{
+    session = [NSURLSession sessionWithConfiguration:[NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.bg"]];
+  });
+  return session;
+}
++ (NSURLSession *)ex_defaultSession {
+  return [NSURLSession sessionWithConfiguration:[NSURLSessionConfiguration defaultSessionConfiguration]];
+}
+@end`,
+      'Transfers.swift': `final class Transfers {
+  lazy var session: URLSession = {
+    URLSession(configuration: .background(withIdentifier: "com.example.transfers"), delegate: nil, delegateQueue: nil)
+  }()
+  let api = URLSession(configuration: .default)
+  static func make(background: Bool) -> URLSession {
+    URLSession(configuration: background ? .background(withIdentifier: "x") : .default)
+  }
+}`,
+    });
+    expect(index.type('NSURLSession')?.backgroundSessions).toEqual(['ex_backgroundSession']);
+    expect(index.type('Transfers')?.backgroundSessions).toEqual(['session']);
+  });
+});
