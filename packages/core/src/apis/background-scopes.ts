@@ -14,6 +14,7 @@ import type { ProjectIndex } from '../facts/lexical-index';
 import { usesOfCode } from '../calls/code-uses';
 import { expirationHandlerOf } from './background-tasks';
 import { REGISTER_TASK } from './task-scheduler';
+import { BACKGROUND_METHODS } from './background-entry-points';
 
 /** What the system runs a closure or func as. */
 export type HandlerRole =
@@ -49,17 +50,6 @@ export function handlerRolesOf(body: CodeBody, index: ProjectIndex): HandlerRole
 export function roleSite(role: HandlerRole): CallExpr | AssignExpr {
   return role.kind === 'launch' ? role.register : role.kind === 'expiration' ? role.at : role.call;
 }
-
-/** Methods the system calls in the background, by Swift name (ObjC selectors are lowered to these). */
-const BACKGROUND_METHODS = new Map<string, string>(Object.entries({
-  'application(_:handleEventsForBackgroundURLSession:completionHandler:)': 'handleEventsForBackgroundURLSession',
-  'application(_:performFetchWithCompletionHandler:)': 'a background fetch',
-  'application(_:didReceiveRemoteNotification:fetchCompletionHandler:)': 'a silent push handler',
-  'didReceive(_:withContentHandler:)': 'a notification service extension',
-  'getTimeline(in:completion:)': 'a widget timeline provider',
-  'timeline(for:in:)': 'a widget timeline provider',
-  'urlSessionDidFinishEvents(forBackgroundURLSession:)': 'background URLSession events',
-}));
 
 const ROLE_SCOPES: Record<HandlerRole['kind'], string> = {
   launch: 'a BGTask launch handler',

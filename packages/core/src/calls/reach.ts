@@ -15,18 +15,9 @@
 import type { SyntaxNode } from '../syntax/ir';
 import { ancestors, enclosingType } from '../syntax/query';
 import type { IndexedMethod, ProjectIndex, ReachCallFacts } from '../facts/lexical-index';
+import { BACKGROUND_METHODS } from '../apis/background-entry-points';
 
 /** System callbacks that run in the background (Swift names; the index maps ObjC selectors to these). */
-const BACKGROUND_ENTRY_METHODS: Record<string, string> = {
-  'application(_:handleEventsForBackgroundURLSession:completionHandler:)': 'handleEventsForBackgroundURLSession',
-  'application(_:performFetchWithCompletionHandler:)': 'a background fetch',
-  'application(_:didReceiveRemoteNotification:fetchCompletionHandler:)': 'a silent push handler',
-  'didReceive(_:withContentHandler:)': 'a notification service extension',
-  'getTimeline(in:completion:)': 'a widget timeline provider',
-  'timeline(for:in:)': 'a widget timeline provider',
-  'urlSessionDidFinishEvents(forBackgroundURLSession:)': 'background URLSession events',
-};
-
 export interface BackgroundReach {
   /** The background entry point's description ('a BGTask launch handler'). */
   scope: string;
@@ -137,7 +128,7 @@ function computeReach(index: ProjectIndex): Map<string, BackgroundReach> {
   // Units whose parameter a background block calls: a closure handed to them runs in the background.
   const runsParameter = new Map<string, string>();
   for (const u of units) {
-    const entry = BACKGROUND_ENTRY_METHODS[u.facts.fullName ?? ''];
+    const entry = BACKGROUND_METHODS.get(u.facts.fullName ?? '');
     if (entry) visit(u.key, { scope: entry, path: [] });
     for (const block of u.facts.backgroundBlocks ?? []) {
       for (const t of targets(u.type, block)) visit(t, { scope: block.scope, path: [] });
