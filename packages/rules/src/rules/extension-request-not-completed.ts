@@ -1,5 +1,5 @@
-import { defineRule, everDischarges, isBeginRequest, leakThrough, leakingClosures, requestEnding } from '@bglint/core';
-import type { Fix, FunctionDecl, JumpStmt, RuleContext } from '@bglint/core';
+import { defineRule, everDischarges, isBeginRequest, leakThrough, leakingClosures, requestEnding, typeMayEndRequest, userEndsRequest, viewControllerEnding, viewControllerRequest } from '@bglint/core';
+import type { Discharge, Fix, FunctionDecl, JumpStmt, RuleContext, ViewControllerRequest } from '@bglint/core';
 
 export default defineRule({
   meta: {
@@ -38,6 +38,9 @@ export default defineRule({
       never: 'beginRequest never completes or cancels the extension request, so the host app waits until the system kills the extension. Call completeRequest(returningItems:completionHandler:) when done and cancelRequest(withError:) on failure.',
       exit: 'The {{exit}} on line {{line}} leaves without completing or cancelling the extension request, so the host app waits until the system kills the extension. Call cancelRequest(withError:) before leaving.',
       end: 'A path through beginRequest reaches its end without completing or cancelling the extension request, so the host app waits until the system kills the extension. Complete or cancel the request on every path.',
+      vcNever: '{{method}} begins handling the extension request, but nothing in this view controller completes or cancels it, so the host app waits until the system kills the extension. Call extensionContext.completeRequest(returningItems:completionHandler:) when done and cancelRequest(withError:) on failure.',
+      vcExit: 'The {{exit}} on line {{line}} leaves {{method}} without completing or cancelling the extension request, and no control of this view controller ends it, so the host app waits until the system kills the extension. Call extensionContext.cancelRequest(withError:) before leaving.',
+      vcEnd: 'A path through {{method}} reaches its end without completing or cancelling the extension request, and no control of this view controller ends it, so the host app waits until the system kills the extension. Complete or cancel the request on every path.',
     },
     examples: {
       swift: {
@@ -65,12 +68,17 @@ export default defineRule({
         ],
       },
     },
-    triggers: ['beginRequest'],
+    triggers: ['beginRequest', 'inputItems', 'didSelectPost', 'didSelectCancel'],
   },
   create(context) {
     return {
       function(fn) {
-        if (isBeginRequest(fn) && fn.body) checkRequest(context, fn);
+        if (isBeginRequest(fn) && fn.body) {
+          checkRequest(context, fn);
+          return;
+        }
+        const kind = viewControllerRequest(fn, context.index);
+        if (kind) checkViewController(context, fn, kind);
       },
     };
   },
@@ -83,16 +91,37 @@ function checkRequest(context: RuleContext, fn: FunctionDecl): void {
     context.report({ at: fn.nameSpan, messageId: 'never' });
     return;
   }
+  reportLeak(context, fn, ending, name, 'exit', 'end');
+}
+
+/**
+ * A share or action extension's view controller: the method that begins handling the request must
+ * end it on every path, unless the user ends it (a control's action) — the view stays on screen then.
+ */
+function checkViewController(context: RuleContext, fn: FunctionDecl, kind: ViewControllerRequest): void {
+  if (kind === 'lifecycle' && userEndsRequest(fn, context.text, context.index)) return;
+  const ending = viewControllerEnding(fn, context.index);
+  if (!everDischarges(fn.body!, ending)) {
+    // The answer may come from a later event this file shows (a delegate callback) or another file.
+    if (!typeMayEndRequest(fn, context.index)) context.report({ at: fn.nameSpan, messageId: 'vcNever', data: { method: fn.name } });
+    return;
+  }
+  const receiver = context.language === 'swift' ? 'self.extensionContext?' : 'self.extensionContext';
+  reportLeak(context, fn, ending, receiver, 'vcExit', 'vcEnd');
+}
+
+function reportLeak(context: RuleContext, fn: FunctionDecl, ending: Discharge, receiver: string | undefined, exitId: string, endId: string): void {
   const whole = leakThrough(fn, ending);
   if (!whole) return;
   // Falling off the end usually means a handed-off closure gives up somewhere: name that exit.
   const leak = whole.at ? whole : leakingClosures(fn.body!, ending).find((c) => c.leak.at)?.leak ?? whole;
+  const method = fn.name;
   if (!leak.at) {
-    context.report({ at: fn.nameSpan, messageId: 'end' });
+    context.report({ at: fn.nameSpan, messageId: endId, data: { method } });
     return;
   }
-  const suggest = name ? [cancelBefore(context, leak.at, name)] : undefined;
-  context.report({ at: fn.nameSpan, messageId: 'exit', data: { exit: leak.at.jump, line: leak.at.range.start.line }, suggest, related: [{ at: leak.at, message: 'leaves here' }] });
+  const suggest = receiver ? [cancelBefore(context, leak.at, receiver)] : undefined;
+  context.report({ at: fn.nameSpan, messageId: exitId, data: { method, exit: leak.at.jump, line: leak.at.range.start.line }, suggest, related: [{ at: leak.at, message: 'leaves here' }] });
 }
 
 function cancelBefore(context: RuleContext, exit: JumpStmt, name: string): Fix {
