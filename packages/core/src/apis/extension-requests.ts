@@ -102,16 +102,99 @@ function isInputItems(node: SyntaxNode): boolean {
  * handed to code this file cannot see (a SwiftUI view, another file's type) or stored in it.
  */
 export function viewControllerEnding(fn: FunctionDecl, index: ProjectIndex): Discharge {
+  const type = enclosingType(fn);
+  const decls = type ? typeDeclsNamed(rootOf(fn), type.name) : [];
+  const ends = (node: SyntaxNode) => (node.kind === 'call' && (REQUEST_ENDING.consumes(node, undefined) || isSuperAnswer(node))) || (node.kind === 'member' && ENDS_REQUEST.test(node.name));
+  const endsSomewhere = (body: SyntaxNode) => [body, ...descendants(body)].some(ends);
+  const answeringHandlers = storedAnsweringHandlers(decls, endsSomewhere);
   return {
     index,
-    direct: (node) => (node.kind === 'call' && (REQUEST_ENDING.consumes(node, undefined) || isSuperAnswer(node))) || (node.kind === 'member' && ENDS_REQUEST.test(node.name)),
+    direct: ends,
     handedOff: (node) => {
-      if (node.kind === 'assign') return node.target.kind !== 'ident' && isContext(node.value);
-      if (node.kind !== 'call' || !node.args.some((a) => isContext(a.value))) return false;
+      if (node.kind === 'assign') {
+        if (node.target.kind === 'ident') return node.target.name === 'viewControllers';
+        if (/^(viewControllers|rootViewController|contentViewController)$/.test(memberPath(node.target).at(-1) ?? '')) return true;
+        // The context stored elsewhere, or a handler that answers given to another object (`viewModel.onFinish = { … }`).
+        return isContext(node.value) || (node.value.kind === 'closure' && !isSelfMember(node.target) && endsSomewhere(node.value.body));
+      }
+      if (node.kind !== 'call') return false;
+      // The UI handed to another view controller of the extension: it shares the context and answers.
+      if (isShowingViewController(node)) return true;
+      // A stored handler that answers, given to the work (`[conn say:… handler:self->_resultHandler]`).
+      if (node.args.some((a) => answeringHandlers.has(storedName(a.value) ?? ''))) return true;
+      // A method that answers, given by name to an API that calls it later (`addObserver(…, using: close)`, `#selector(close)`).
+      if (type && node.args.some((a) => answersByName(a.value, type.name, fn, endsSomewhere))) return true;
+      if (!node.args.some((a) => isContext(a.value))) return false;
       const callee = resolveCallee(node, index);
       return callee.kind !== 'code' || callee.across === true;
     },
+    // `guard let self else { return }`: the view controller is gone; `guard let extensionContext`: there is no request.
+    released: (condition, holds) => !holds && condition.kind === 'binding' && (condition.name === 'self' || condition.name === 'extensionContext' || (condition.value !== undefined && (unwrapExpr(condition.value).kind === 'self' || isContext(condition.value)))),
   };
+}
+
+/** `viewControllers = [saveViewController]` is an assignment; these calls show or embed another view controller. */
+const SHOWS_VIEW_CONTROLLER = /^(present|presentViewController|pushViewController|setViewControllers|show|addChild|addChildViewController|presentAsSheet|presentAsModalWindow)$/;
+
+function isShowingViewController(call: CallExpr): boolean {
+  if (!SHOWS_VIEW_CONTROLLER.test(call.baseName) || call.args.length === 0) return false;
+  // An alert is path-local UI: its actions are closures the path walk already follows.
+  return !alertValued(call.args[0]!.value, call);
+}
+
+function alertValued(expr: Expr, at: SyntaxNode): boolean {
+  const value = unwrapExpr(expr);
+  if (value.kind === 'call') return /Alert/.test(value.baseName);
+  if (value.kind !== 'ident') return false;
+  for (const scope of ancestorsOf(at)) {
+    if (scope.kind !== 'block') continue;
+    for (const s of scope.body) if (s.kind === 'var' && s.name === value.name) return s.value !== undefined && alertValued(s.value, s);
+  }
+  return /alert/i.test(value.name);
+}
+
+function* ancestorsOf(node: SyntaxNode): Generator<SyntaxNode> {
+  for (let n = node.parent; n; n = n.parent) yield n;
+}
+
+function answersByName(arg: Expr, typeName: string, at: SyntaxNode, endsSomewhere: (body: SyntaxNode) => boolean): boolean {
+  const value = unwrapExpr(arg);
+  let name: string | undefined;
+  if (value.kind === 'ident' && !value.implicitMember) name = value.name;
+  else if (value.kind === 'member' && isSelfMember(value)) name = value.name;
+  else if (value.kind === 'other' && value.text === 'selector_expression') {
+    const named = value.children.find((c) => c.kind === 'ident' || c.kind === 'member' || c.kind === 'call');
+    name = named?.kind === 'ident' || named?.kind === 'member' ? named.name : named?.kind === 'call' ? named.baseName : undefined;
+  }
+  return name !== undefined && methodsOf(typeName, at, name).some((m) => endsSomewhere(m.body!));
+}
+
+function isSelfMember(target: Expr): boolean {
+  const path = memberPath(target);
+  return path.length === 2 && path[0] === 'self';
+}
+
+function storedName(expr: Expr): string | undefined {
+  const value = unwrapExpr(expr);
+  const path = memberPath(value);
+  const bare = value.kind === 'ident' ? undefined : path.length === 2 && /^(weak|strong)?_?[sS]elf$/.test(path[0]!) ? path[1] : undefined;
+  const name = bare ?? (value.kind === 'ident' && value.name.startsWith('_') ? value.name : undefined);
+  return name?.replace(/^_+/, '');
+}
+
+/** Closure-valued properties of the type that answer (`_resultHandler = ^{ … completeRequest … }`). */
+function storedAnsweringHandlers(decls: TypeDecl[], endsSomewhere: (body: SyntaxNode) => boolean): Set<string> {
+  const found = new Set<string>();
+  for (const decl of decls) {
+    for (const node of descendants(decl)) {
+      if (node.kind === 'assign' && node.value.kind === 'closure' && endsSomewhere(node.value.body)) {
+        const name = storedName(node.target) ?? (node.target.kind === 'ident' ? node.target.name.replace(/^_+/, '') : undefined);
+        if (name) found.add(name);
+      }
+      if (node.kind === 'var' && node.isProperty && node.value?.kind === 'closure' && endsSomewhere(node.value.body)) found.add(node.name.replace(/^_+/, ''));
+    }
+  }
+  return found;
 }
 
 function isSuperAnswer(call: CallExpr): boolean {

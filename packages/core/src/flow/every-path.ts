@@ -24,6 +24,8 @@ export interface Discharge {
   handedOff?(node: SyntaxNode): boolean;
   /** Resolves callees (other files' methods are known only by name: a value given to them is handed off). */
   index: ProjectIndex;
+  /** Does a branch taken when `condition` is `holds` need nothing more (the owner is gone, there is no request)? */
+  released?(condition: Expr, holds: boolean): boolean;
 }
 
 /** Where a body leaves without X: a `return`/`throw`, or the end of the body. */
@@ -73,7 +75,7 @@ export function leakingClosures(body: SyntaxNode, discharge: Discharge, depth = 
 }
 
 function leaksOf(body: CodeBody, discharge: Discharge, depth: number): PathLeaks {
-  return pathsThrough(body, { discharges: (node) => discharges(node, discharge, depth) });
+  return pathsThrough(body, { discharges: (node) => discharges(node, discharge, depth), releasedWhen: discharge.released?.bind(discharge) });
 }
 
 /** Running `node` (not entering the closures it defines, only those it hands to a call) does X. */

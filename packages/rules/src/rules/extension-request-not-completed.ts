@@ -6,7 +6,7 @@ export default defineRule({
     id: 'extension-request-not-completed',
     severity: 'warning',
     since: '0.3.0',
-    summary: 'beginRequest(with:) must complete or cancel the extension request on every path.',
+    summary: 'beginRequest(with:), and a share or action extension\'s view controller, must complete or cancel the extension request on every path.',
     why:
       'An app extension that handles requests itself (`NSExtensionRequestHandling`: Safari web extension handlers, ' +
       'CallKit directory providers, custom share and action extensions) is given an `NSExtensionContext` in ' +
@@ -17,14 +17,33 @@ export default defineRule({
       'gets its reply, the call directory never reloads, and the extension lingers until the system kills it. The rule ' +
       'follows the request through closures handed to other calls and through functions of the same file; when the ' +
       'context is stored in a property or passed to code in another file, that code answers for it. A `beginRequest` ' +
-      'that calls `super.beginRequest(with:)` (a view controller that keeps the context) is left alone.',
+      'that calls `super.beginRequest(with:)` (a view controller that keeps the context) is left alone.\n\n' +
+      'Most share and action extensions are view controllers that never see `beginRequest`: the system gives the ' +
+      'request to `self.extensionContext`. The rule checks the method that begins handling it, and reports at that ' +
+      'method\'s declaration, since no `beginRequest` is written: `didSelectPost` of an `SLComposeServiceViewController` ' +
+      '(the user tapped Post; it must complete, cancel or call `super.didSelectPost()` on every path, and an overridden ' +
+      '`didSelectCancel` must cancel or call super), otherwise the first of `loadView` / `viewDidLoad` / `viewWillAppear` / ' +
+      '`viewDidAppear` that reads the context\'s `inputItems`, itself or through the closures and methods of the file it ' +
+      'calls. A closure given to a method of the same file counts only where that method calls it: a `loadURL(completion:)` ' +
+      'that calls its completion for a URL attachment but not for an image leaves the request open. A view controller ' +
+      'whose user ends the request — an `@IBAction` (ObjC `- (IBAction)`), a method named by `#selector` / `@selector` ' +
+      '(a bar button\'s action) or a `UIAction` handler that completes or cancels — keeps its view on screen whatever path ' +
+      'the lifecycle method takes, so its lifecycle paths may wait for the user. A context handed to a SwiftUI view or ' +
+      'another file\'s code (`ShareView(context: extensionContext)`) is that code\'s to answer, but a path that leaves ' +
+      'before handing it on still leaks. A lifecycle method that never answers in a view controller where nothing else ' +
+      'does either is reported; one whose answer may come from a later event (a delegate callback of this file, a method ' +
+      'of another file) is left alone. Being in an app-extension target is not enough on its own: Today widgets, ' +
+      'notification content and iMessage extensions have an `extensionContext` but no request to complete.',
     symptom:
       'The host app waits for an answer that never comes; in the forum thread, not calling ' +
       '`context.completeRequest(returningItems: nil)` "keeps the app extension running".',
     fix:
       'Call `context.completeRequest(returningItems:completionHandler:)` when the work is done and ' +
       '`context.cancelRequest(withError:)` on every failure path (a `guard … else` included), also inside completion ' +
-      'handlers. A suggestion inserts the cancel before an early exit.',
+      'handlers. In a share or action view controller, answer through `extensionContext` on every path of the method that ' +
+      'begins handling the request (closures and helpers included), hand the context to the view that will answer, or ' +
+      'give the user a control (`@IBAction`, a bar button) that completes or cancels. A suggestion inserts the cancel ' +
+      'before an early exit.',
     references: [
       'https://developer.apple.com/documentation/foundation/nsextensionrequesthandling/beginrequest(with:)',
       'https://developer.apple.com/documentation/foundation/nsextensioncontext/completerequest(returningitems:completionhandler:)',
@@ -66,6 +85,8 @@ export default defineRule({
           `final class ShareViewController: UIViewController {\n  override func viewDidAppear(_ animated: Bool) {\n    super.viewDidAppear(animated)\n    loadURL { url in\n      guard let url else {\n        self.extensionContext?.cancelRequest(withError: ShareError.noURL)\n        return\n      }\n      Inbox.save(url)\n      self.extensionContext?.completeRequest(returningItems: nil, completionHandler: nil)\n    }\n  }\n\n  private func loadURL(completion: @escaping (URL?) -> Void) {\n    guard let item = extensionContext?.inputItems.first as? NSExtensionItem else { return completion(nil) }\n    for provider in item.attachments ?? [] where provider.hasItemConformingToTypeIdentifier(UTType.url.identifier) {\n      provider.loadItem(forTypeIdentifier: UTType.url.identifier) { value, _ in completion(value as? URL) }\n      return\n    }\n    completion(nil)\n  }\n}`,
           `final class ShareViewController: SLComposeServiceViewController {\n  override func didSelectPost() {\n    Task {\n      do {\n        try await Inbox.upload(text: contentText, items: extensionContext?.inputItems ?? [])\n        extensionContext?.completeRequest(returningItems: [], completionHandler: nil)\n      } catch {\n        extensionContext?.cancelRequest(withError: error)\n      }\n    }\n  }\n}`,
           `final class ShareViewController: SLComposeServiceViewController {\n  override func didSelectPost() {\n    Inbox.queue(text: contentText)\n    super.didSelectPost()\n  }\n}`,
+          `final class ShareViewController: UIViewController {\n  private let model = ShareModel()\n\n  override func viewDidLoad() {\n    super.viewDidLoad()\n    model.onFinish = { [weak self] in self?.extensionContext?.completeRequest(returningItems: nil) }\n    model.onCancel = { [weak self] in self?.extensionContext?.cancelRequest(withError: CocoaError(.userCancelled)) }\n    let host = UIHostingController(rootView: ShareView(model: model))\n    addChild(host)\n    view.addSubview(host.view)\n    model.load(extensionContext?.inputItems as? [NSExtensionItem] ?? [])\n  }\n}`,
+          `final class ShareNavigationController: UINavigationController {\n  override func viewDidLoad() {\n    super.viewDidLoad()\n    let providers = (extensionContext?.inputItems as? [NSExtensionItem])?.flatMap { $0.attachments ?? [] } ?? []\n    guard !providers.isEmpty else {\n      extensionContext?.cancelRequest(withError: CocoaError(.fileNoSuchFile))\n      return\n    }\n    viewControllers = [SaveViewController(providers: providers)]\n  }\n}`,
         ],
       },
       objc: {
