@@ -63,7 +63,8 @@ export { earlyLaunchCode, protectedReadOf, isProcessExit, readsActivePrewarm } f
 export type { EarlyLaunchCode, EarlyLaunchKind, ProtectedRead } from './apis/early-launch';
 export { leakThrough, everDischarges, leakingClosures } from './flow/every-path';
 export type { Discharge, Leak } from './flow/every-path';
-export { BEGIN_REQUEST_NAMES, REQUEST_ENDING, isBeginRequest, requestEnding } from './apis/extension-requests';
+export { BEGIN_REQUEST_NAMES, REQUEST_ENDING, isBeginRequest, requestEnding, viewControllerRequest, viewControllerEnding, userEndsRequest, typeMayEndRequest } from './apis/extension-requests';
+export type { ViewControllerRequest } from './apis/extension-requests';
 export { mergeTargetFindings } from './engine/targets';
 export type { TargetFacet } from './engine/targets';
 export { isLaunchFunction, runsAfterLaunch, runsInBackground, sameTypeCallers } from './apis/app-lifecycle';
