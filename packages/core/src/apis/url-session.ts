@@ -53,18 +53,24 @@ export interface BackgroundSession {
 
 const MAX_ROUNDS = 6;
 
-/** Every background configuration of the file with its sessions and their calls; computed once per file. */
-export function backgroundSessionsIn(node: SyntaxNode): BackgroundSession[] {
+/**
+ * Every background configuration of the file with its sessions and their calls; computed once per file.
+ * `possibly`: also a configuration kept where another branch of an `if` keeps a default one (the session
+ * is a background one on that branch), for rules that judge a setting rather than a call.
+ */
+export function backgroundSessionsIn(node: SyntaxNode, possibly = false): BackgroundSession[] {
   const root = rootOf(node);
+  const cache = possibly ? possibleCache : certainCache;
   let found = cache.get(root);
   if (!found) {
-    found = new SessionTracker(root).sessions();
+    found = new SessionTracker(root, possibly).sessions();
     cache.set(root, found);
   }
   return found;
 }
 
-const cache = new WeakMap<SyntaxNode, BackgroundSession[]>();
+const certainCache = new WeakMap<SyntaxNode, BackgroundSession[]>();
+const possibleCache = new WeakMap<SyntaxNode, BackgroundSession[]>();
 
 /** The background session a call is made on (`session.uploadTask(…)`), if the receiver is one. */
 export function backgroundSessionOf(call: CallExpr): BackgroundSession | undefined {
@@ -73,8 +79,8 @@ export function backgroundSessionOf(call: CallExpr): BackgroundSession | undefin
 }
 
 /** The background session whose configuration `expr` refers to (`config` in `config.isDiscretionary = true`). */
-export function backgroundSessionConfiguredBy(expr: Expr): BackgroundSession | undefined {
-  return backgroundSessionsIn(expr).find((s) => s.configurationStorages.some((st) => refersTo(expr, st)) || s.configuration === expr);
+export function backgroundSessionConfiguredBy(expr: Expr, possibly = false): BackgroundSession | undefined {
+  return backgroundSessionsIn(expr, possibly).find((s) => s.configurationStorages.some((st) => refersTo(expr, st)) || s.configuration === expr);
 }
 
 export function isBackgroundConfigurationCall(node: SyntaxNode): node is CallExpr {
@@ -86,7 +92,21 @@ export function isBackgroundConfigurationCall(node: SyntaxNode): node is CallExp
 function isSessionCreation(node: SyntaxNode): node is CallExpr {
   if (node.kind !== 'call') return false;
   const { base, labels } = parseSwiftName(node.name);
-  return (base === 'URLSession' || base === 'init') && labels[0] === 'configuration';
+  // `URLSession(configuration:…)`, and a class factory that takes the configuration (`URLSession.new(configuration:…)`).
+  const factory = memberPath(node.receiver).join('.') === 'URLSession';
+  return (base === 'URLSession' || base === 'init' || factory) && labels[0] === 'configuration';
+}
+
+/** Are `a` and `b` in different branches of one `if` (only one of them runs)? */
+function inOtherBranch(a: SyntaxNode, b: SyntaxNode): boolean {
+  const branchesOf = (n: SyntaxNode) => {
+    const found = new Map<SyntaxNode, 'then' | 'else'>();
+    for (let child = n, p = n.parent; p; child = p, p = p.parent) if (p.kind === 'if') found.set(p, child === p.then ? 'then' : 'else');
+    return found;
+  };
+  const ofA = branchesOf(a);
+  for (const [statement, side] of branchesOf(b)) if (ofA.has(statement) && ofA.get(statement) !== side) return true;
+  return false;
 }
 
 /**
@@ -188,7 +208,7 @@ function declaredInFile(typeName: string, member: string, root: SyntaxNode): boo
 class SessionTracker {
   private readonly types = new Map<string, TypeDecl[]>();
 
-  constructor(private readonly root: SyntaxNode) {
+  constructor(private readonly root: SyntaxNode, private readonly possibly = false) {
     for (const n of descendants(root, (d) => d.kind === 'file' || d.kind === 'type')) {
       if (n.kind === 'type') this.types.set(n.name, [...(this.types.get(n.name) ?? []), n]);
     }
@@ -197,7 +217,8 @@ class SessionTracker {
   sessions(): BackgroundSession[] {
     const nodes = [...descendants(this.root)];
     return nodes.filter(isBackgroundConfigurationCall).map((configuration) => {
-      const configurationStorages = this.unambiguous(nodes, [configuration], this.follow(nodes, [configuration], this.storagesOf(configuration)));
+      // `if background { config = .background(…) } else { config = .default }`: the session may be a background one.
+      const configurationStorages = this.unambiguous(nodes, [configuration], this.follow(nodes, [configuration], this.storagesOf(configuration)), this.possibly ? configuration : undefined);
       const creations = nodes.filter(
         (n): n is CallExpr => isSessionCreation(n) && this.holds(n.args[0]!.value, configuration, configurationStorages),
       );
@@ -237,7 +258,7 @@ class SessionTracker {
    * The storages that hold only this value: one also given another value (`config = .default` in another
    * branch, `session = URLSession.shared`) may not hold it when it is used, so it is not followed.
    */
-  private unambiguous(nodes: SyntaxNode[], sources: Expr[], storages: Storage[]): Storage[] {
+  private unambiguous(nodes: SyntaxNode[], sources: Expr[], storages: Storage[], alternativeTo?: SyntaxNode): Storage[] {
     const others = new Set<Storage>();
     for (const n of nodes) {
       const write = n.kind === 'var' && n.value ? { target: n.isProperty ? propertyStorage(n.name, n) : localStorage(n.name, n), value: n.value }
@@ -246,7 +267,9 @@ class SessionTracker {
       if (!write?.target || isNil(write.value)) continue;
       const storage = storages.find((st) => sameStorage(st, write.target!));
       // A parameter (an initializer's `session`) is where a hand-off arrives: not another value.
-      if (storage && !this.carries(write.value, sources, storages) && !isParameter(write.value)) others.add(storage);
+      if (!storage || this.carries(write.value, sources, storages) || isParameter(write.value)) continue;
+      if (alternativeTo && inOtherBranch(n, alternativeTo)) continue;
+      others.add(storage);
     }
     return storages.filter((st) => !others.has(st));
   }

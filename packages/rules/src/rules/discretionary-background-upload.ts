@@ -30,10 +30,14 @@ export default defineRule({
     examples: {
       swift: {
         invalid: [
+          // The configuration is a background one on one branch, and a project factory builds the session from it.
+          `final class LogClient {\n  private let session: URLSession\n  init(background: Bool) {\n    let config: URLSessionConfiguration\n    if background {\n      config = URLSessionConfiguration.background(withIdentifier: "com.example.logs")\n    } else {\n      config = URLSessionConfiguration.default\n    }\n    ↓config.isDiscretionary = true\n    session = URLSession.new(configuration: config, delegate: nil, delegateQueue: nil)\n  }\n  func send(_ file: URL, to request: URLRequest) {\n    session.uploadTask(with: request, fromFile: file).resume()\n  }\n}`,
           `final class Uploader {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.upload")\n    ↓config.isDiscretionary = true\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n  func upload(_ file: URL, to request: URLRequest) {\n    session.uploadTask(with: request, fromFile: file).resume()\n  }\n}`,
           `final class UploadCenter {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.upload")\n    ↓config.isDiscretionary = true\n    return URLSession(configuration: config, delegate: nil, delegateQueue: nil)\n  }()\n  func send(_ file: URL, to request: URLRequest) {\n    UploadWorker(session: session).start(file, request)\n  }\n}\n\nfinal class UploadWorker {\n  private let session: URLSession\n  init(session: URLSession) { self.session = session }\n  func start(_ file: URL, _ request: URLRequest) {\n    session.uploadTask(with: request, fromFile: file).resume()\n  }\n}`,
         ],
         valid: [
+          // The same configuration on a session that only downloads.
+          `final class LogClient {\n  private let session: URLSession\n  init(background: Bool) {\n    let config: URLSessionConfiguration\n    if background {\n      config = URLSessionConfiguration.background(withIdentifier: "com.example.logs")\n    } else {\n      config = URLSessionConfiguration.default\n    }\n    config.isDiscretionary = true\n    session = URLSession.new(configuration: config, delegate: nil, delegateQueue: nil)\n  }\n  func fetch(_ url: URL) {\n    session.downloadTask(with: url).resume()\n  }\n}`,
           `final class Prefetcher {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.prefetch")\n    config.isDiscretionary = true\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n  func prefetch(_ url: URL) {\n    session.downloadTask(with: url).resume()\n  }\n}`,
           `final class Uploader {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.upload")\n    config.isDiscretionary = false\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n  func upload(_ file: URL, to request: URLRequest) {\n    session.uploadTask(with: request, fromFile: file).resume()\n  }\n}`,
           `final class PrefetchCenter {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.prefetch")\n    config.isDiscretionary = true\n    return URLSession(configuration: config, delegate: nil, delegateQueue: nil)\n  }()\n  func prefetch(_ url: URL) {\n    PrefetchWorker(session: session).start(url)\n  }\n}\n\nfinal class PrefetchWorker {\n  private let session: URLSession\n  init(session: URLSession) { self.session = session }\n  func start(_ url: URL) {\n    session.downloadTask(with: url).resume()\n  }\n}`,
@@ -63,7 +67,8 @@ export default defineRule({
 
 function check(context: RuleContext, node: AssignExpr): void {
   if (node.target.kind !== 'member') return;
-  const session = backgroundSessionConfiguredBy(node.target.object);
+  // A configuration that is a background one on some branch counts: the flag is set for that session too.
+  const session = backgroundSessionConfiguredBy(node.target.object, true);
   const upload = session?.calls.find((c) => c.baseName === 'uploadTask' || c.baseName === 'upload');
   if (!session || !upload) return;
   const restrictions = restrictionsOn(session);
@@ -79,7 +84,7 @@ function check(context: RuleContext, node: AssignExpr): void {
 function restrictionsOn(session: BackgroundSession): string[] {
   const found: string[] = [];
   for (const d of descendants(rootOf(session.configuration))) {
-    if (d.kind !== 'assign' || d.target.kind !== 'member' || backgroundSessionConfiguredBy(d.target.object) !== session) continue;
+    if (d.kind !== 'assign' || d.target.kind !== 'member' || backgroundSessionConfiguredBy(d.target.object, true) !== session) continue;
     const label = RESTRICTIONS[d.target.name];
     if (label && d.value.kind === 'literal' && d.value.value === 'false') found.push(label);
   }
