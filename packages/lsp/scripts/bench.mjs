@@ -17,6 +17,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(here, '../../cli/bin/bglint.js');
 const EDITS = Number(process.argv[2] ?? 10_000);
 const LATENCY_SAMPLES = 500;
+/** Extra node flags for the server, e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`. */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** 2,000 lines: classes with methods, every tenth with a background task that is never ended. */
 function swiftFile() {
@@ -97,7 +99,7 @@ async function main() {
   const engine = engineBreakdown(text);
 
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiting = new Map();
   connection.onNotification('textDocument/publishDiagnostics', (p) => {
