@@ -64,7 +64,7 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
  * rule run, and a rule that walks the whole file (the background-session tracker) lowered every
  * function body on every keystroke. The CLI skips such files whole; the editor lints what it shows.
  */
-function rulesWithTriggersIn(text: string, rules: EnabledRule[]): EnabledRule[] {
+export function rulesWithTriggersIn(text: string, rules: EnabledRule[]): EnabledRule[] {
   const kept = rules.filter((r) => passesPrefilter(text, [r]));
   // No rule at all: lintSource skips the file as the CLI would.
   return kept.length > 0 ? kept : rules;
