@@ -56,7 +56,14 @@ function parserFor(language: Language): Parser {
     parser = new TreeSitter();
     // Grammars load on first use: a run over Swift files never loads the Objective-C grammar.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    parser.setLanguage(language === 'swift' ? require('tree-sitter-swift') : require('tree-sitter-objc'));
+    const grammar = (language === 'swift' ? require('tree-sitter-swift') : require('tree-sitter-objc')) as { nodeSubclasses?: unknown };
+    // setLanguage would first build a node class per named node type from node-types.json (hundreds
+    // of `eval`ed classes with field getters, 100–200 ms for Swift) unless the language has them. We read
+    // the tree through cursors and use native nodes only for their type, span and children, which the
+    // base class answers: every type id gets the base class.
+    const baseNode = (TreeSitter as unknown as { SyntaxNode: unknown }).SyntaxNode;
+    grammar.nodeSubclasses ??= new Proxy([], { get: (_, key) => (typeof key === 'string' && /^\d+$/.test(key) ? baseNode : undefined) });
+    parser.setLanguage(grammar as never);
     parsers.set(language, parser);
   }
   return parser;
