@@ -15,7 +15,8 @@ import { swiftFile } from './bench-file.mjs';
 const require = createRequire(import.meta.url);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = path.resolve(here, '../../cli/bin/bglint.js');
+/** The server: the workspace's bin, or BENCH_BIN (another checkout's, an installed package's). */
+const BIN = path.resolve(process.env.BENCH_BIN ?? path.join(here, '../../cli/bin/bglint.js'));
 const EDITS = Number(process.argv[2] ?? 10_000);
 const LATENCY_SAMPLES = 500;
 /** Extra node flags for the server, e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`. */
