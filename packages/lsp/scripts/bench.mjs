@@ -10,34 +10,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { swiftFile } from './bench-file.mjs';
 
 const require = createRequire(import.meta.url);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = path.resolve(here, '../../cli/bin/bglint.js');
+/** The server: the workspace's bin, or BENCH_BIN (another checkout's, an installed package's). */
+const BIN = path.resolve(process.env.BENCH_BIN ?? path.join(here, '../../cli/bin/bglint.js'));
 const EDITS = Number(process.argv[2] ?? 10_000);
 const LATENCY_SAMPLES = 500;
-
-/** 2,000 lines: classes with methods, every tenth with a background task that is never ended. */
-function swiftFile() {
-  const lines = ['import UIKit', ''];
-  for (let i = 0; lines.length + 10 <= 2000; i++) {
-    lines.push(
-      `final class Worker${i} {`,
-      `    private var items: [String] = []`,
-      `    func run${i}(_ value: Int) -> Int {`,
-      `        // step ${i}`,
-      `        let doubled = value * 2`,
-      i % 10 === 0 ? `        UIApplication.shared.beginBackgroundTask(withName: "w${i}") {}` : `        items.append("\\(doubled)")`,
-      `        return doubled + items.count`,
-      `    }`,
-      `}`,
-      '',
-    );
-  }
-  while (lines.length < 2000) lines.push('// end');
-  return lines.join('\n') + '\n';
-}
+/** Extra node flags for the server, e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`. */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -83,6 +66,12 @@ function engineBreakdown(text) {
   };
 }
 
+/** The process's CPU time so far (user + system, ms; 10 ms ticks), from /proc/<pid>/stat. */
+function cpuMs(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMB(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
@@ -97,7 +86,7 @@ async function main() {
   const engine = engineBreakdown(text);
 
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiting = new Map();
   connection.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -118,12 +107,14 @@ async function main() {
   await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'swift', version: 1, text } });
   const firstDiagnostics = await first;
   const startToFirst = performance.now() - started;
+  const startCpu = cpuMs(child.pid);
 
   // One-character edits in the middle of the file: insert an `x` into a comment, then remove it.
   const line = text.split('\n').findIndex((l, i) => i >= 1000 && l.includes('// step'));
   const at = text.split('\n')[line].indexOf('step') + 4;
   let version = 1;
   const latencies = [];
+  let editCpu = 0;
   const rss = [];
   for (let i = 0; i < EDITS; i++) {
     version++;
@@ -134,6 +125,7 @@ async function main() {
     await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: insert ? 'x' : '' }] });
     await done;
     if (i < LATENCY_SAMPLES) latencies.push(performance.now() - sent);
+    if (i === Math.min(EDITS, LATENCY_SAMPLES) - 1) editCpu = (cpuMs(child.pid) - startCpu) / (i + 1);
     if (i === 99 || (i + 1) % 2500 === 0) {
       rss.push([i + 1, rssMB(child.pid)]);
       console.error(`after ${i + 1} edits: server RSS ${rss[rss.length - 1][1].toFixed(0)} MB`);
@@ -147,8 +139,8 @@ async function main() {
   const ms = (v) => `${v.toFixed(1)} ms`;
   console.log(`node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores`);
   console.log(`2,000-line Swift file, ${firstDiagnostics.diagnostics.length} findings`);
-  console.log(`server start to first diagnostics: ${ms(startToFirst)}`);
-  console.log(`change to diagnostics (first ${LATENCY_SAMPLES} edits): median ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}`);
+  console.log(`server start to first diagnostics: ${ms(startToFirst)} (server CPU ${startCpu} ms)`);
+  console.log(`change to diagnostics (first ${latencies.length} edits): median ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}; server CPU ${ms(editCpu)} an edit (mean)`);
   console.log(`in process, median of 20: tree-sitter parse ${ms(engine.parseFull)} full, ${ms(engine.parseIncremental)} after a one-character edit; lintSource ${ms(engine.lintFull)} full, ${ms(engine.lintIncremental)} with the parse cache`);
   console.log(`server RSS after N edits: ${rss.map(([n, mb]) => `${n}: ${mb.toFixed(0)} MB`).join(', ')}`);
 }

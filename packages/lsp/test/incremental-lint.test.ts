@@ -9,11 +9,12 @@ import * as path from 'node:path';
 import { languageOf, lexFile, lintSource, ParseCache, ProjectIndex } from '@bglint/core';
 import type { EnabledRule, FileFacts, FileResult, Language } from '@bglint/core';
 import { allRules } from '@bglint/rules';
+import { rulesWithTriggersIn } from '../src/session-host';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures');
 const APPS = ['BackgroundTasksApp', 'CleanApp', 'LegacyObjCApp', 'TrailmixApp'];
 const RULES: EnabledRule[] = allRules.map((rule) => ({ rule, severity: rule.meta.severity, options: {} }));
-const EDITS_PER_FILE = 8;
+const EDITS_PER_FILE = 12;
 
 /** Statements typed into the text: task APIs (so findings come and go), plain code and fragments. */
 const SWIFT_STATEMENTS = [
@@ -54,8 +55,13 @@ function indexWith(source: Source, text: string): ProjectIndex {
   return index;
 }
 
+/**
+ * With the buffer's cache, the server lints as the session host does: only the rules whose triggers the
+ * text holds, the view of untouched declarations kept. A fresh lint runs every rule on a fresh parse.
+ */
 function lint(source: Source, text: string, index: ProjectIndex, parseCache: ParseCache): Pick<FileResult, 'findings' | 'notices'> {
-  const { findings, notices } = lintSource({ file: source.file, text, language: source.language, rules: RULES, index, parseCache });
+  const rules = parseCache.text === undefined ? RULES : rulesWithTriggersIn(text, RULES);
+  const { findings, notices } = lintSource({ file: source.file, text, language: source.language, rules, index, parseCache });
   return { findings, notices };
 }
 

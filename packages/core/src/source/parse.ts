@@ -2,12 +2,15 @@
 import type Parser from 'tree-sitter';
 type TSNode = Parser.SyntaxNode;
 type Tree = Parser.Tree;
-import type { FileNode, Language } from '../syntax/ir';
+import type { FileNode, Language, SyntaxNode } from '../syntax/ir';
 import { lowerSwift, SWIFT_DEFERRED_SUBTREES } from '../syntax/lower-swift';
 import { lowerObjC, OBJC_DEFERRED_SUBTREES } from '../syntax/lower-objc';
 import { LoweringState, linkParents } from '../syntax/lower-common';
+import type { TopLevelReuse } from '../syntax/lower-common';
 import { normalizeSource } from './normalize';
 import { mirrorTree } from '../syntax/grammar-tree';
+import type { GrammarNode } from '../syntax/grammar-tree';
+import { moveView } from '../syntax/reuse';
 
 /** A file taking longer than this to parse is reported and skipped (tree-sitter checks the limit as it goes). */
 export const PARSE_TIME_LIMIT_MS = 5_000;
@@ -53,7 +56,14 @@ function parserFor(language: Language): Parser {
     parser = new TreeSitter();
     // Grammars load on first use: a run over Swift files never loads the Objective-C grammar.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    parser.setLanguage(language === 'swift' ? require('tree-sitter-swift') : require('tree-sitter-objc'));
+    const grammar = (language === 'swift' ? require('tree-sitter-swift') : require('tree-sitter-objc')) as { nodeSubclasses?: unknown };
+    // setLanguage would first build a node class per named node type from node-types.json (hundreds
+    // of `eval`ed classes with field getters, 100–200 ms for Swift) unless the language has them. We read
+    // the tree through cursors and use native nodes only for their type, span and children, which the
+    // base class answers: every type id gets the base class.
+    const baseNode = (TreeSitter as unknown as { SyntaxNode: unknown }).SyntaxNode;
+    grammar.nodeSubclasses ??= new Proxy([], { get: (_, key) => (typeof key === 'string' && /^\d+$/.test(key) ? baseNode : undefined) });
+    parser.setLanguage(grammar as never);
     parsers.set(language, parser);
   }
   return parser;
@@ -73,6 +83,23 @@ export class ParseCache {
   language?: Language;
   text?: string;
   tree?: Tree;
+  /** The last view, by top-level declaration, for the next parse to keep what an edit did not touch. */
+  view?: KeptView;
+}
+
+interface KeptView {
+  eager: boolean;
+  /** Shared by every lowering of the buffer: bodies kept from earlier parses are lowered with it. */
+  state: LoweringState;
+  /** The view nodes each top-level grammar node became, by `type@start:end`. */
+  tops: Map<string, SyntaxNode[]>;
+}
+
+/** Where the text changed, in both texts' offsets: `[start, oldEnd)` became `[start, newEnd)`. */
+interface TextEdit {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
 }
 
 export interface ParseOptions {
@@ -91,24 +118,49 @@ export function parseSource(source: string, language: Language, options: ParseOp
   const parser = parserFor(language);
   parser.setTimeoutMicros((options.timeLimitMs ?? PARSE_TIME_LIMIT_MS) * 1000);
   const { cache } = options;
-  const previous = cache?.language === language && cache.tree && cache.text !== undefined ? editedTree(cache.tree, cache.text, text) : undefined;
+  const eager = options.eagerView === true;
+  const before = cache?.language === language && cache.tree && cache.text !== undefined ? { tree: cache.tree, text: cache.text, view: cache.view } : undefined;
+  const edit = before ? editTree(before.tree, before.text, text) : undefined;
   let tree: Tree | undefined;
   try {
-    tree = parser.parse(text, previous, { bufferSize: text.length * 2 + 1024 });
+    tree = parser.parse(text, before?.tree, { bufferSize: text.length * 2 + 1024 });
   } catch {
     tree = undefined;
   }
-  if (cache) Object.assign(cache, { language, text, tree });
+  if (cache) Object.assign(cache, { language, text, tree, view: undefined });
   if (!tree) {
     parser.reset();
     return { ok: false, reason: 'timeout' };
   }
-  const state = new LoweringState(options.eagerView);
-  const eager = options.eagerView === true;
-  const syntax = language === 'swift'
-    ? lowerSwift(mirrorTree(tree, text, language, eager ? undefined : SWIFT_DEFERRED_SUBTREES), state)
-    : lowerObjC(mirrorTree(tree, text, language, eager ? undefined : OBJC_DEFERRED_SUBTREES), state);
-  linkParents(syntax);
+  const kept = before?.view && edit && before.view.eager === eager && !before.view.state.tooDeepAt
+    ? keptDeclarations(before.view, before.tree, tree, before.text, text, edit)
+    : undefined;
+  const state = kept ? before!.view!.state : new LoweringState(options.eagerView);
+  const tops = new Map<string, SyntaxNode[]>();
+  const fresh: SyntaxNode[] = [];
+  const deferred = eager ? undefined : language === 'swift' ? SWIFT_DEFERRED_SUBTREES : OBJC_DEFERRED_SUBTREES;
+  const mirror = mirrorTree(tree, text, language, deferred, kept && ((node) => kept.find(node) !== undefined));
+  const reuse: TopLevelReuse | undefined = cache && {
+    kept(node) {
+      const found = kept?.find(node);
+      if (!found) return undefined;
+      moveView(found.view, found.delta, found.lines, mirror.copier);
+      tops.set(topKey(node), found.view);
+      return found.view;
+    },
+    lowered(node, view) {
+      tops.set(topKey(node), view);
+      fresh.push(...view);
+    },
+  };
+  const syntax = language === 'swift' ? lowerSwift(mirror.root, state, reuse) : lowerObjC(mirror.root, state, reuse);
+  if (reuse) {
+    for (const node of syntax.body) node.parent = syntax;
+    for (const node of fresh) linkParents(node);
+    cache!.view = { eager, state, tops };
+  } else {
+    linkParents(syntax);
+  }
   const unreadable = tree.rootNode.hasError ? unreadableLines(tree.rootNode) : [];
   return {
     ok: true,
@@ -120,8 +172,55 @@ export function parseSource(source: string, language: Language, options: ParseOp
   };
 }
 
-/** The old tree, told the one span where the new text differs (found by comparing the two texts). */
-function editedTree(tree: Tree, before: string, after: string): Tree {
+function topKey(node: GrammarNode): string {
+  return `${node.type}@${node.startIndex}:${node.endIndex}`;
+}
+
+interface KeptDeclaration {
+  view: SyntaxNode[];
+  /** How far it moved, in characters and lines. */
+  delta: number;
+  lines: number;
+}
+
+/**
+ * Which top-level nodes of the new tree keep their view from the last parse: those wholly before the
+ * edit, or starting on a line after it (so only offsets and line numbers move, never columns), whose
+ * span tree-sitter reports no structural change in (`getChangedRanges`), and which the last parse had
+ * with the same type and text.
+ */
+function keptDeclarations(view: KeptView, oldTree: Tree, newTree: Tree, before: string, after: string, edit: TextEdit) {
+  const changed = oldTree.getChangedRanges(newTree);
+  const delta = edit.newEnd - edit.oldEnd;
+  const lines = newlines(after, edit.start, edit.newEnd) - newlines(before, edit.start, edit.oldEnd);
+  const lineEnd = after.indexOf('\n', edit.newEnd);
+  const firstMoved = lineEnd === -1 ? Infinity : lineEnd + 1;
+  const found = new Map<GrammarNode, KeptDeclaration | undefined>();
+  return {
+    find(node: GrammarNode): KeptDeclaration | undefined {
+      if (found.has(node)) return found.get(node);
+      let result: KeptDeclaration | undefined;
+      const { startIndex: start, endIndex: end } = node;
+      const moved = start >= firstMoved;
+      if ((end <= edit.start || moved) && !changed.some((r) => r.startIndex <= end && start <= r.endIndex)) {
+        const shift = moved ? delta : 0;
+        const old = view.tops.get(`${node.type}@${start - shift}:${end - shift}`);
+        if (old) result = { view: old, delta: shift, lines: moved ? lines : 0 };
+      }
+      found.set(node, result);
+      return result;
+    },
+  };
+}
+
+function newlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+/** Tells the old tree the one span where the new text differs (found by comparing the two texts). */
+function editTree(tree: Tree, before: string, after: string): TextEdit {
   const shorter = Math.min(before.length, after.length);
   let start = 0;
   while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
@@ -136,7 +235,7 @@ function editedTree(tree: Tree, before: string, after: string): Tree {
     startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd,
     startPosition: pointAt(before, start), oldEndPosition: pointAt(before, oldEnd), newEndPosition: pointAt(after, newEnd),
   });
-  return tree;
+  return { start, oldEnd, newEnd };
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -7,26 +7,43 @@
  */
 import type { Block, FunctionDecl, Span, SyntaxNode, VarDecl } from './ir';
 
-const pendingBodies = new WeakMap<SyntaxNode, Span>();
+interface Pending {
+  span: Span;
+  /** What the body is lowered from (a grammar node), for a view kept across parses to rebind. */
+  source?: unknown;
+}
+
+const pendingBodies = new WeakMap<SyntaxNode, Pending>();
 
 /**
  * Where a function's body (a computed property's getter) is, while it is not yet lowered; `undefined`
  * once it is, or if it never was deferred. While it is pending, it is the node's only child.
  */
 export function pendingBodySpan(node: SyntaxNode): Span | undefined {
-  return pendingBodies.get(node);
+  return pendingBodies.get(node)?.span;
+}
+
+/** The grammar node a pending body will be lowered from. */
+export function pendingBodySource(node: SyntaxNode): unknown {
+  return pendingBodies.get(node)?.source;
+}
+
+/** The pending body moved (the text before it changed length): its new span. */
+export function movePendingBody(node: SyntaxNode, span: Span): void {
+  const pending = pendingBodies.get(node);
+  if (pending) pending.span = span;
 }
 
 /** Makes `owner[key]` a getter that runs `lower` once, links the body's parents and keeps the result. */
 export function deferBody<K extends 'body' | 'getter'>(
-  owner: K extends 'body' ? FunctionDecl : VarDecl, key: K, span: Span, lower: () => Block, link: (body: Block) => void,
+  owner: K extends 'body' ? FunctionDecl : VarDecl, key: K, span: Span, lower: () => Block, link: (body: Block) => void, source?: unknown,
 ): void {
   const fn = owner as SyntaxNode;
   const settle = (body: Block | undefined) => {
     pendingBodies.delete(fn);
     Object.defineProperty(fn, key, { value: body, writable: true, configurable: true, enumerable: true });
   };
-  pendingBodies.set(fn, span);
+  pendingBodies.set(fn, { span, source });
   Object.defineProperty(fn, key, {
     configurable: true,
     enumerable: true,

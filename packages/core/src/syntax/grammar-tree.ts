@@ -49,31 +49,44 @@ class SourceText {
 }
 
 const NO_CHILDREN: MirrorNode[] = [];
+const FIND = 1 as const;
 
 class MirrorNode implements GrammarNode {
   /** Filled by the walk (leaves share one empty list); a deferred node's children are copied when first asked for. */
   kids: MirrorNode[] = NO_CHILDREN;
-  /** The native node of a deferred subtree, until it is copied. */
-  pending?: Parser.SyntaxNode;
+  /**
+   * The native node of a deferred subtree, until it is copied; `FIND` when it is to be found again in
+   * the copier's tree (a subtree kept from an earlier parse of the buffer, see `rebindDeferred`).
+   */
+  pending?: Parser.SyntaxNode | typeof FIND;
   private named?: MirrorNode[];
 
   constructor(
-    private readonly copier: TreeCopier,
+    private copier: TreeCopier,
     readonly parent: MirrorNode | null,
     readonly type: string,
     readonly isNamed: boolean,
     readonly field: string | undefined,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    public startIndex: number,
+    public endIndex: number,
   ) {}
 
   get children(): MirrorNode[] {
     if (this.pending) {
-      const native = this.pending;
+      const native = this.pending === FIND ? this.copier.find(this) : this.pending;
       this.pending = undefined;
       this.copier.fill(native.walk(), this);
     }
     return this.kids;
+  }
+
+  /** A deferred subtree kept from an earlier tree: its span in `copier`'s text, read from `copier`'s tree. */
+  rebind(copier: TreeCopier, delta: number): void {
+    if (!this.pending) return;
+    this.copier = copier;
+    this.startIndex += delta;
+    this.endIndex += delta;
+    this.pending = FIND;
   }
   get startPosition(): Point { return this.copier.source.pointAt(this.startIndex); }
   get endPosition(): Point { return this.copier.source.pointAt(this.endIndex); }
@@ -104,11 +117,14 @@ const tablesByGrammar = new Map<string, NameTables>();
  */
 export type DeferredSubtree = (parentType: string, type: string) => boolean;
 
-class TreeCopier {
+export class TreeCopier {
   readonly source: SourceText;
   private readonly tables: NameTables;
 
-  constructor(text: string, grammar: string, nodeTypes: NodeTypeInfo[] | undefined, private readonly deferred?: DeferredSubtree) {
+  constructor(
+    private readonly tree: Parser.Tree, text: string, grammar: string, nodeTypes: NodeTypeInfo[] | undefined,
+    private readonly deferred?: DeferredSubtree,
+  ) {
     this.source = new SourceText(text);
     let tables = tablesByGrammar.get(grammar);
     if (!tables) tablesByGrammar.set(grammar, (tables = { types: [], named: [], fields: [], withFields: typesWithFields(nodeTypes) }));
@@ -134,6 +150,14 @@ class TreeCopier {
       if (this.deferred?.(parent.type, type)) node.pending = cursor.currentNode;
     }
     return node;
+  }
+
+  /** The native node of this tree with `node`'s type and span. */
+  find(node: MirrorNode): Parser.SyntaxNode {
+    let found: Parser.SyntaxNode | null = this.tree.rootNode.descendantForIndex(node.startIndex, node.endIndex);
+    while (found && !(found.type === node.type && found.startIndex === node.startIndex && found.endIndex === node.endIndex)) found = found.parent;
+    if (!found) throw new Error(`syntax view: no ${node.type} at ${node.startIndex}–${node.endIndex} in the reparsed tree`);
+    return found;
   }
 
   /** Copies the descendants of `top` (the cursor's node), iteratively, so any depth is safe. */
@@ -172,12 +196,32 @@ function typesWithFields(nodeTypes: NodeTypeInfo[] | undefined): Set<string> | u
   return types;
 }
 
-/** Copies `tree` (parsed from `text` by `grammar`) into plain nodes; `deferred` subtrees wait until asked for. */
-export function mirrorTree(tree: Parser.Tree, text: string, grammar: string, deferred?: DeferredSubtree): GrammarNode {
+/**
+ * Copies `tree` (parsed from `text` by `grammar`) into plain nodes; `deferred` subtrees wait until asked
+ * for. `keepTop` names top-level nodes whose subtree is not copied (the caller keeps their view from an
+ * earlier parse); they come with no children.
+ */
+export function mirrorTree(
+  tree: Parser.Tree, text: string, grammar: string, deferred?: DeferredSubtree, keepTop?: (node: GrammarNode) => boolean,
+): { root: GrammarNode; copier: TreeCopier } {
   const nodeTypes = (tree as unknown as { language?: { nodeTypeInfo?: NodeTypeInfo[] } }).language?.nodeTypeInfo;
-  const copier = new TreeCopier(text, grammar, nodeTypes, deferred);
+  const copier = new TreeCopier(tree, text, grammar, nodeTypes, deferred);
   const cursor = tree.walk();
   const root = copier.make(cursor, null);
-  copier.fill(cursor, root);
-  return root;
+  if (!keepTop) {
+    copier.fill(cursor, root);
+    return { root, copier };
+  }
+  if (cursor.gotoFirstChild()) {
+    do {
+      const top = copier.make(cursor, root);
+      if (!keepTop(top)) copier.fill(cursor, top);
+    } while (cursor.gotoNextSibling());
+  }
+  return { root, copier };
+}
+
+/** Points a deferred subtree (`GrammarNode` from an earlier copy) at `copier`'s tree, `delta` characters on. */
+export function rebindDeferred(node: GrammarNode, copier: TreeCopier, delta: number): void {
+  (node as MirrorNode).rebind(copier, delta);
 }

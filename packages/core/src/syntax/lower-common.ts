@@ -75,6 +75,12 @@ export function linkParents(root: SyntaxNode): void {
   }
 }
 
+/** How a lowering reuses the view of top-level declarations an edit did not touch (source/parse.ts). */
+export interface TopLevelReuse {
+  kept(node: TSNode): SyntaxNode[] | undefined;
+  lowered(node: TSNode, view: SyntaxNode[]): void;
+}
+
 /** Runs `lower` one level deeper, or returns an opaque node past the depth limit. */
 export function deeper<T extends SyntaxNode | undefined>(
   state: LoweringState,
@@ -121,6 +127,24 @@ export abstract class Lowering {
     return isExpr(lowered) ? lowered : lowered ? { ...opaque(node), children: [lowered] } : undefined;
   }
 
+  /**
+   * The file's top-level nodes, each lowered, or taken from `kept` when it returns the view an earlier
+   * parse made of it (the language server's incremental lint); `lowered` hears what each one became.
+   */
+  topLevel(nodes: TSNode[], reuse?: TopLevelReuse): SyntaxNode[] {
+    if (!reuse) return this.list(nodes);
+    const out: SyntaxNode[] = [];
+    for (const node of nodes) {
+      let view = reuse.kept(node);
+      if (!view) {
+        view = this.lowerInList(node);
+        reuse.lowered(node, view);
+      }
+      for (const v of view) out.push(v);
+    }
+    return out;
+  }
+
   /** The view nodes one grammar node contributes to a list (containers contribute their children). */
   protected lowerInList(node: TSNode): SyntaxNode[] {
     const lowered = this.node(node);
@@ -147,7 +171,7 @@ export abstract class Lowering {
       } finally {
         this.state.depth = outer;
       }
-    }, linkParents);
+    }, linkParents, bodyNode);
     return decl;
   }
 

@@ -6,6 +6,7 @@ import {
   OBJC_TYPE_NAMES, parseSwiftName, swiftName, swiftNameForSelector,
 } from './api-names';
 import { asBlock, emptyBlock, isExpr, Lowering, LoweringState, opaque, spanOf } from './lower-common';
+import type { TopLevelReuse } from './lower-common';
 
 const SKIPPED_KINDS = new Set(['comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'preproc_call', 'module_import', 'type_definition', 'struct_specifier', 'enum_specifier', 'protocol_forward_declaration', 'class_declaration']);
 /** Conditional compilation and scoping constructs whose contents run as written. */
@@ -19,9 +20,9 @@ const NIL_WORDS = new Set(['nil', 'Nil', 'NULL', 'null', 'nullptr']);
 export const OBJC_DEFERRED_SUBTREES = (parent: string, type: string): boolean =>
   type === 'compound_statement' && (parent === 'method_definition' || parent === 'function_definition');
 
-export function lowerObjC(root: TSNode, state = new LoweringState()): FileNode {
+export function lowerObjC(root: TSNode, state = new LoweringState(), reuse?: TopLevelReuse): FileNode {
   const lowering = new ObjCLowering(state);
-  return { kind: 'file', language: 'objc', body: lowering.list(root.namedChildren), ...spanOf(root) };
+  return { kind: 'file', language: 'objc', body: lowering.topLevel(root.namedChildren, reuse), ...spanOf(root) };
 }
 
 class ObjCLowering extends Lowering {

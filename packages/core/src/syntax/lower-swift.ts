@@ -5,6 +5,7 @@ import type {
 } from './ir';
 import { swiftName } from './api-names';
 import { asBlock, emptyBlock, isExpr, Lowering, LoweringState, opaque, spanOf } from './lower-common';
+import type { TopLevelReuse } from './lower-common';
 
 const BINARY_KINDS = new Set([
   'conjunction_expression', 'disjunction_expression', 'equality_expression', 'comparison_expression',
@@ -19,9 +20,9 @@ const NUMBER_KINDS = new Set(['integer_literal', 'real_literal', 'hex_literal', 
 /** Function bodies and computed properties, copied from the tree only when lowered (see syntax/deferred.ts). */
 export const SWIFT_DEFERRED_SUBTREES = (_parent: string, type: string): boolean => type === 'function_body' || type === 'computed_property';
 
-export function lowerSwift(root: TSNode, state = new LoweringState()): FileNode {
+export function lowerSwift(root: TSNode, state = new LoweringState(), reuse?: TopLevelReuse): FileNode {
   const lowering = new SwiftLowering(state);
-  return { kind: 'file', language: 'swift', body: lowering.list(root.namedChildren), ...spanOf(root) };
+  return { kind: 'file', language: 'swift', body: lowering.topLevel(root.namedChildren, reuse), ...spanOf(root) };
 }
 
 class SwiftLowering extends Lowering {
