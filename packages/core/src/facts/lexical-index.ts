@@ -9,6 +9,7 @@ import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
 import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
+import { API_USE_WORDS } from './api-uses';
 
 export interface IndexedMethod {
   name: string;
@@ -195,6 +196,62 @@ export function lexFile(file: string, text: string, language: Language): FileFac
   // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
   // gives the facts strings of their own (measured: 106 MB of heap for 12,000 files before, see docs/benchmarks.md).
   return JSON.parse(JSON.stringify(facts)) as FileFacts;
+}
+
+/**
+ * The index on demand. Rules ask the index two kinds of question:
+ *
+ * - by a name: a type's supertypes, attributes, methods (who ends a task, who implements a callback),
+ *   properties and their types, `@MainActor` members; whether a called function is a `@MainActor`
+ *   global. The name is written in the linted file, or is a supertype or property type the index itself
+ *   gives (`namesReferencedBy`). Only the files declaring such a name need lexing (`outlineFile`).
+ * - about the whole project: BGTask identifiers registered (and where, for "registered twice"), the
+ *   Mach-service XPC listener, how many types implement `urlSessionDidFinishEvents`. A file that can
+ *   add to these facts contains one of `INDEX_EVERYWHERE_WORDS` and is always lexed.
+ *
+ * A fact added to the index must be reachable one of these ways: its key in `keysOf` (and found by
+ * `outlineFile`), or its words here. The soundness test (packages/session/test/on-demand-index.test.ts)
+ * compares findings with the on-demand and the full index.
+ */
+export const INDEX_EVERYWHERE_WORDS = [
+  // taskRegistrationsIn: `register(forTaskWithIdentifier:`, `registerForTaskWithIdentifier:`.
+  'orTaskWithIdentifier',
+  // implementations of urlSessionDidFinishEvents(forBackgroundURLSession:), counted over every type.
+  'DidFinishEvents',
+  ...API_USE_WORDS,
+];
+
+/** What a file can add to the index, found without lexing method bodies: the names it declares, and whether it is always indexed. */
+export interface FileOutline {
+  /** Every key `keysOf` can give for the file's facts: type names (also of extensions), `@MainActor` declarations. */
+  declares: string[];
+  /** The file holds words of facts rules read over the whole project (`INDEX_EVERYWHERE_WORDS`). */
+  everywhere: boolean;
+}
+
+/** The outline of one file: the type headers of `lexFile` (same patterns on the same blanked code) and its `@MainActor` names. */
+export function outlineFile(text: string, language: Language): FileOutline {
+  const code = stripCommentsAndStrings(text);
+  const declares = new Set<string>();
+  if (language === 'swift') for (const m of code.matchAll(SWIFT_TYPE_HEADER)) declares.add(m[3]!.split('.').pop()!);
+  else for (const m of code.matchAll(OBJC_TYPE_HEADER)) declares.add(m[2]!);
+  if (language === 'swift' && code.includes('@MainActor')) for (const name of mainActorDeclarations(code)) declares.add(name);
+  return { declares: [...declares], everywhere: INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) };
+}
+
+/** The names under which the index keeps a file's facts (what `outlineFile` must find). */
+export function keysOf(facts: FileFacts): string[] {
+  return [...facts.types.map((t) => t.name), ...facts.mainActorGlobals];
+}
+
+/** Names the facts lead a rule on to: supertypes and property types, asked about by name in turn. */
+export function namesReferencedBy(facts: FileFacts): string[] {
+  const names: string[] = [];
+  for (const type of facts.types) {
+    for (const name of type.inherits) names.push(name, ...name.split('.'));
+    for (const p of type.properties ?? []) names.push(p.type);
+  }
+  return names;
 }
 
 /** The code outside every type body, bodies replaced by one space (one pass: files can hold 1,000+ nested types). */
