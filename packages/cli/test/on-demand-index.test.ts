@@ -78,6 +78,36 @@ describe('the on-demand index', () => {
     }
   });
 
+  test('follows supertypes declared in files the linted file does not name', () => {
+    // Uploader names BaseUploader only; the task is ended in RootUploader, BaseUploader's supertype in a third file.
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bglint-index-chain-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'Uploader.swift'), [
+        'import UIKit', '', 'final class Uploader: BaseUploader {', '    func start() {',
+        '        task = UIApplication.shared.beginBackgroundTask(withName: "upload") { self.done() }', '        upload()', '    }', '}', '',
+      ].join('\n'));
+      fs.writeFileSync(path.join(dir, 'BaseUploader.swift'), ['import UIKit', '', 'class BaseUploader: RootUploader {', '    func upload() {}', '}', ''].join('\n'));
+      fs.writeFileSync(path.join(dir, 'RootUploader.swift'), [
+        'import UIKit', '', 'class RootUploader {', '    var task = UIBackgroundTaskIdentifier.invalid', '',
+        '    func done() {', '        UIApplication.shared.endBackgroundTask(task)', '        task = .invalid', '    }', '}', '',
+      ].join('\n'));
+      const full = resultsByFile(options(dir, true));
+      const unbalanced = (r: ReturnType<typeof resultsByFile>) => findingsOf(r).filter((f) => f.ruleId === 'background-task-unbalanced');
+      expect(unbalanced(full)).toEqual([]);
+      // Without RootUploader's facts the rule says the task is never ended: the case needs the supertype's file.
+      const rootless = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bglint-index-chain-'));
+      fs.cpSync(dir, rootless, { recursive: true });
+      fs.rmSync(path.join(rootless, 'RootUploader.swift'));
+      const withoutRoot = resultsByFile(options(rootless, true));
+      removeDir(rootless);
+      expect(unbalanced(withoutRoot).length).toBeGreaterThan(0);
+      expectSame(dir);
+      expectSame(dir, { paths: ['Uploader.swift'] });
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   test('the outline finds every name the lexer indexes a file under', () => {
     const files = [...FIXTURES.flatMap((name) => sourcesUnder(path.join(repoRoot, 'fixtures', name))), ...sourcesUnder(generated)];
     for (const file of files) {
