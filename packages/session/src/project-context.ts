@@ -1,9 +1,15 @@
 /**
- * When only some files of a project are linted (a pre-commit hook passes the staged ones), the facts
- * rules draw from other files — a stored task ended in an extension elsewhere, a supertype declared
- * elsewhere, a `@MainActor` global, a task registered in another file — must still come from the
- * whole project, or the run reports what a full run would not. These are the project's other
- * sources worth indexing (lexically; they are not linted).
+ * The project index on demand. Rules ask the index about names (a type's supertypes, methods and
+ * property types, a `@MainActor` function) and about a few project-wide facts (task identifiers
+ * registered, a Mach-service listener, who implements `urlSessionDidFinishEvents`). Lexing every file
+ * for that was most of a cold run's index cost, so only the files that can answer are lexed: the
+ * linted files, files with words of a project-wide fact, and files declaring a name the linted files
+ * contain, following supertypes and property types to a fixed point (`selectForIndex`; the questions
+ * are listed in core's lexical-index.ts at `INDEX_EVERYWHERE_WORDS`).
+ *
+ * When only some files of a project are linted (a pre-commit hook passes the staged ones), the other
+ * sources of their project are candidates too (`explicitFilesContext`), so the run reports what a full
+ * run would.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -221,6 +221,22 @@ export const INDEX_EVERYWHERE_WORDS = [
   ...API_USE_WORDS,
 ];
 
+/**
+ * How the on-demand index reaches each kind of fact a file gives: by the name it is kept under
+ * (`keysOf`, found by `outlineFile`), or because its file has one of `INDEX_EVERYWHERE_WORDS`. A new
+ * field of `FileFacts` must be classified here (the compiler asks), and its words or keys added; a
+ * rule that reads per-type facts over every type (not by a name) needs words here too.
+ */
+export const FACTS_REACHED_BY: Record<keyof FileFacts, 'file' | 'name' | 'everywhere'> = {
+  file: 'file',
+  types: 'name',
+  mainActorGlobals: 'name',
+  registeredTaskIds: 'everywhere',
+  unresolvedTaskRegistrations: 'everywhere',
+  taskRegistrationSites: 'everywhere',
+  apiUses: 'everywhere',
+};
+
 /** What a file can add to the index, found without lexing method bodies: the names it declares, and whether it is always indexed. */
 export interface FileOutline {
   /** Every key `keysOf` can give for the file's facts: type names (also of extensions), `@MainActor` declarations. */
