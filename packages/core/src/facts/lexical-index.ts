@@ -249,7 +249,8 @@ export interface FileOutline {
 export function outlineFile(text: string, language: Language): FileOutline {
   const code = stripCommentsAndStrings(text);
   const declares = new Set<string>();
-  if (language === 'swift') for (const m of code.matchAll(SWIFT_TYPE_HEADER)) declares.add(m[3]!.split('.').pop()!);
+  // The keyword and name of `SWIFT_TYPE_HEADER` alone: every header it matches matches here (a superset, far cheaper).
+  if (language === 'swift') for (const m of code.matchAll(SWIFT_DECLARED_NAME)) declares.add(m[1]!.split('.').pop()!);
   else for (const m of code.matchAll(OBJC_TYPE_HEADER)) declares.add(m[2]!);
   if (language === 'swift' && code.includes('@MainActor')) for (const name of mainActorDeclarations(code)) declares.add(name);
   return { declares: [...declares], everywhere: INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) };
@@ -291,6 +292,8 @@ interface TypeBlock {
   bodyStart: number;
   bodyEnd: number;
 }
+
+const SWIFT_DECLARED_NAME = /\b(?:class|struct|enum|actor|extension|protocol)\s+([\w.]+)/g;
 
 const SWIFT_TYPE_HEADER =
   /((?:@[\w.]+(?:\([^)]*\))?\s+)*)(?:(?:public|private|fileprivate|internal|open|final|nonisolated|indirect|package)\s+)*\b(class|struct|enum|actor|extension|protocol)\s+([\w.]+)(?:<[^{]*?>)?\s*(?::\s*([^{]*?))?\s*(?:where\s[^{]*)?\{/g;
