@@ -250,7 +250,9 @@ export function outlineFile(text: string, language: Language): FileOutline {
   const code = stripCommentsAndStrings(text);
   const declares = new Set<string>();
   // The keyword and name of `SWIFT_TYPE_HEADER` alone: every header it matches matches here (a superset, far cheaper).
-  if (language === 'swift') for (const m of code.matchAll(SWIFT_DECLARED_NAME)) declares.add(m[1]!.split('.').pop()!);
+  if (language === 'swift') {
+    for (const m of code.matchAll(SWIFT_DECLARED_NAME)) if (!NOT_A_TYPE_NAME.has(m[1]!)) declares.add(m[1]!.split('.').pop()!);
+  }
   else for (const m of code.matchAll(OBJC_TYPE_HEADER)) declares.add(m[2]!);
   if (language === 'swift' && code.includes('@MainActor')) for (const name of mainActorDeclarations(code)) declares.add(name);
   return { declares: [...declares], everywhere: INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) };
@@ -294,6 +296,8 @@ interface TypeBlock {
 }
 
 const SWIFT_DECLARED_NAME = /\b(?:class|struct|enum|actor|extension|protocol)\s+([\w.]+)/g;
+/** Keywords after `class` (`class func`, `class var`): no type has these names, and every linted file holds them. */
+const NOT_A_TYPE_NAME = new Set(['func', 'var', 'let', 'init', 'deinit', 'subscript', 'override', 'final', 'private', 'fileprivate', 'public', 'internal', 'open', 'package', 'static', 'required', 'convenience', 'nonisolated', 'typealias', 'associatedtype', 'case']);
 
 const SWIFT_TYPE_HEADER =
   /((?:@[\w.]+(?:\([^)]*\))?\s+)*)(?:(?:public|private|fileprivate|internal|open|final|nonisolated|indirect|package)\s+)*\b(class|struct|enum|actor|extension|protocol)\s+([\w.]+)(?:<[^{]*?>)?\s*(?::\s*([^{]*?))?\s*(?:where\s[^{]*)?\{/g;
