@@ -5,6 +5,7 @@
  * lexing every file. The outline that chooses the files must find every name the lexer indexes.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { keysOf, languageOf, lexFile, outlineFile } from '@bglint/core';
 import type { RuleSetting } from '@bglint/core';
@@ -80,7 +81,7 @@ describe('the on-demand index', () => {
 
   test('follows supertypes declared in files the linted file does not name', () => {
     // Uploader names BaseUploader only; the task is ended in RootUploader, BaseUploader's supertype in a third file.
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bglint-index-chain-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-index-chain-'));
     try {
       fs.writeFileSync(path.join(dir, 'Uploader.swift'), [
         'import UIKit', '', 'final class Uploader: BaseUploader {', '    func start() {',
@@ -95,7 +96,7 @@ describe('the on-demand index', () => {
       const unbalanced = (r: ReturnType<typeof resultsByFile>) => findingsOf(r).filter((f) => f.ruleId === 'background-task-unbalanced');
       expect(unbalanced(full)).toEqual([]);
       // Without RootUploader's facts the rule says the task is never ended: the case needs the supertype's file.
-      const rootless = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bglint-index-chain-'));
+      const rootless = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-index-chain-'));
       fs.cpSync(dir, rootless, { recursive: true });
       fs.rmSync(path.join(rootless, 'RootUploader.swift'));
       const withoutRoot = resultsByFile(options(rootless, true));
@@ -120,7 +121,7 @@ describe('the on-demand index', () => {
 
   test('lexes fewer files than there are', () => {
     // Counted through the facts the cache keeps: a file's facts are there only if it was lexed.
-    const cacheDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bglint-index-cache-'));
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-index-cache-'));
     try {
       const cache = { location: path.join(cacheDir, 'cache.json'), version: 'test' };
       runLint(options(generated, false, { cache }));
