@@ -14,7 +14,7 @@ import type { ProjectMemo } from './project-memo';
 export const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/bglint/';
 const CACHE_FILE_NAME = 'cache.json';
 /** Bumped when the layout of the cache file changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 interface Entry {
   scan: ScanOk;

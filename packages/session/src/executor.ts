@@ -4,8 +4,8 @@
  * reused by both passes.
  */
 import * as os from 'node:os';
-import type { ProjectIndex } from '@bglint/core';
-import { lintFile, scanFile } from './file-jobs';
+import type { FileFacts, ProjectIndex } from '@bglint/core';
+import { lexSource, lintFile, scanFile } from './file-jobs';
 import type { LintOutcome, LintRequest, ScanResult } from './file-jobs';
 import { WorkerPool } from './workers';
 
@@ -29,6 +29,7 @@ export const DEFAULT_SCAN_IN_PROCESS_BELOW = 1000;
 export const DEFAULT_LINT_IN_PROCESS_BELOW = 64;
 /** Files per message: large enough that messaging is negligible, small enough to balance two threads. */
 const SCAN_BATCH = 64;
+const LEX_BATCH = 16;
 /** Small, because each batch ends with a turn of the worker's event loop, which frees the batch's trees. */
 const LINT_BATCH = 4;
 
@@ -46,6 +47,17 @@ export class Executor {
     if (files.length < (this.options.scanInProcessBelow ?? DEFAULT_SCAN_IN_PROCESS_BELOW)) return files.map((f) => scanFile(f, withHash));
     // This thread scans too: scanning builds no trees, so nothing piles up here while it helps.
     return this.workers().map('scan', files.map((file) => ({ file, withHash })), SCAN_BATCH, (batch) => batch.map((i) => scanFile(i.file, i.withHash)));
+  }
+
+  /**
+   * The lexical facts of files chosen for the index, in order. Lexing costs about 0.6 ms a file, a little
+   * more than a scan, so the scan's threshold is kept: a few hundred files are lexed here rather than
+   * start workers that a small run would not need (it may lint in this thread too). Once started, they help.
+   */
+  lex(files: string[]): FileFacts[] {
+    if (files.length === 0) return [];
+    if (!this.pool && files.length < (this.options.scanInProcessBelow ?? DEFAULT_SCAN_IN_PROCESS_BELOW)) return files.map((f) => lexSource(f));
+    return this.workers().map('lex', files, LEX_BATCH, (batch) => batch.map((f) => lexSource(f)));
   }
 
   lint(requests: LintRequest[], index: ProjectIndex): LintOutcome[] {

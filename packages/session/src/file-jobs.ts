@@ -1,22 +1,26 @@
 /**
  * The two things done to one file, as plain data in and out so the same code runs in-process and in
- * a worker thread: `scanFile` (read once: content hash, lexical facts for the project index, which rule
- * trigger strings occur) and `lintFile` (parse and run the enabled rules against the merged index).
+ * a worker thread: `scanFile` (read once: content hash, the file's outline for choosing what the project
+ * index needs, which rule trigger strings occur), `lexFiles` (the lexical facts of the files chosen for
+ * the index) and `lintFile` (parse and run the enabled rules against the merged index).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { languageOf, lexFile, lintSource, optionTriggers } from '@bglint/core';
-import type { EnabledRule, FileFacts, FileResult, Notice, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
+import { languageOf, lexFile, lintSource, optionTriggers, outlineFile } from '@bglint/core';
+import type { EnabledRule, FileFacts, FileOutline, FileResult, Notice, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 
 export interface ScanOk {
   file: string;
   size: number;
   mtimeMs: number;
-  /** sha1 of the bytes, and of the facts; only computed when the cache needs them. */
+  /** sha1 of the bytes; only computed when the cache needs it. */
   hash?: string;
+  /** What the file can add to the index (read by `selectForIndex`). */
+  outline: FileOutline;
+  /** The file's lexical facts and their sha1, once the index needed them (`lexFiles`; the cache keeps them). */
+  facts?: FileFacts;
   factsHash?: string;
-  facts: FileFacts;
   /** The trigger strings of any rule that occur in the text (the prefilter, independent of config). */
   triggers: string[];
 }
@@ -35,16 +39,25 @@ export function scanFile(file: string, withHash: boolean): ScanResult {
     return { file, error: String((error as NodeJS.ErrnoException).code ?? error) };
   }
   const text = decodeSource(buffer);
-  const facts = lexFile(file, text, languageOf(file) ?? 'swift');
   return {
     file,
     size: stat.size,
     mtimeMs: stat.mtimeMs,
     hash: withHash ? hashOf(buffer) : undefined,
-    factsHash: withHash ? hashOf(JSON.stringify(facts)) : undefined,
-    facts,
+    outline: outlineFile(text, languageOf(file) ?? 'swift'),
     triggers: ALL_TRIGGERS.filter((t) => text.includes(t)),
   };
+}
+
+/** A file's lexical facts for the index, read from disk or from `text`; an unreadable file adds nothing. */
+export function lexSource(file: string, text?: string): FileFacts {
+  const language = languageOf(file) ?? 'swift';
+  if (text !== undefined) return lexFile(file, text, language);
+  try {
+    return lexFile(file, decodeSource(fs.readFileSync(file)), language);
+  } catch {
+    return { file, types: [], mainActorGlobals: [], registeredTaskIds: [], unresolvedTaskRegistrations: 0, apiUses: [] };
+  }
 }
 
 export function decodeSource(buffer: Buffer): string {

@@ -4,16 +4,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProjectIndex, isIgnored, languageOf, lexFile, passesPrefilter, rulesForFile } from '@bglint/core';
-import type { ConfigLayer, EnabledRule, FileFacts, FileResult, LintReport, Notice, RuleSetting } from '@bglint/core';
+import { ProjectIndex, isIgnored, languageOf, outlineFile, passesPrefilter, rulesForFile } from '@bglint/core';
+import type { ConfigLayer, EnabledRule, FileFacts, FileOutline, FileResult, LintReport, Notice, RuleSetting } from '@bglint/core';
 import { allRules, ruleSets, ruleSummary } from '@bglint/rules';
 import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
 import { Executor } from './executor';
 import { sourceFilesUnder } from './source-walk';
-import { choicesOf, decodeSource, hashOf, passesTriggers } from './file-jobs';
+import { choicesOf, decodeSource, hashOf, lexSource, passesTriggers } from './file-jobs';
 import type { LintOutcome, LintRequest, ScanOk } from './file-jobs';
 import { ConfigFinder, TargetResolver, rulesFor } from './lint-context';
-import { explicitFilesContext } from './project-context';
+import { explicitFilesContext, selectForIndex } from './project-context';
+import type { IndexCandidate } from './project-context';
 
 export interface RunOptions {
   cwd: string;
@@ -27,6 +28,8 @@ export interface RunOptions {
   noPrefilter?: boolean;
   /** Lower and walk every function body (proves the lazy syntax view sound; see core's syntax/deferred.ts). */
   eagerView?: boolean;
+  /** Lex every file for the index, not only those the linted files can ask about (proves the on-demand index sound). */
+  fullIndex?: boolean;
   /** `--cache`: where, and the bglint version that results are valid for. */
   cache?: { location?: string; version: string };
   jobs?: number;
@@ -69,20 +72,16 @@ export function configFor(options: RunOptions, file: string) {
 }
 
 /**
- * Other sources of the project, lexed for the index, when single files are linted (pre-commit, an
- * editor's stdin): their facts would otherwise be missing (see project-context.ts).
+ * Other sources of the project when single files are linted (pre-commit, an editor's stdin): the
+ * index may need their facts too (see project-context.ts).
  */
-function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[]): FileFacts[] {
+function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[]): (IndexCandidate & { text: string })[] {
   const explicit = options.stdin ? [path.resolve(options.cwd, options.stdin.filename)] : options.paths
     .map((p) => path.resolve(options.cwd, p))
     .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile());
   if (explicit.length === 0) return [];
-  const linted = inputs.flatMap((i) => {
-    const text = i.text ?? readText(i.file);
-    return text === undefined ? [] : [{ file: i.file, text }];
-  });
   const sources = (root: string) => discoverFiles(root, ['.']).filter((f) => languageOf(f) !== undefined);
-  return explicitFilesContext(explicit, linted, sources, readText, options.cwd).map((c) => lexFile(c.file, c.text, languageOf(c.file)!));
+  return explicitFilesContext(explicit, new Set(inputs.map((i) => i.file)), sources, readText, languageOf, options.cwd);
 }
 
 function readText(file: string): string | undefined {
@@ -105,28 +104,25 @@ export function runLint(options: RunOptions): LintReport {
 }
 
 /** A file to lint: scanned from disk, or given as text (stdin). */
-interface LintInput {
-  file: string;
-  facts: FileFacts;
+interface LintInput extends IndexCandidate {
   scan?: ScanOk;
   text?: string;
+  factsHash?: string;
 }
 
 function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | undefined): LintReport {
   const notices: Notice[] = [];
   const files = options.stdin ? [] : discoverFiles(options.cwd, options.paths);
   const scans = scanFiles(files, executor, cache, notices);
-  const inputs: LintInput[] = scans.map((scan) => ({ file: scan.file, facts: scan.facts, scan }));
+  const inputs: LintInput[] = scans.map((scan) => ({ file: scan.file, outline: scan.outline, facts: scan.facts, factsHash: scan.factsHash, scan }));
   if (options.stdin) {
     const file = path.resolve(options.cwd, options.stdin.filename);
-    inputs.push({ file, facts: lexFile(file, options.stdin.text, languageOf(file) ?? 'swift'), text: options.stdin.text });
+    inputs.push({ file, outline: outlineFile(options.stdin.text, languageOf(file) ?? 'swift'), text: options.stdin.text });
   }
-  const index = new ProjectIndex();
-  for (const input of inputs) index.addFacts(input.facts);
-  for (const context of contextOfExplicitFiles(options, inputs)) index.addFacts(context);
   const targets = new TargetResolver(options.cwd, options.paths, cache?.project);
   const slots = planFiles(inputs, options, targets);
-  const keyOf = cache ? resultKeys(options, inputs) : undefined;
+  const { index, digest } = buildIndex(options, inputs, slots.filter(isRequest), executor, cache);
+  const keyOf = cache ? resultKeys(options, inputs, digest) : undefined;
   const results: FileResult[] = [];
   for (const outcome of lintPlanned(slots, executor, index, cache, keyOf)) {
     if ('crash' in outcome) notices.push(outcome.crash);
@@ -137,6 +133,54 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
   notices.push(...targets.notices(options.cwd));
   if (cache) cache.project = targets.toMemo();
   return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
+}
+
+/**
+ * The project index for the linted files: the facts of the files they can ask about (`selectForIndex`),
+ * or of every file with `fullIndex`, merged in path order (then the other files of single files' projects).
+ * The digest covers the facts merged, for the cache's result keys.
+ */
+function buildIndex(
+  options: RunOptions, inputs: LintInput[], requests: LintRequest[], executor: Executor, cache: LintCache | undefined,
+): { index: ProjectIndex; digest: string } {
+  const candidates: LintInput[] = [...inputs, ...contextOfExplicitFiles(options, inputs)];
+  const lex = (batch: typeof candidates): FileFacts[] => {
+    const fromDisk = batch.filter((c) => !c.facts && c.text === undefined);
+    executor.lex(fromDisk.map((c) => c.file)).forEach((facts, i) => (fromDisk[i]!.facts = facts));
+    for (const c of batch) {
+      c.facts ??= lexSource(c.file, c.text);
+      if (cache && c.factsHash === undefined) c.factsHash = hashOf(JSON.stringify(c.facts));
+      if (cache && c.scan && !c.scan.facts) {
+        c.scan.facts = c.facts;
+        c.scan.factsHash = c.factsHash;
+        cache.rememberScan(c.scan);
+      }
+    }
+    return batch.map((c) => c.facts!);
+  };
+  let chosen: Map<(typeof candidates)[number], FileFacts>;
+  if (options.fullIndex) {
+    const facts = lex(candidates);
+    chosen = new Map(candidates.map((c, i) => [c, facts[i]!]));
+  } else {
+    const lintedFiles = new Set(requests.map((r) => r.file));
+    const texts = function* () {
+      for (const r of requests) {
+        const text = r.text ?? readText(r.file);
+        if (text !== undefined) yield text;
+      }
+    };
+    chosen = selectForIndex(candidates, new Set(candidates.filter((c) => lintedFiles.has(c.file))), texts, lex);
+  }
+  const index = new ProjectIndex();
+  const hashes: string[] = [];
+  for (const c of candidates) {
+    const facts = chosen.get(c);
+    if (!facts) continue;
+    index.addFacts(facts);
+    if (cache) hashes.push(c.factsHash ?? hashOf(JSON.stringify(facts)));
+  }
+  return { index, digest: cache ? indexDigest(hashes) : '' };
 }
 
 /** Scans every file (reusing the cache's scan of files whose size and time are unchanged), in path order. */
@@ -189,9 +233,8 @@ function rulesPerFolderConfig(options: RunOptions) {
   };
 }
 
-function resultKeys(options: RunOptions, inputs: LintInput[]): (request: LintRequest) => string {
+function resultKeys(options: RunOptions, inputs: LintInput[], digest: string): (request: LintRequest) => string {
   const hashes = new Map(inputs.map((i) => [i.file, i.scan?.hash]));
-  const digest = indexDigest(inputs.map((i) => i.scan?.factsHash ?? hashOf(JSON.stringify(i.facts))));
   return (r) => resultKey({
     contentHash: r.text === undefined ? hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target, project: r.project, otherTargets: r.otherTargets,
     reportUnusedDirectives: r.reportUnusedDirectives, noPrefilter: r.noPrefilter, indexDigest: digest, version: options.cache!.version,

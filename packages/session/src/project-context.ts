@@ -1,18 +1,21 @@
 /**
- * When only some files of a project are linted (a pre-commit hook passes the staged ones), the facts
- * rules draw from other files — a stored task ended in an extension elsewhere, a supertype declared
- * elsewhere, a `@MainActor` global, a task registered in another file — must still come from the
- * whole project, or the run reports what a full run would not. These are the project's other
- * sources worth indexing (lexically; they are not linted).
+ * The project index on demand. Rules ask the index about names (a type's supertypes, methods and
+ * property types, a `@MainActor` function) and about a few project-wide facts (task identifiers
+ * registered, a Mach-service listener, who implements `urlSessionDidFinishEvents`). Lexing every file
+ * for that was most of a cold run's index cost, so only the files that can answer are lexed: the
+ * linted files, files with words of a project-wide fact, and files declaring a name the linted files
+ * contain, following supertypes and property types to a fixed point (`selectForIndex`; the questions
+ * are listed in core's lexical-index.ts at `INDEX_EVERYWHERE_WORDS`).
+ *
+ * When only some files of a project are linted (a pre-commit hook passes the staged ones), the other
+ * sources of their project are candidates too (`explicitFilesContext`), so the run reports what a full
+ * run would.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { API_USE_WORDS } from '@bglint/core';
+import { WHOLE_INDEX_WORDS, namesReferencedBy, outlineFile } from '@bglint/core';
+import type { FileFacts, FileOutline, Language } from '@bglint/core';
 
-/** Files that can matter to the index through these words whatever the linted files name. */
-const FACT_WORDS = ['endBackgroundTask', 'willRestoreState', 'forTaskWithIdentifier', 'ForTaskWithIdentifier', 'DidFinishEventsForBackgroundURLSession', 'DidFinishEvents(forBackgroundURLSession', ...API_USE_WORDS];
-const TYPE_DECLARATION = /\b(?:class|struct|enum|actor|extension|protocol|@interface|@implementation)\s+([A-Z]\w*)/g;
-const MAIN_ACTOR_DECLARATION = /@MainActor\b[^{}\n]*?\b(?:func|var|let)\s+(\w+)/g;
 const PROJECT_MARKERS = ['Package.swift', '.git'];
 
 /**
@@ -37,60 +40,60 @@ function isProjectRoot(dir: string): boolean {
   }
 }
 
-/** Names the linted files use: types (capitalized) and called functions, whose declarations elsewhere may matter. */
-export function referencedNames(texts: Iterable<string>): Set<string> {
-  const names = new Set<string>();
-  for (const text of texts) {
-    for (const m of text.matchAll(/\b[A-Z]\w+/g)) names.add(m[0]);
-    for (const m of text.matchAll(/\b([a-z_]\w*)\s*\(/g)) names.add(m[1]!);
-  }
-  return names;
-}
-
-/** What one other file could contribute, worked out once: its fact words and the names it declares. */
-interface Candidate<T> {
-  source: T;
-  hasFactWords: boolean;
-  declares: string[];
-}
-
-function candidateOf<T extends { text: string }>(source: T): Candidate<T> {
-  const { text } = source;
-  const declares = [...text.matchAll(TYPE_DECLARATION)].map((m) => m[1]!);
-  if (text.includes('@MainActor')) declares.push(...[...text.matchAll(MAIN_ACTOR_DECLARATION)].map((m) => m[1]!));
-  return { source, hasFactWords: FACT_WORDS.some((w) => text.includes(w)), declares };
-}
-
-const SUPERTYPE_CLAUSE = /\b(?:class|struct|enum|actor|extension|protocol|@interface)\s+[A-Z]\w*\s*(?:<[^>{]*>)?\s*:\s*([^{\n]+)/g;
-
-/** The supertypes named where this file declares types: `class A: Base, Proto` gives Base and Proto. */
-function supertypesIn(text: string): string[] {
-  return [...text.matchAll(SUPERTYPE_CLAUSE)].flatMap((m) => [...m[1]!.matchAll(/\b[A-Z]\w+/g)].map((n) => n[0]));
+/** A file the index may need: its outline always; its facts once lexed (or remembered by the cache). */
+export interface IndexCandidate {
+  file: string;
+  outline: FileOutline;
+  facts?: FileFacts;
 }
 
 /**
- * The other sources to index for the linted ones: those with fact words, and those declaring a type
- * or a `@MainActor` declaration the linted files name, following supertypes declared there (`A: Base`
- * in one file, `Base: UIResponder` in another) until nothing new is named.
+ * The files to lex for an index that answers every question the linted files can ask (see
+ * `INDEX_EVERYWHERE_WORDS` in core's lexical-index.ts): the linted files themselves, every file with
+ * words of a project-wide fact, and every file declaring a name some linted file contains (a file
+ * that declares `class Foo` is asked about only by code containing `Foo`). The supertypes and property
+ * types of what was lexed are asked about in turn, to a fixed point. `lex` gives the facts of a batch
+ * (in order); the answer maps each chosen candidate to its facts.
  */
-export function contextSources<T extends { text: string }>(linted: Iterable<string>, others: T[]): T[] {
-  const referenced = referencedNames(linted);
-  const pending = others.map(candidateOf);
-  const chosen = new Set<T>();
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const candidate of pending) {
-      if (chosen.has(candidate.source) || !(candidate.hasFactWords || candidate.declares.some((n) => referenced.has(n)))) continue;
-      chosen.add(candidate.source);
-      for (const name of supertypesIn(candidate.source.text)) {
-        if (referenced.has(name)) continue;
-        referenced.add(name);
-        grew = true;
-      }
+export function selectForIndex<C extends IndexCandidate>(
+  candidates: readonly C[],
+  linted: ReadonlySet<C>,
+  lintedTexts: () => Iterable<string>,
+  lex: (batch: C[]) => FileFacts[],
+): Map<C, FileFacts> {
+  const declaring = new Map<string, C[]>();
+  for (const c of candidates) {
+    for (const name of c.outline.declares) {
+      const list = declaring.get(name);
+      if (list) list.push(c);
+      else declaring.set(name, [c]);
     }
   }
-  return others.filter((o) => chosen.has(o));
+  const chosen = new Map<C, FileFacts>();
+  const asked = new Set<string>();
+  let batch = new Set<C>(candidates.filter((c) => linted.has(c) || c.outline.everywhere));
+  const ask = (name: string) => {
+    if (asked.has(name)) return;
+    asked.add(name);
+    for (const c of declaring.get(name) ?? []) if (!chosen.has(c)) batch.add(c);
+  };
+  for (const text of lintedTexts()) {
+    // Code the project-wide reach map is asked about: every file is lexed (see WHOLE_INDEX_WORDS).
+    if (WHOLE_INDEX_WORDS.some((w) => text.includes(w))) for (const c of candidates) batch.add(c);
+    for (const m of text.matchAll(WORD)) if (declaring.has(m[0])) ask(m[0]);
+  }
+  while (batch.size > 0) {
+    const now = [...batch];
+    batch = new Set();
+    const facts = lex(now);
+    now.forEach((c, i) => chosen.set(c, facts[i]!));
+    for (const f of facts) for (const name of namesReferencedBy(f)) if (declaring.has(name)) ask(name);
+    for (const c of batch) if (chosen.has(c)) batch.delete(c);
+  }
+  return chosen;
 }
+
+const WORD = /[A-Za-z_]\w*/g;
 
 export interface SourceText {
   file: string;
@@ -98,26 +101,29 @@ export interface SourceText {
 }
 
 /**
- * The context to index for a run given single files (not folders): the relevant other sources of
- * each file's project. Empty when every path was a folder (the folder is taken as the project).
+ * The other sources of each explicitly given file's project (not folders: a folder is taken as the
+ * project), outlined for `selectForIndex`. Empty when every path was a folder.
  */
 export function explicitFilesContext(
   explicitFiles: string[],
-  linted: SourceText[],
+  lintedFiles: ReadonlySet<string>,
   discover: (root: string) => string[],
   read: (file: string) => string | undefined,
+  languageOf: (file: string) => Language | undefined,
   cwd: string,
-): SourceText[] {
+): (IndexCandidate & SourceText)[] {
   if (explicitFiles.length === 0) return [];
-  const lintedFiles = new Set(linted.map((l) => l.file));
   const roots = new Set(explicitFiles.map((f) => projectRootOf(f, cwd)));
-  const others: SourceText[] = [];
+  const others: (IndexCandidate & SourceText)[] = [];
+  const seen = new Set<string>();
   for (const root of roots) {
     for (const file of discover(root)) {
-      if (lintedFiles.has(file)) continue;
+      if (lintedFiles.has(file) || seen.has(file)) continue;
+      seen.add(file);
       const text = read(file);
-      if (text !== undefined) others.push({ file, text });
+      const language = languageOf(file);
+      if (text !== undefined && language) others.push({ file, text, outline: outlineFile(text, language) });
     }
   }
-  return contextSources(linted.map((l) => l.text), others);
+  return others;
 }

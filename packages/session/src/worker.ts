@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { ProjectIndex } from '@bglint/core';
 import type { ProjectIndexData } from '@bglint/core';
-import { lintFile, scanFile } from './file-jobs';
+import { lexSource, lintFile, scanFile } from './file-jobs';
 import type { LintRequest } from './file-jobs';
 import { REPLY_SIGNAL_SLOT } from './workers';
 import type { ReplyMessage, TaskMessage } from './workers';
@@ -13,6 +13,7 @@ let index = new ProjectIndex();
 
 const tasks: Record<string, (items: unknown[]) => unknown[]> = {
   scan: (items) => (items as { file: string; withHash: boolean }[]).map((i) => scanFile(i.file, i.withHash)),
+  lex: (items) => (items as string[]).map((file) => lexSource(file)),
   index: (items) => {
     index = ProjectIndex.fromData(items[0] as ProjectIndexData);
     return [];

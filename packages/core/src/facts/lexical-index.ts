@@ -10,6 +10,7 @@ import { taskRegistrationsIn } from './task-registrations';
 import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
 import { backgroundSessionMembersIn } from '../apis/url-session';
+import { API_USE_WORDS } from './api-uses';
 
 export interface IndexedMethod {
   name: string;
@@ -269,6 +270,90 @@ function optional<K extends string, T>(key: K, list: T[]): Partial<Record<K, T[]
   return list.length ? ({ [key]: list } as Record<K, T[]>) : {};
 }
 
+/**
+ * The index on demand. Rules ask the index two kinds of question:
+ *
+ * - by a name: a type's supertypes, attributes, methods (who ends a task, who implements a callback),
+ *   properties and their types, `@MainActor` members; whether a called function is a `@MainActor`
+ *   global. The name is written in the linted file, or is a supertype or property type the index itself
+ *   gives (`namesReferencedBy`). Only the files declaring such a name need lexing (`outlineFile`).
+ * - about the whole project: BGTask identifiers registered (and where, for "registered twice"), the
+ *   Mach-service XPC listener, how many types implement `urlSessionDidFinishEvents`. A file that can
+ *   add to these facts contains one of `INDEX_EVERYWHERE_WORDS` and is always lexed.
+ *
+ * A fact added to the index must be reachable one of these ways: its key in `keysOf` (and found by
+ * `outlineFile`), or its words here. The soundness test (packages/session/test/on-demand-index.test.ts)
+ * compares findings with the on-demand and the full index.
+ */
+export const INDEX_EVERYWHERE_WORDS = [
+  // taskRegistrationsIn: `register(forTaskWithIdentifier:`, `registerForTaskWithIdentifier:`.
+  'orTaskWithIdentifier',
+  // implementations of urlSessionDidFinishEvents(forBackgroundURLSession:), counted over every type.
+  'DidFinishEvents',
+  ...API_USE_WORDS,
+];
+
+/**
+ * How the on-demand index reaches each kind of fact a file gives: by the name it is kept under
+ * (`keysOf`, found by `outlineFile`), or because its file has one of `INDEX_EVERYWHERE_WORDS`. A new
+ * field of `FileFacts` must be classified here (the compiler asks), and its words or keys added; a
+ * rule that reads per-type facts over every type (not by a name) needs words here too.
+ */
+/**
+ * Words of linted code that need the whole index: the keychain rule follows a read through the
+ * project-wide background reach map (calls/reach.ts: calls through any type, closures given for a type's
+ * members, reducer actions), which no name in the linted file bounds. Facts of that map are `whole`.
+ */
+export const WHOLE_INDEX_WORDS = ['SecItemAdd', 'SecItemUpdate', 'SecItemCopyMatching'];
+
+export const FACTS_REACHED_BY: Record<keyof FileFacts, 'file' | 'name' | 'everywhere' | 'whole'> = {
+  file: 'file',
+  types: 'name',
+  mainActorGlobals: 'name',
+  registeredTaskIds: 'everywhere',
+  unresolvedTaskRegistrations: 'everywhere',
+  taskRegistrationSites: 'everywhere',
+  apiUses: 'everywhere',
+  closureMembers: 'whole',
+  actionHandlers: 'whole',
+};
+
+/** What a file can add to the index, found without lexing method bodies: the names it declares, and whether it is always indexed. */
+export interface FileOutline {
+  /** Every key `keysOf` can give for the file's facts: type names (also of extensions), `@MainActor` declarations. */
+  declares: string[];
+  /** The file holds words of facts rules read over the whole project (`INDEX_EVERYWHERE_WORDS`). */
+  everywhere: boolean;
+}
+
+/** The outline of one file: the type headers of `lexFile` (same patterns on the same blanked code) and its `@MainActor` names. */
+export function outlineFile(text: string, language: Language): FileOutline {
+  const code = stripCommentsAndStrings(text);
+  const declares = new Set<string>();
+  // The keyword and name of `SWIFT_TYPE_HEADER` alone: every header it matches matches here (a superset, far cheaper).
+  if (language === 'swift') {
+    for (const m of code.matchAll(SWIFT_DECLARED_NAME)) if (!NOT_A_TYPE_NAME.has(m[1]!)) declares.add(m[1]!.split('.').pop()!);
+  }
+  else for (const m of code.matchAll(OBJC_TYPE_HEADER)) declares.add(m[2]!);
+  if (language === 'swift' && code.includes('@MainActor')) for (const name of mainActorDeclarations(code)) declares.add(name);
+  return { declares: [...declares], everywhere: INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) };
+}
+
+/** The names under which the index keeps a file's facts (what `outlineFile` must find). */
+export function keysOf(facts: FileFacts): string[] {
+  return [...facts.types.map((t) => t.name), ...facts.mainActorGlobals];
+}
+
+/** Names the facts lead a rule on to: supertypes and property types, asked about by name in turn. */
+export function namesReferencedBy(facts: FileFacts): string[] {
+  const names: string[] = [];
+  for (const type of facts.types) {
+    for (const name of type.inherits) names.push(name, ...name.split('.'));
+    for (const p of type.properties ?? []) names.push(p.type);
+  }
+  return names;
+}
+
 /** The code outside every type body, bodies replaced by one space (one pass: files can hold 1,000+ nested types). */
 function outsideBlocks(code: string, blocks: TypeBlock[]): string {
   const parts: string[] = [];
@@ -290,6 +375,10 @@ interface TypeBlock {
   bodyStart: number;
   bodyEnd: number;
 }
+
+const SWIFT_DECLARED_NAME = /\b(?:class|struct|enum|actor|extension|protocol)\s+([\w.]+)/g;
+/** Keywords after `class` (`class func`, `class var`): no type has these names, and every linted file holds them. */
+const NOT_A_TYPE_NAME = new Set(['func', 'var', 'let', 'init', 'deinit', 'subscript', 'override', 'final', 'private', 'fileprivate', 'public', 'internal', 'open', 'package', 'static', 'required', 'convenience', 'nonisolated', 'typealias', 'associatedtype', 'case']);
 
 const SWIFT_TYPE_HEADER =
   /((?:@[\w.]+(?:\([^)]*\))?\s+)*)(?:(?:public|private|fileprivate|internal|open|final|nonisolated|indirect|package)\s+)*\b(class|struct|enum|actor|extension|protocol)\s+([\w.]+)(?:<[^{]*?>)?\s*(?::\s*([^{]*?))?\s*(?:where\s[^{]*)?\{/g;

@@ -1,0 +1,136 @@
+/**
+ * The project index is built on demand: only the files the linted files can ask about are lexed
+ * (session's project-context.ts `selectForIndex`). It must change nothing: with every rule enabled,
+ * every fixture, a generated app and single files of them give the same findings and notices as
+ * lexing every file. The outline that chooses the files must find every name the lexer indexes.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { keysOf, languageOf, lexFile, outlineFile } from '@bglint/core';
+import type { RuleSetting } from '@bglint/core';
+import { allRules } from '@bglint/rules';
+import { runLint } from '@bglint/session';
+import type { RunOptions } from '@bglint/session';
+import { generatedApp, removeDir, repoRoot } from './generated-corpus';
+
+const everyRule: Record<string, RuleSetting> = Object.fromEntries(allRules.map((r) => [r.meta.id, { severity: 'warning', options: {} }]));
+const FIXTURES = ['BackgroundTasksApp', 'LegacyObjCApp', 'CleanApp', 'TrailmixApp', 'project-model'];
+
+function resultsByFile(options: RunOptions) {
+  const report = runLint(options);
+  return {
+    results: Object.fromEntries(report.results.map((r) => [r.file, { findings: r.findings, notices: r.notices }])),
+    notices: report.notices,
+  };
+}
+
+function options(dir: string, fullIndex: boolean, extra: Partial<RunOptions> = {}): RunOptions {
+  return { cwd: dir, paths: ['.'], noConfig: true, cliRules: everyRule, reportUnusedDirectives: false, fullIndex, jobs: 1, ...extra };
+}
+
+function expectSame(dir: string, extra: Partial<RunOptions> = {}) {
+  const onDemand = resultsByFile(options(dir, false, extra));
+  expect(onDemand).toEqual(resultsByFile(options(dir, true, extra)));
+  return onDemand;
+}
+
+function sourcesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => languageOf(f) !== undefined)
+    .map((f) => path.join(dir, f))
+    .sort();
+}
+
+const findingsOf = (r: ReturnType<typeof resultsByFile>) => Object.values(r.results).flatMap((x) => x.findings);
+
+describe('the on-demand index', () => {
+  const generated = generatedApp(120, 5);
+  afterAll(() => removeDir(generated));
+
+  test.each(FIXTURES)('changes no finding in fixtures/%s', (name) => {
+    expectSame(path.join(repoRoot, 'fixtures', name));
+  });
+
+  test('changes no finding in a generated app, in this thread and in workers', () => {
+    const inProcess = expectSame(generated);
+    expect(findingsOf(inProcess).length).toBeGreaterThan(10);
+    expectSame(generated, { jobs: 2, scanInProcessBelow: 0, lintInProcessBelow: 0 });
+  });
+
+  test('changes no finding with every file parsed', () => {
+    expectSame(path.join(repoRoot, 'fixtures/BackgroundTasksApp'), { noPrefilter: true });
+  });
+
+  test.each(FIXTURES)('changes no finding for each file of fixtures/%s linted on its own', (name) => {
+    const dir = path.join(repoRoot, 'fixtures', name);
+    for (const file of sourcesUnder(dir)) expectSame(dir, { paths: [path.relative(dir, file)] });
+  });
+
+  test('changes no finding for single files of a generated app', () => {
+    for (const file of sourcesUnder(generated).filter((_, i) => i % 15 === 0)) expectSame(generated, { paths: [path.relative(generated, file)] });
+  });
+
+  test('changes no finding for text on stdin', () => {
+    const dir = path.join(repoRoot, 'fixtures/BackgroundTasksApp');
+    for (const file of sourcesUnder(dir)) {
+      const stdin = { text: fs.readFileSync(file, 'utf8'), filename: path.relative(dir, file) };
+      expectSame(dir, { paths: [], stdin });
+    }
+  });
+
+  test('follows supertypes declared in files the linted file does not name', () => {
+    // Uploader names BaseUploader only; the task is ended in RootUploader, BaseUploader's supertype in a third file.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-index-chain-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'Uploader.swift'), [
+        'import UIKit', '', 'final class Uploader: BaseUploader {', '    func start() {',
+        '        task = UIApplication.shared.beginBackgroundTask(withName: "upload") { self.done() }', '        upload()', '    }', '}', '',
+      ].join('\n'));
+      fs.writeFileSync(path.join(dir, 'BaseUploader.swift'), ['import UIKit', '', 'class BaseUploader: RootUploader {', '    func upload() {}', '}', ''].join('\n'));
+      fs.writeFileSync(path.join(dir, 'RootUploader.swift'), [
+        'import UIKit', '', 'class RootUploader {', '    var task = UIBackgroundTaskIdentifier.invalid', '',
+        '    func done() {', '        UIApplication.shared.endBackgroundTask(task)', '        task = .invalid', '    }', '}', '',
+      ].join('\n'));
+      const full = resultsByFile(options(dir, true));
+      const unbalanced = (r: ReturnType<typeof resultsByFile>) => findingsOf(r).filter((f) => f.ruleId === 'background-task-unbalanced');
+      expect(unbalanced(full)).toEqual([]);
+      // Without RootUploader's facts the rule says the task is never ended: the case needs the supertype's file.
+      const rootless = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-index-chain-'));
+      fs.cpSync(dir, rootless, { recursive: true });
+      fs.rmSync(path.join(rootless, 'RootUploader.swift'));
+      const withoutRoot = resultsByFile(options(rootless, true));
+      removeDir(rootless);
+      expect(unbalanced(withoutRoot).length).toBeGreaterThan(0);
+      expectSame(dir);
+      expectSame(dir, { paths: ['Uploader.swift'] });
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  test('the outline finds every name the lexer indexes a file under', () => {
+    const files = [...FIXTURES.flatMap((name) => sourcesUnder(path.join(repoRoot, 'fixtures', name))), ...sourcesUnder(generated)];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const language = languageOf(file)!;
+      const declared = new Set(outlineFile(text, language).declares);
+      expect({ file, missing: keysOf(lexFile(file, text, language)).filter((k) => !declared.has(k)) }).toEqual({ file, missing: [] });
+    }
+  });
+
+  test('lexes fewer files than there are', () => {
+    // Counted through the facts the cache keeps: a file's facts are there only if it was lexed.
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-index-cache-'));
+    try {
+      const cache = { location: path.join(cacheDir, 'cache.json'), version: 'test' };
+      runLint(options(generated, false, { cache }));
+      const entries = Object.values(JSON.parse(fs.readFileSync(cache.location, 'utf8')).entries) as { scan: { facts?: unknown } }[];
+      const lexed = entries.filter((e) => e.scan.facts).length;
+      expect(lexed).toBeGreaterThan(0);
+      expect(lexed).toBeLessThan(entries.length);
+    } finally {
+      removeDir(cacheDir);
+    }
+  });
+});
