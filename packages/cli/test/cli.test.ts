@@ -147,7 +147,8 @@ describe('stdin', () => {
 });
 
 describe('linting single files (pre-commit, an editor\'s stdin)', () => {
-  const uploader = 'import UIKit\n\nfinal class Uploader {\n  var task: UIBackgroundTaskIdentifier = .invalid\n\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n  }\n}\n';
+  // The work and the expiration handler both end the task through `finish`, declared in another file.
+  const uploader = 'import UIKit\n\nfinal class Uploader {\n  var task: UIBackgroundTaskIdentifier = .invalid\n\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask { [weak self] in self?.finish() }\n    client.upload { [weak self] in self?.finish() }\n  }\n}\n';
   const finish = 'import UIKit\n\nextension Uploader {\n  func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n    task = .invalid\n  }\n}\n';
   const appDelegate = 'import BackgroundTasks\n\nfinal class AppDelegate: BaseAppDelegate {\n  func registerTasks() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in self.refresh(task) }\n  }\n}\n';
   const base = 'import UIKit\n\nclass BaseAppDelegate: CoreResponder {}\n';

@@ -351,7 +351,8 @@ describe('project-aware', () => {
   });
 
   /** A begins a task whose expiration handler calls `finish()`; B, an extension of the same type, may end it there. */
-  const BEGINS = 'import UIKit\n\nfinal class Sync {\n  var task = UIBackgroundTaskIdentifier.invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask(withName: "sync") { [weak self] in self?.finish() }\n  }\n}\n';
+  // The work and the expiration handler both end the task through `finish`, declared in B.
+  const BEGINS = 'import UIKit\n\nfinal class Sync {\n  var task = UIBackgroundTaskIdentifier.invalid\n  func start() {\n    task = UIApplication.shared.beginBackgroundTask(withName: "sync") { [weak self] in self?.finish() }\n    client.sync { [weak self] in self?.finish() }\n  }\n}\n';
   const ENDS = 'import UIKit\n\nextension Sync {\n  func finish() {\n    UIApplication.shared.endBackgroundTask(task)\n  }\n}\n';
   const FORGETS = ENDS.replace('UIApplication.shared.endBackgroundTask(task)', 'print(task)');
   const unbalancedLines = (diagnostics: Diagnostic[]) => diagnostics.map((d) => [d.code, d.range.start.line]);
