@@ -18,12 +18,12 @@ final class Uploader {
         uploadTask = UIApplication.shared.beginBackgroundTask(withName: "upload") {
             self.finish()
         }
-        send()
+        send { self.finish() }
     }
 }
 `;
 
-// Another file ends the task: the project index (a cross-file fact) is what makes Uploader.swift clean.
+// Another file ends the task (from the work and the expiration handler): the project index (a cross-file fact) is what makes Uploader.swift clean.
 const FINISH = `import UIKit
 
 extension Uploader {

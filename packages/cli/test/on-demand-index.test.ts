@@ -15,6 +15,8 @@ import type { RunOptions } from '@bglint/session';
 import { generatedApp, removeDir, repoRoot } from './generated-corpus';
 
 const everyRule: Record<string, RuleSetting> = Object.fromEntries(allRules.map((r) => [r.meta.id, { severity: 'warning', options: {} }]));
+const HEADLINE = new Set(['background-task-unbalanced', 'background-task-deferred-end', 'bgtask-handler-main-actor', 'continued-processing-gpu-unchecked', 'discretionary-background-upload']);
+const headlineRules: Record<string, RuleSetting> = Object.fromEntries(allRules.map((r) => [r.meta.id, { severity: HEADLINE.has(r.meta.id) ? 'warning' : 'off', options: {} }]));
 const FIXTURES = ['BackgroundTasksApp', 'LegacyObjCApp', 'CleanApp', 'TrailmixApp', 'project-model'];
 
 function resultsByFile(options: RunOptions) {
@@ -124,7 +126,10 @@ describe('the on-demand index', () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-index-cache-'));
     try {
       const cache = { location: path.join(cacheDir, 'cache.json'), version: 'test' };
-      runLint(options(generated, false, { cache }));
+      // With every rule on, 86 of the 120 generated files hold some trigger (background-session-unsupported-task
+      // triggers on every `data(from:` / `dataTaskWith…`), and the files they name reach the rest: all are lexed.
+      // With the headline rules, the linted files are a minority, as in real apps, and the index must stay smaller.
+      runLint(options(generated, false, { cache, cliRules: headlineRules }));
       const entries = Object.values(JSON.parse(fs.readFileSync(cache.location, 'utf8')).entries) as { scan: { facts?: unknown } }[];
       const lexed = entries.filter((e) => e.scan.facts).length;
       expect(lexed).toBeGreaterThan(0);
