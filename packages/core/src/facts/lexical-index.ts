@@ -477,7 +477,13 @@ function objcMethods(body: string, raw = body): IndexedMethod[] {
 function swiftFullName(name: string, header: string): string {
   const open = header.indexOf('(', header.indexOf(name) + name.length);
   if (open < 0) return `${name}()`;
-  const labels: string[] = [];
+  const labels = topLevelParameters(header, open).flatMap((p) => /^\s*(\w+)/.exec(p)?.[1] ?? []);
+  return `${name}(${labels.map((l) => `${l}:`).join('')})`;
+}
+
+/** The text of each top-level parameter of the list opening at `open` (generics, tuples and `->` skipped over). */
+function topLevelParameters(header: string, open: number): string[] {
+  const parameters: string[] = [];
   let depth = 0;
   let start = open + 1;
   for (let i = open; i < header.length; i++) {
@@ -485,13 +491,12 @@ function swiftFullName(name: string, header: string): string {
     if ('([<'.includes(c)) depth++;
     else if (')]>'.includes(c) && header[i - 1] !== '-') depth--;
     if ((c === ',' && depth === 1) || depth === 0) {
-      const label = /^\s*(\w+)/.exec(header.slice(start, i))?.[1];
-      if (label) labels.push(label);
+      parameters.push(header.slice(start, i));
       start = i + 1;
     }
     if (depth === 0) break;
   }
-  return `${name}(${labels.map((l) => `${l}:`).join('')})`;
+  return parameters;
 }
 
 /** `- (void)centralManager:(CBCentralManager *)c willRestoreState:(NSDictionary *)d {` → `centralManager:willRestoreState:`. */
@@ -761,21 +766,10 @@ function callFacts(text: string): ReachCallFacts {
 function swiftParams(header: string): string[] {
   const open = header.indexOf('(');
   if (open < 0) return [];
-  const names: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let i = open; i < header.length; i++) {
-    const c = header[i]!;
-    if ('([<'.includes(c)) depth++;
-    else if (')]>'.includes(c) && header[i - 1] !== '-') depth--;
-    if ((c === ',' && depth === 1) || depth === 0) {
-      const m = /^\s*(\w+)(?:\s+(\w+))?\s*:/.exec(header.slice(start, i));
-      if (m) names.push(m[2] ?? m[1]!);
-      start = i + 1;
-    }
-    if (depth === 0) break;
-  }
-  return names;
+  return topLevelParameters(header, open).flatMap((p) => {
+    const m = /^\s*(\w+)(?:\s+(\w+))?\s*:/.exec(p);
+    return m ? [m[2] ?? m[1]!] : [];
+  });
 }
 
 /** The parameters of a closure (`{ key, data, _ in`, `{ (handler: …) in`, `{ [weak self] task in`). */
