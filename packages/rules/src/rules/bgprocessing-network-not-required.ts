@@ -21,7 +21,7 @@ export default defineRule({
       'looks for URLSession task creation (`dataTask`, `downloadTask`, `uploadTask`, `data(from:)`…) or Alamofire ' +
       'requests. A request that sets the flag at all (even to false) is left alone: that was decided. It is a note: a ' +
       'handler may use the network only for optional work, and a handler registered in another file is not seen. ' +
-      'Measured on real code: all 6 labeled requests (4 repos) set the flag, so its precision is not measured yet (docs/precision.md).',
+      'Measured on real code: in two labeled sets, 6 requests (4 repos) set the flag and 4 more (3 repos) run only local work; no real defect was found, so its precision is not measured yet (docs/precision.md).',
     symptom: '"Network requests appear to be more restricted"; an upload in a BGProcessingTask "times out after running almost four minutes".',
     fix: 'Set `request.requiresNetworkConnectivity = true` before submitting the request (or `false` explicitly when the network is optional).',
     references: [
