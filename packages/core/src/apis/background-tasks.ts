@@ -4,7 +4,7 @@
  * consuming call: directly, through a named closure or func, a method of this type or a supertype in
  * any file, another project type reached through a typed property, after an async hop or not.
  */
-import type { CallExpr, Expr, SyntaxNode } from '../syntax/ir';
+import type { CallExpr, Expr, FunctionDecl, SyntaxNode } from '../syntax/ir';
 import { bindArguments, callsIn, descendants, enclosingBody, enclosingFunction, enclosingType, isSelfReceiver, matchesSignature, memberPath, rootOf, storageName } from '../syntax/query';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { CallSummaries, argumentConsumer } from '../calls/summaries';
@@ -264,8 +264,10 @@ export class TaskEnding {
     const selfCall = (c: CallExpr) => c.baseName === name && (isSelfReceiver(c.receiver) || /^(weak|strong)?_?[sS]elf$/.test(memberPath(c.receiver)[0] ?? ''));
     if (!this.handlerBodies.some((body) => callsIn(body, selfCall).length > 0)) return false;
     const root = rootOf(this.begin);
-    const excluded = [beginning, ...[...descendants(root, (n) => n.kind === 'file' || n.kind === 'type')].filter((n) => n.kind === 'function' && n.baseName === name)]
-      .filter((n): n is SyntaxNode => n !== undefined);
+    const declarations = [...descendants(root, (n) => n.kind === 'file' || n.kind === 'type')].filter((n): n is FunctionDecl => n.kind === 'function' && n.baseName === name);
+    // A `public` / `open` method is API: code outside the project may call it when the work is done.
+    if (declarations.some((d) => d.modifiers.some((m) => m === 'public' || m === 'open'))) return false;
+    const excluded: SyntaxNode[] = beginning ? [beginning, ...declarations] : declarations;
     for (const m of text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
       const at = m.index ?? 0;
       if (!excluded.some((n) => at >= n.startIndex && at < n.endIndex)) return false;
