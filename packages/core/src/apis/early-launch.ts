@@ -30,10 +30,12 @@ export function earlyLaunchCode(root: FileNode, fileName: string, index: Project
     if (statements) found.push({ kind: 'main', statements });
   }
   for (const node of descendants(root, (n) => n.kind === 'file' || n.kind === 'type')) {
-    if (node.kind !== 'function' || !node.body) continue;
+    if (node.kind !== 'function') continue;
+    // The kind first: reading `body` lowers it, and most functions are not early.
     const kind = earlyKind(node, root, index);
+    if (!kind || !node.body) continue;
     const statements = kind === 'main' ? beforeUIApplicationMain(node.body.body) : node.body.body;
-    if (kind && statements) found.push({ kind, statements });
+    if (statements) found.push({ kind, statements });
   }
   return [...found, ...found.flatMap((code) => calleesOf(code, root))];
 }

@@ -67,10 +67,11 @@ const COMPOSE_SERVICE = 'SLComposeServiceViewController';
 const MAX_SUPERTYPES = 6;
 
 export function viewControllerRequest(fn: FunctionDecl, index: ProjectIndex): ViewControllerRequest | undefined {
-  if (!fn.body || fn.modifiers.includes('static') || fn.modifiers.includes('+')) return undefined;
   const isPost = fn.baseName === 'didSelectPost';
   const isCancel = fn.baseName === 'didSelectCancel';
   if (!isPost && !isCancel && !LIFECYCLE.includes(fn.baseName)) return undefined;
+  // After the name: reading `body` lowers it.
+  if (!fn.body || fn.modifiers.includes('static') || fn.modifiers.includes('+')) return undefined;
   const type = enclosingType(fn);
   if (!type || (type.typeKind !== 'class' && type.typeKind !== 'extension' && type.typeKind !== 'category')) return undefined;
   if (supertypes(type.name, fn, index).includes(COMPOSE_SERVICE)) {

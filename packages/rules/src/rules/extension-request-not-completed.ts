@@ -104,13 +104,16 @@ export default defineRule({
     triggers: ['beginRequest', 'inputItems', 'didSelectPost', 'didSelectCancel'],
   },
   create(context) {
+    // A view controller begins the request in didSelectPost/Cancel or where this file reads inputItems:
+    // without either, no lifecycle method needs its body (and callees) read.
+    const viewControllerMayHandle = /inputItems|didSelect(Post|Cancel)/.test(context.text);
     return {
       function(fn) {
         if (isBeginRequest(fn) && fn.body) {
           checkRequest(context, fn);
           return;
         }
-        const kind = viewControllerRequest(fn, context.index);
+        const kind = viewControllerMayHandle ? viewControllerRequest(fn, context.index) : undefined;
         if (kind) checkViewController(context, fn, kind);
       },
     };
