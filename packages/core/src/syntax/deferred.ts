@@ -14,6 +14,12 @@ interface Pending {
 }
 
 const pendingBodies = new WeakMap<SyntaxNode, Pending>();
+let loweredCount = 0;
+
+/** How many deferred bodies have been lowered in this process (a rule reading bodies it has no use for shows here). */
+export function bodiesLowered(): number {
+  return loweredCount;
+}
 
 /**
  * Where a function's body (a computed property's getter) is, while it is not yet lowered; `undefined`
@@ -48,6 +54,7 @@ export function deferBody<K extends 'body' | 'getter'>(
     configurable: true,
     enumerable: true,
     get() {
+      loweredCount++;
       const body = lower();
       settle(body);
       body.parent = fn;
