@@ -61,9 +61,18 @@ export function optionTriggers(enabled: EnabledRule): string[] {
   });
 }
 
-export function lintSource(input: LintInput): FileResult {
+/**
+ * The rules a file's text can give findings: a rule finds nothing in a file without one of its triggers
+ * (the prefilter's premise, per rule), so the others are not run; `--no-prefilter` runs them all.
+ */
+export function rulesTriggeredBy(text: string, rules: EnabledRule[]): EnabledRule[] {
+  return rules.filter((enabled) => passesPrefilter(text, [enabled]));
+}
+
+export function lintSource(given: LintInput): FileResult {
+  const input = given.noPrefilter ? given : { ...given, rules: rulesTriggeredBy(given.text, given.rules) };
   const { file, text, language } = input;
-  if (!input.noPrefilter && !passesPrefilter(text, input.rules)) {
+  if (!given.noPrefilter && input.rules.length === 0) {
     // Nothing can be reported here, so every directive is unused: no parse needed to say so.
     const notices = input.reportUnusedDirectives ? unusedDirectiveNotices(file, parseDirectives(text)) : [];
     return { file, findings: [], notices, skipped: true };
@@ -88,7 +97,6 @@ export function lintSource(input: LintInput): FileResult {
     if (!crashed.has(ruleId)) notices.push(crashNotice(file, ruleId, error));
     crashed.add(ruleId);
   };
-  const entered = input.eagerView ? () => true : bodiesWorthEntering(text, input.rules);
   const perFacet = facets.map((facet) => {
     const sink: Finding[] = [];
     const active = input.rules.flatMap((enabled) => {
@@ -100,6 +108,7 @@ export function lintSource(input: LintInput): FileResult {
         return [];
       }
     });
+    const entered = input.eagerView ? () => true : bodiesWorthEntering(text, active);
     walk(parsed.file.syntax, active, entered, onCrash);
     return sink;
   });
@@ -196,13 +205,16 @@ type Dispatch = { ruleId: string; run: (node: SyntaxNode) => void; crashed: { va
 
 /** One iterative walk of the file for all rules; a rule that throws is dropped for this file only. */
 /**
- * Which not-yet-lowered function bodies the walk enters: those whose text holds a trigger string or a
- * subscribed call's base name of an enabled rule. Listeners never fire inside the others, which stay
- * unlowered unless a rule reads them (packages/core/test/lazy-view.test.ts proves the findings equal).
+ * Which not-yet-lowered function bodies the walk enters: those whose text holds a trigger string of a
+ * rule that listens to nodes (a rule that only hears the file finds what it needs itself, and gains
+ * nothing from the walk entering bodies). Listeners never fire inside
+ * the others, which stay unlowered unless a rule reads them (packages/cli/test/lazy-view.test.ts proves
+ * the findings equal).
  */
-function bodiesWorthEntering(text: string, rules: EnabledRule[]): (body: Span) => boolean {
+function bodiesWorthEntering(text: string, active: ActiveRule[]): (body: Span) => boolean {
   const words = new Set<string>();
-  for (const enabled of rules) {
+  const listensToNodes = ({ listener }: ActiveRule) => Object.entries(listener).some(([key, handler]) => handler && key !== 'file' && key !== 'file:end');
+  for (const { enabled } of active.filter(listensToNodes)) {
     for (const trigger of [...enabled.rule.meta.triggers, ...optionTriggers(enabled)]) {
       // An empty trigger is in every text: that rule hears every body.
       if (trigger === '') return () => true;
