@@ -11,6 +11,7 @@ import type { AssignExpr, CallExpr, CodeBody, Expr, FunctionDecl, SyntaxNode } f
 import { ancestors, descendants, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { resolveCallable, resolveCallee, unwrapExpr } from './resolve';
+import { mayMention, pendingBodySpan } from '../syntax/deferred';
 
 /** One place a closure or func is handed on or run. */
 export type CodeUse =
@@ -80,7 +81,7 @@ function findUses(body: CodeBody, index: ProjectIndex): CodeUse[] {
   if (!binding) return body.kind === 'closure' && parent?.kind === 'assign' && parent.value === body ? [{ kind: 'assigned', assign: parent }] : [];
   const uses: CodeUse[] = [];
   const runs = (expr: Expr, at: SyntaxNode) => resolveCode(expr, at, index).includes(body);
-  for (const node of mentionsOf(rootOf(body)).get(binding.name) ?? []) {
+  for (const node of mentionsOf(rootOf(body), binding.name)) {
     if (!within(node, binding.scope)) continue;
     if (node.kind === 'call') {
       for (const arg of node.args) {
@@ -97,24 +98,54 @@ function findUses(body: CodeBody, index: ProjectIndex): CodeUse[] {
   return uses;
 }
 
-const mentionsByFile = new WeakMap<SyntaxNode, Map<string, (CallExpr | AssignExpr)[]>>();
+interface Mentions {
+  byName: Map<string, (CallExpr | AssignExpr)[]>;
+  /** Functions (and getters) whose bodies were not lowered yet when their part of the file was read. */
+  unread: SyntaxNode[];
+}
+
+const mentionsByFile = new WeakMap<SyntaxNode, Mentions>();
 
 /**
- * The calls and assignments of a file that may hand on or run code bound to a name, by that name: an
- * argument or assigned value that names it, a call of it. One walk per file, so that asking about
- * every method of a large file stays linear.
+ * The calls and assignments of a file that may hand on or run code bound to `name`: an argument or
+ * assigned value that names it, a call of it; in source order. The file is read once, so that asking
+ * about every method of a large file stays linear, but a body not lowered yet is read only once a name
+ * its text holds is asked for: most bodies of a file mention none of the names asked about.
  */
-function mentionsOf(root: SyntaxNode): Map<string, (CallExpr | AssignExpr)[]> {
-  let byName = mentionsByFile.get(root);
-  if (byName) return byName;
-  const found = new Map<string, (CallExpr | AssignExpr)[]>();
+function mentionsOf(root: SyntaxNode, name: string): (CallExpr | AssignExpr)[] {
+  let mentions = mentionsByFile.get(root);
+  if (!mentions) {
+    mentions = { byName: new Map(), unread: [] };
+    mentionsByFile.set(root, mentions);
+    readMentions(mentions, root);
+  }
+  for (;;) {
+    const holding = mentions.unread.filter((holder) => mayMention(holder, name, root));
+    if (holding.length === 0) break;
+    mentions.unread = mentions.unread.filter((holder) => !holding.includes(holder));
+    const touched = new Set<(CallExpr | AssignExpr)[]>();
+    for (const holder of holding) readMentions(mentions, holder, touched);
+    for (const list of touched) list.sort((a, b) => a.startIndex - b.startIndex);
+  }
+  return mentions.byName.get(name) ?? [];
+}
+
+/** Notes the mentions under `under`, leaving bodies not yet lowered for later. */
+function readMentions(mentions: Mentions, under: SyntaxNode, touched?: Set<(CallExpr | AssignExpr)[]>): void {
   const note = (name: string | undefined, node: CallExpr | AssignExpr) => {
     if (!name) return;
-    const list = found.get(name);
-    if (!list) found.set(name, [node]);
-    else if (list[list.length - 1] !== node) list.push(node);
+    let list = mentions.byName.get(name);
+    if (!list) mentions.byName.set(name, (list = []));
+    if (list[list.length - 1] !== node) list.push(node);
+    touched?.add(list);
   };
-  for (const node of descendants(root)) {
+  const enter = (node: SyntaxNode) => {
+    // A getter pending beside an initial value is read with it (the value may mention the name).
+    if (pendingBodySpan(node) === undefined || (node.kind === 'var' && node.value)) return true;
+    mentions.unread.push(node);
+    return false;
+  };
+  for (const node of descendants(under, enter)) {
     if (node.kind === 'call') {
       for (const arg of node.args) note(boundName(arg.value), node);
       if (isSelfReceiver(node.receiver)) note(node.baseName, node);
@@ -122,8 +153,6 @@ function mentionsOf(root: SyntaxNode): Map<string, (CallExpr | AssignExpr)[]> {
       note(boundName(node.value), node);
     }
   }
-  mentionsByFile.set(root, (byName = found));
-  return byName;
 }
 
 function within(node: SyntaxNode, scope: SyntaxNode): boolean {

@@ -11,6 +11,7 @@ import { normalizeSource } from './normalize';
 import { mirrorTree } from '../syntax/grammar-tree';
 import type { GrammarNode } from '../syntax/grammar-tree';
 import { moveView } from '../syntax/reuse';
+import { recordFileText } from '../syntax/deferred';
 
 /** A file taking longer than this to parse is reported and skipped (tree-sitter checks the limit as it goes). */
 export const PARSE_TIME_LIMIT_MS = 5_000;
@@ -161,6 +162,7 @@ export function parseSource(source: string, language: Language, options: ParseOp
   } else {
     linkParents(syntax);
   }
+  recordFileText(syntax, text);
   const unreadable = tree.rootNode.hasError ? unreadableLines(tree.rootNode) : [];
   return {
     ok: true,

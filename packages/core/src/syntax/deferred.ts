@@ -34,6 +34,25 @@ export function pendingBodySource(node: SyntaxNode): unknown {
   return pendingBodies.get(node)?.source;
 }
 
+const fileTexts = new WeakMap<SyntaxNode, string>();
+
+/** The text a file's view was lowered from (what spans index), for asking what a pending body holds. */
+export function recordFileText(root: SyntaxNode, text: string): void {
+  fileTexts.set(root, text);
+}
+
+/**
+ * Could `node`'s subtree hold `word`? False only for a body not yet lowered whose text does not
+ * contain it, so a search for a name need not lower it; true once lowered, or when the text is unknown.
+ */
+export function mayMention(node: SyntaxNode, word: string, root: SyntaxNode): boolean {
+  const pending = pendingBodies.get(node);
+  const text = pending && fileTexts.get(root);
+  if (!pending || text === undefined) return true;
+  const at = text.indexOf(word, pending.span.startIndex);
+  return at !== -1 && at + word.length <= pending.span.endIndex;
+}
+
 /** The pending body moved (the text before it changed length): its new span. */
 export function movePendingBody(node: SyntaxNode, span: Span): void {
   const pending = pendingBodies.get(node);
