@@ -60,9 +60,10 @@ function measure(command, args, options = {}) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function triggerPattern() {
+/** `-e T` for every rule's trigger: fixed strings (`dataTask(with` is not a regular expression). */
+function triggerPatterns() {
   const { allRules } = require(path.join(root, 'packages/rules/dist/index.js'));
-  return [...new Set(allRules.flatMap((r) => r.meta.triggers))].join('|');
+  return [...new Set(allRules.flatMap((r) => r.meta.triggers))].flatMap((t) => ['-e', t]);
 }
 
 function findAstGrep() {
@@ -83,7 +84,7 @@ function main() {
   const oneFileCache = path.join(os.tmpdir(), `bglint-bench-cache-one-${process.pid}.json`);
   const bglint = (...extra) => ['node', [BGLINT, '--no-config', '-f', 'json', ...extra]];
   const commands = {
-    'grep floor': ['grep', ['-rlE', triggerPattern(), dir, '--include=*.swift', '--include=*.m', '--include=*.mm', '--include=*.h']],
+    'grep floor': ['grep', ['-rlF', ...triggerPatterns(), dir, '--include=*.swift', '--include=*.m', '--include=*.mm', '--include=*.h']],
     'bglint cold': bglint(dir),
     'bglint warm (--cache)': bglint('--cache', '--cache-location', cacheFile, dir),
     'bglint one file': bglint(ONE_FILE),
