@@ -3,7 +3,7 @@
  * dependency-client app (a struct of closures, a launch handler calling a handler it was given, reducer
  * actions), and one with a background session factory in a category.
  */
-import { ProjectIndex, backgroundReach, backgroundReachOf, describeReach, keychainReadUnits, signedInChecksOf } from '@bglint/core';
+import { ProjectIndex, backgroundReach, backgroundReachOf, describeReach, keychainReadUnits, launchReachOf, regeneratingCallersOf, restoresBluetoothState, signedInChecksOf } from '@bglint/core';
 
 function indexOf(files: Record<string, string>): ProjectIndex {
   const index = new ProjectIndex();
@@ -142,5 +142,148 @@ describe('background sessions in the index', () => {
     });
     expect(index.type('NSURLSession')?.backgroundSessions).toEqual(['ex_backgroundSession']);
     expect(index.type('Transfers')?.backgroundSessions).toEqual(['session']);
+  });
+});
+
+describe('launch reach', () => {
+  const files = {
+    'MeshApp.swift': `@main
+struct MeshApp: App {
+  init() {
+    _runtime = StateObject(wrappedValue: Runtime())
+  }
+}`,
+    'Runtime.swift': `final class Runtime {
+  init(keychain: KeychainProtocol = Keychain()) {
+    self.service = NoiseService(keychain: keychain)
+  }
+}
+final class NoiseService {
+  private let keychain: KeychainProtocol
+  init(keychain: KeychainProtocol) {
+    self.keychain = keychain
+    let key = keychain.identityKey()
+  }
+}`,
+    'Keychain.swift': `protocol KeychainProtocol {
+  func identityKey() -> Data?
+}
+final class Keychain: KeychainProtocol {
+  func identityKey() -> Data? { retrieve() }
+  private func retrieve() -> Data? {
+    SecItemCopyMatching(query as CFDictionary, &result)
+    return result as? Data
+  }
+}`,
+    'Scanner.swift': `final class Scanner: NSObject, CBCentralManagerDelegate {
+  func centralManager(_ central: CBCentralManager, willRestoreState dict: [String: Any]) {}
+}`,
+  };
+
+  it('follows an App init through initializers and a protocol-typed property to the adopting type', () => {
+    const index = indexOf(files);
+    const reach = launchReachOf(index, 'Keychain.retrieve');
+    expect(reach?.scope).toBe('launch code');
+    expect(describeReach(reach!, 'Keychain.retrieve')).toBe(
+      'launch code (through MeshApp.init → Runtime.init → NoiseService.init → Keychain.identityKey → Keychain.retrieve)',
+    );
+    expect(backgroundReachOf(index, 'Keychain.retrieve')).toBeUndefined();
+    expect(restoresBluetoothState(index)).toBe(true);
+  });
+
+  it('does not start at launch code that checks isProtectedDataAvailable', () => {
+    const index = indexOf({ ...files, 'MeshApp.swift': files['MeshApp.swift'].replace('init() {', 'init() {\n    guard UIApplication.shared.isProtectedDataAvailable else { return }') });
+    expect(launchReachOf(index, 'Keychain.retrieve')).toBeUndefined();
+  });
+
+  it('starts at didFinishLaunching alone, not at every ObjC method sharing its first selector piece', () => {
+    const index = indexOf({
+      'AppDelegate.m': `@implementation AppDelegate
+- (BOOL)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)options {
+  return YES;
+}
+- (void)application:(UIApplication *)application handleEventsForBackgroundURLSession:(NSString *)identifier completionHandler:(void (^)(void))handler {
+  self.handler = handler;
+}
+- (void)application:(UIApplication *)application didRegisterForRemoteNotificationsWithDeviceToken:(NSData *)token {
+  [self.store saveToken];
+}
+@end`,
+      'AppDelegate.h': `@interface AppDelegate : UIResponder
+@property (nonatomic, strong) Store *store;
+@end`,
+      'Store.m': `@implementation Store
+- (void)saveToken {
+}
+@end`,
+    });
+    expect(backgroundReachOf(index, 'Store.saveToken')).toBeUndefined();
+    expect(launchReachOf(index, 'Store.saveToken')).toBeUndefined();
+  });
+});
+
+describe('regeneration on nil', () => {
+  it('finds code that makes and stores a new value when a read through a protocol-typed parameter returns nil', () => {
+    const index = indexOf({
+      'Storage.m': `@interface DeviceStorage : NSObject <Storage>
+@end
+@implementation DeviceStorage
+- (NSString *)secretForDevice:(NSString *)deviceId {
+  return nil;
+}
+@end`,
+      'Device.m': `@implementation Device
++ (instancetype)deviceWithStorage:(id<Storage>)storage {
+  Device *device = [[Device alloc] init];
+  NSString *secret = [storage secretForDevice:@"id"];
+  if (secret == nil) {
+    [device generateAndPersistSecret];
+  }
+  return device;
+}
++ (instancetype)loggingDeviceWithStorage:(id<Storage>)storage {
+  NSString *secret = [storage secretForDevice:@"id"];
+  if (secret == nil) {
+    NSLog(@"no secret");
+  }
+  return nil;
+}
+@end`,
+      'Storage.h': `@protocol Storage <NSObject>
+- (NSString *)secretForDevice:(NSString *)deviceId;
+@end`,
+    });
+    expect(regeneratingCallersOf(index, new Set(['DeviceStorage.secretForDevice']))).toEqual([{ unit: 'Device.deviceWithStorage', action: 'generateAndPersistSecret' }]);
+  });
+
+  it('reads if-let, guard-let and ?? fallbacks in Swift', () => {
+    const index = indexOf({
+      'IDs.swift': `final class IDs {
+  let store: IDStore
+  func current() -> String {
+    if let id = store.load() { return id }
+    let id = UUID().uuidString
+    store.save(id)
+    return id
+  }
+  func key() -> Data {
+    guard let key = store.key() else {
+      let fresh = SymmetricKey(size: .bits256)
+      store.saveKey(fresh)
+      return fresh
+    }
+    return key
+  }
+  func cached() -> String {
+    if let id = store.cached() { return id }
+    return "none"
+  }
+}
+final class IDStore {}`,
+    });
+    const callers = (method: string) => regeneratingCallersOf(index, new Set([`IDStore.${method}`]));
+    expect(callers('load')).toEqual([{ unit: 'IDs.current', action: 'UUID()' }]);
+    expect(callers('key')).toEqual([{ unit: 'IDs.key', action: 'SymmetricKey(size' }]);
+    expect(callers('cached')).toEqual([]);
   });
 });

@@ -82,6 +82,25 @@ export function keychainReadUnits(index: ProjectIndex): { key: string; type: str
   return allUnits(index).flatMap((u) => (u.facts.keychainReads ?? []).map((r) => ({ key: u.key, type: u.type, ...r })));
 }
 
+/**
+ * Code that takes a nil from one of `keys` (`Type.member`) for "none yet" and generates and stores a
+ * new value (`facts/nil-fallbacks.ts`): the unit, and what it generates. The call's receiver is
+ * resolved like the reach map's (own type, a type name, a typed property or parameter, a protocol's
+ * adopters); an unresolved receiver is not guessed.
+ */
+export function regeneratingCallersOf(index: ProjectIndex, keys: ReadonlySet<string>): { unit: string; action: string }[] {
+  const found: { unit: string; action: string }[] = [];
+  for (const unit of allUnits(index)) {
+    for (const f of unit.facts.regenerates ?? []) {
+      const target = f.via === '' ? unit.type : f.viaType && (index.type(f.viaType) || index.closureMembers.has(f.viaType)) ? f.viaType : receiverType(index, unit.type, f.via);
+      if (target && adopters(index, target).some((t) => keys.has(`${t}.${f.method}`))) {
+        found.push({ unit: unit.key.startsWith('.') ? `${unit.type} case ${unit.key}` : unit.key, action: f.action });
+      }
+    }
+  }
+  return found;
+}
+
 const unitsCache = new WeakMap<ProjectIndex, Unit[]>();
 
 /** Every unit of the index, computed once per index. */
@@ -107,31 +126,15 @@ function withCalls(m: IndexedMethod): Unit['facts'] {
 
 function computeReach(index: ProjectIndex): Map<string, BackgroundReach> {
   const units = allUnits(index);
-  const byKey = new Map<string, Unit[]>();
-  for (const u of units) byKey.set(u.key, [...(byKey.get(u.key) ?? []), u]);
-  const reach = new Map<string, BackgroundReach>();
-  const queue: [string, BackgroundReach][] = [];
-  const visit = (key: string, how: BackgroundReach) => {
-    if (reach.has(key) || !byKey.has(key)) return;
-    reach.set(key, how);
-    queue.push([key, how]);
-  };
-  /** Where the calls of a piece of code (owned by `type`) lead. */
-  const targets = (type: string, facts: ReachCallFacts): string[] => [
-    ...facts.calls.map((c) => `${type}.${c}`),
-    ...facts.memberCalls.flatMap((c) => {
-      const target = receiverType(index, type, c.via);
-      return target ? [`${target}.${c.method}`] : [];
-    }),
-    ...(facts.sends ?? []).map((a) => `.${a}`),
-  ];
+  const entries: [Unit, BackgroundReach][] = [];
+  const blocks: [string, ReachCallFacts, BackgroundReach][] = [];
   // Units whose parameter a background block calls: a closure handed to them runs in the background.
   const runsParameter = new Map<string, string>();
   for (const u of units) {
     const entry = BACKGROUND_METHODS.get(u.facts.fullName ?? '');
-    if (entry) visit(u.key, { scope: entry, path: [] });
+    if (entry) entries.push([u, { scope: entry, path: [] }]);
     for (const block of u.facts.backgroundBlocks ?? []) {
-      for (const t of targets(u.type, block)) visit(t, { scope: block.scope, path: [] });
+      blocks.push([u.type, block, { scope: block.scope, path: [] }]);
       if (block.invokes.some((n) => u.facts.params?.includes(n))) runsParameter.set(u.key, block.scope);
     }
   }
@@ -139,16 +142,116 @@ function computeReach(index: ProjectIndex): Map<string, BackgroundReach> {
     for (const arg of u.facts.closureArgs ?? []) {
       const target = receiverType(index, u.type, arg.via);
       const scope = target ? runsParameter.get(`${target}.${arg.method}`) : undefined;
-      if (scope) for (const t of targets(u.type, arg)) visit(t, { scope, path: [`${target}.${arg.method}`] });
+      if (scope) blocks.push([u.type, arg, { scope, path: [`${target}.${arg.method}`] }]);
     }
   }
+  return spread(index, entries, blocks);
+}
+
+const LAUNCH_METHODS = new Set(['application(_:didFinishLaunchingWithOptions:)', 'application(_:willFinishLaunchingWithOptions:)']);
+
+const launchCache = new WeakMap<ProjectIndex, Map<string, BackgroundReach>>();
+
+/**
+ * Every unit of the project that runs from app launch: `application(_:didFinishLaunchingWithOptions:)`,
+ * `…willFinishLaunching…`, a SwiftUI `App`'s `init`, and what they call. Launch code runs in every
+ * background launch too (a relaunch for Bluetooth, location, a push, a BGTask) — whether the app is
+ * launched that way is for the caller to decide from its Info.plist. Code that checks
+ * `isProtectedDataAvailable` (or waits for `…ProtectedDataDidBecomeAvailable`) is neither an entry nor
+ * followed: it defers what needs the keychain until the device is unlocked.
+ */
+export function launchReach(index: ProjectIndex): Map<string, BackgroundReach> {
+  let reach = launchCache.get(index);
+  if (!reach) {
+    const entries: [Unit, BackgroundReach][] = [];
+    for (const u of allUnits(index)) {
+      const name = u.facts.fullName ?? '';
+      const launch = LAUNCH_METHODS.has(name) ? name : name === 'init' && isAppType(index, u.type) ? `${u.type}.init` : undefined;
+      if (launch && !u.facts.checksProtectedData) entries.push([u, { scope: LAUNCH_METHODS.has(name) ? `launch code (${name})` : 'launch code', path: [] }]);
+    }
+    launchCache.set(index, (reach = spread(index, entries, [], (u) => !u.facts.checksProtectedData)));
+  }
+  return reach;
+}
+
+/** Is the unit `Type.member` run from launch code (`launchReach`)? */
+export function launchReachOf(index: ProjectIndex, key: string | undefined): BackgroundReach | undefined {
+  return key ? launchReach(index).get(key) : undefined;
+}
+
+/** A SwiftUI `App` (its `init` runs at launch). */
+function isAppType(index: ProjectIndex, type: string): boolean {
+  return index.type(type)?.inherits.includes('App') ?? false;
+}
+
+/**
+ * Units reached from the entry units (each followed alone: ObjC units share the key of their first
+ * selector piece, `AppDelegate.application`) and from blocks of code, through what each calls.
+ */
+function spread(index: ProjectIndex, entries: [Unit, BackgroundReach][], blocks: [string, ReachCallFacts, BackgroundReach][], follow: (u: Unit) => boolean = () => true): Map<string, BackgroundReach> {
+  const byKey = unitsByKey(index);
+  const reach = new Map<string, BackgroundReach>();
+  const queue: [string, BackgroundReach][] = [];
+  const visit = (key: string, how: BackgroundReach) => {
+    if (reach.has(key) || !byKey.has(key)) return;
+    reach.set(key, how);
+    queue.push([key, how]);
+  };
+  for (const [u, how] of entries) {
+    if (!reach.has(u.key)) reach.set(u.key, how);
+    for (const t of callTargets(index, u.type, u.facts)) visit(t, { scope: how.scope, path: [...how.path, u.key] });
+  }
+  for (const [type, facts, how] of blocks) for (const t of callTargets(index, type, facts)) visit(t, how);
   for (let i = 0; i < queue.length; i++) {
     const [key, how] = queue[i]!;
     for (const u of byKey.get(key) ?? []) {
-      for (const t of targets(u.type, u.facts)) visit(t, { scope: how.scope, path: [...how.path, key] });
+      if (!follow(u)) continue;
+      for (const t of callTargets(index, u.type, u.facts)) visit(t, { scope: how.scope, path: [...how.path, key] });
     }
   }
   return reach;
+}
+
+const byKeyCache = new WeakMap<ProjectIndex, Map<string, Unit[]>>();
+
+function unitsByKey(index: ProjectIndex): Map<string, Unit[]> {
+  let byKey = byKeyCache.get(index);
+  if (!byKey) {
+    byKey = new Map();
+    for (const u of allUnits(index)) byKey.set(u.key, [...(byKey.get(u.key) ?? []), u]);
+    byKeyCache.set(index, byKey);
+  }
+  return byKey;
+}
+
+/**
+ * Where the calls of a piece of code (owned by `type`) lead: same-instance members, property members
+ * (a protocol-typed property to each type of the project adopting the protocol), a type's initializer
+ * (`AppRuntime(…)` → `AppRuntime.init`), reducer actions sent.
+ */
+function callTargets(index: ProjectIndex, type: string, facts: ReachCallFacts): string[] {
+  return [
+    ...facts.calls.flatMap((c) => (/^[A-Z]/.test(c) && index.closureMembers.has(c) ? [`${c}.init`] : [`${type}.${c}`])),
+    ...facts.memberCalls.flatMap((c) => {
+      const target = receiverType(index, type, c.via);
+      return target ? adopters(index, target).map((t) => `${t}.${c.method}`) : [];
+    }),
+    ...(facts.sends ?? []).map((a) => `.${a}`),
+  ];
+}
+
+const adoptersCache = new WeakMap<ProjectIndex, Map<string, string[]>>();
+
+/** The type itself, and when it is a protocol, every type of the project that adopts it (calls on it may run any of them). */
+function adopters(index: ProjectIndex, type: string): string[] {
+  if (!index.type(type)?.kinds.includes('protocol')) return [type];
+  let byProtocol = adoptersCache.get(index);
+  if (!byProtocol) {
+    byProtocol = new Map();
+    for (const t of index.types.values()) for (const p of t.inherits) byProtocol.set(p, [...(byProtocol.get(p) ?? []), t.name]);
+    adoptersCache.set(index, byProtocol);
+  }
+  return [type, ...(byProtocol.get(type) ?? []).filter((t) => t !== type)];
 }
 
 /**

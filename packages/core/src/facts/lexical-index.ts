@@ -11,6 +11,7 @@ import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
 import { backgroundSessionMembersIn } from '../apis/url-session';
 import { API_USE_WORDS } from './api-uses';
+import { nilFallbacksIn, objcParamTypes, swiftParamTypes, type NilFallback } from './nil-fallbacks';
 
 export interface IndexedMethod {
   name: string;
@@ -40,6 +41,10 @@ export interface IndexedMethod {
   authChecks?: { via: string; method: string; name: string }[];
   /** `SecItemCopyMatching` calls here, with the service and account when written as string literals. */
   keychainReads?: { service?: string; account?: string }[];
+  /** The code checks whether protected data is available (`isProtectedDataAvailable`, `…ProtectedDataDidBecomeAvailable`). */
+  checksProtectedData?: true;
+  /** Calls whose nil result leads to generating and storing a new value (`nil-fallbacks.ts`). */
+  regenerates?: NilFallback[];
 }
 
 /** What a piece of code calls, for following it across files: same-instance members, property members, sent actions. */
@@ -435,7 +440,7 @@ function swiftMethods(body: string, raw = body): IndexedMethod[] {
       attributes: attributesIn(prefix),
       nonisolated: /\bnonisolated\b/.test(prefix),
       ...bodyFacts(text),
-      ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0])),
+      ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0]), () => swiftHeaderParamTypes(m[0])),
     };
   });
 }
@@ -468,7 +473,7 @@ function objcMethods(body: string, raw = body): IndexedMethod[] {
     const text = body.slice(open, close);
     return {
       name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, ...bodyFacts(text),
-      ...reachFacts(text, raw.slice(open, close), () => [...m[0].matchAll(/\)\s*(\w+)/g)].map((p) => p[1]!)),
+      ...reachFacts(text, raw.slice(open, close), () => [...m[0].matchAll(/\)\s*(\w+)/g)].map((p) => p[1]!), () => objcParamTypes(m[0])),
     };
   });
 }
@@ -710,8 +715,11 @@ const SIGNED_IN_NAME = /^(?:has|is)[A-Z]?\w*(?:Token|Credential|Session|Account|
 const KEYCHAIN_LITERAL = /kSecAttr(Service|Account)\b[^"\n;]{0,40}?[:=]\s*@?"([^"\n]*)"/g;
 
 /** What a unit of code (a method, a closure given for a member, a reducer case) sends, runs in the background, hands on, reads. */
-function reachFacts(text: string, raw: string, params: () => string[]): Partial<IndexedMethod> {
+function reachFacts(text: string, raw: string, params: () => string[], paramTypes: () => { name: string; type: string }[] = () => []): Partial<IndexedMethod> {
   const facts: Partial<IndexedMethod> = {};
+  if (PROTECTED_DATA_CHECK.test(text)) facts.checksProtectedData = true;
+  const regenerates = nilFallbacksIn(text, paramTypes);
+  if (regenerates.length) facts.regenerates = regenerates;
   const sends = text.includes('send') ? sentActions(text) : [];
   if (sends.length) facts.sends = sends;
   const blocks = backgroundBlocksIn(text);
@@ -760,6 +768,15 @@ function callFacts(text: string): ReachCallFacts {
   const { calls, memberCalls } = bodyFacts(text);
   const sends = text.includes('send') ? sentActions(text) : [];
   return { calls, memberCalls: memberCalls ?? [], ...(sends.length ? { sends } : {}) };
+}
+
+/** `isProtectedDataAvailable`, `applicationProtectedDataDidBecomeAvailable`, `protectedDataDidBecomeAvailableNotification`. */
+const PROTECTED_DATA_CHECK = /[pP]rotectedData(?:DidBecome)?Available/;
+
+/** The declared types of a Swift function's parameters (`func f(_ storage: Storage)` → storage: Storage). */
+function swiftHeaderParamTypes(header: string): { name: string; type: string }[] {
+  const open = header.indexOf('(');
+  return open < 0 ? [] : swiftParamTypes(topLevelParameters(header, open));
 }
 
 /** The local names of a Swift function's parameters (`func f(_ a: A, with b: B)` → a, b). */
@@ -822,7 +839,7 @@ function initializersIn(code: string, raw: string, blocks: TypeBlock[]): Indexed
     const open = at + m[0].length - 1;
     const close = matchingBrace(code, open);
     const text = code.slice(open, close);
-    units.push({ type: owner.name, method: { name: 'init', fullName: 'init', attributes: [], nonisolated: false, ...bodyFacts(text), ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0])) } });
+    units.push({ type: owner.name, method: { name: 'init', fullName: 'init', attributes: [], nonisolated: false, ...bodyFacts(text), ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0]), () => swiftHeaderParamTypes(m[0])) } });
   }
   return units;
 }
