@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, ProjectIndex, languageOf, lexFile, lintProjectFile, lintSource, parseRuleSetting, passesPrefilter, plistFacts } from '@bglint/core';
+import { ConfigError, ProjectIndex, languageOf, lexFile, lintProjectFile, lintSource, parseRuleSetting, passesPrefilter, plistFacts, projectConditions } from '@bglint/core';
 import type { EnabledRule, FileFacts, FileResult, RuleSetting } from '@bglint/core';
 import { rulesById } from '@bglint/rules';
 import { readPlist } from '@bglint/project';
@@ -50,8 +50,9 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
       if (!rules) return undefined;
       const language = languageOf(file);
       if (!language) return lintPropertyList(file, text, rules, index());
+      const projectIndex = index();
       return lintSource({
-        file, text, language, rules: rulesWithTriggersIn(text, rules), index: index(), target: targets.settingsFor(file), project: targets.projectFor(file),
+        file, text, language, rules: rulesWithTriggersIn(text, rules, projectIndex), index: projectIndex, target: targets.settingsFor(file), project: targets.projectFor(file),
         otherTargets: targets.otherTargetsFor(file), parseCache,
       });
     },
@@ -59,13 +60,15 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
 }
 
 /**
- * The rules whose triggers the text holds: a rule finds nothing in a file without one of its triggers
+ * The rules whose triggers the text holds (those that count in this project, `countedTriggers`, as the
+ * CLI's prefilter counts them): a rule finds nothing in a file without one of its triggers
  * (`RuleMeta.triggers`), so the others need not run. Without this, one trigger of any rule made every
  * rule run, and a rule that walks the whole file (the background-session tracker) lowered every
  * function body on every keystroke. The CLI skips such files whole; the editor lints what it shows.
  */
-export function rulesWithTriggersIn(text: string, rules: EnabledRule[]): EnabledRule[] {
-  const kept = rules.filter((r) => passesPrefilter(text, [r]));
+export function rulesWithTriggersIn(text: string, rules: EnabledRule[], index?: ProjectIndex): EnabledRule[] {
+  const project = index ? projectConditions(index) : undefined;
+  const kept = rules.filter((r) => passesPrefilter(text, [r], project));
   // No rule at all: lintSource skips the file as the CLI would.
   return kept.length > 0 ? kept : rules;
 }
