@@ -4,7 +4,8 @@
  * builds of bglint with every rule enabled, taking turns (so the noisy machine slows both alike): the
  * checkout given (built, e.g. a worktree at the commit before a change) and this one. Per folder and
  * for all folders in one run: median wall time, CPU time (user + system) and peak RSS, and the ratios
- * after/before. Used for the on-demand index (docs/benchmarks.md).
+ * after/before, and how many files each build parsed (in process, once; the prefilter let them through).
+ * Used for the on-demand index and index-aware triggers (docs/benchmarks.md).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -42,11 +43,23 @@ function measure(checkout, dirs) {
   return { ms, cpu: (user + system) * 1000, rss: rssKb / 1024, findings: JSON.parse(r.stdout.toString()).reduce((n, f) => n + f.messages.length, 0) };
 }
 
+/** Files the checkout's prefilter lets through (not `skipped`), every rule enabled, counted in a process of its own. */
+function parsedFiles(checkout, dirs) {
+  const script = `const { runLint } = require(${JSON.stringify(path.join(checkout, 'packages/session/dist/index.js'))});
+const { allRules } = require(${JSON.stringify(path.join(checkout, 'packages/rules/dist/index.js'))});
+const cliRules = Object.fromEntries(allRules.map((r) => [r.meta.id, { severity: 'warning', options: {} }]));
+const report = runLint({ cwd: process.cwd(), paths: ${JSON.stringify(dirs)}, noConfig: true, cliRules, reportUnusedDirectives: false, jobs: 1 });
+console.log(report.results.filter((r) => !r.skipped && /\\.(swift|m|mm|h)$/.test(r.file)).length);`;
+  const r = spawnSync('node', ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return Number(r.stdout.trim());
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sets = [...args.dirs.map((d) => [path.basename(d), [d]]), ...(args.dirs.length > 1 ? [['all together', args.dirs]] : [])];
 console.log(`before: ${args.before}\nafter:  ${root}\n${allRules.length} rules enabled, ${args.runs} runs each, taking turns; medians\n`);
-console.log('| folder | wall before → after | CPU before → after (ratio) | peak RSS before → after (ratio) | findings |');
-console.log('|---|---|---|---|---|');
+console.log('| folder | files parsed before → after | wall before → after | CPU before → after (ratio) | peak RSS before → after (ratio) | findings |');
+console.log('|---|---|---|---|---|---|');
 for (const [name, dirs] of sets) {
   const runs = { before: [], after: [] };
   for (let i = 0; i < args.runs; i++) {
@@ -56,5 +69,6 @@ for (const [name, dirs] of sets) {
   const m = (side, key) => median(runs[side].map((r) => r[key]));
   const f = (side) => runs[side][0].findings;
   const pair = (key, unit, digits) => `${m('before', key).toFixed(digits)} → ${m('after', key).toFixed(digits)} ${unit}`;
-  console.log(`| ${name} | ${pair('ms', 'ms', 0)} | ${pair('cpu', 'ms', 0)} (${(m('after', 'cpu') / m('before', 'cpu')).toFixed(2)}×) | ${pair('rss', 'MB', 0)} (${(m('after', 'rss') / m('before', 'rss')).toFixed(2)}×) | ${f('before')} / ${f('after')} |`);
+  const parsed = `${parsedFiles(args.before, dirs)} → ${parsedFiles(root, dirs)}`;
+  console.log(`| ${name} | ${parsed} | ${pair('ms', 'ms', 0)} | ${pair('cpu', 'ms', 0)} (${(m('after', 'cpu') / m('before', 'cpu')).toFixed(2)}×) | ${pair('rss', 'MB', 0)} (${(m('after', 'rss') / m('before', 'rss')).toFixed(2)}×) | ${f('before')} / ${f('after')} |`);
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * `node scripts/index-soundness.mjs [labels.json | folder]... [--mirrors DIR] [--work DIR]`: lints real
- * code twice with every rule enabled, once with the index built on demand (the default) and once from
- * every file (`fullIndex`), and reports any file whose findings or notices differ, with how many files
- * the on-demand index lexed. A labels file (`{ repos: [{ repo, commit }] }`, as ../shared/realcode
+ * code three times with every rule enabled: with the index built on demand (the default), from every
+ * file (`fullIndex`), and counting every trigger whatever the project holds (`allTriggers`, which turns
+ * off `RuleMeta.triggersWhen`); reports any file whose findings or notices differ from the default's, with
+ * how many files the on-demand index lexed and how many files were parsed with and without index-aware triggers. A labels file (`{ repos: [{ repo, commit }] }`, as ../shared/realcode
  * uses) names repos extracted from their bare mirrors at `<mirrors>/<owner>+<name>/repo` into the work
  * folder (sources and project files only; never commit them); a folder is linted as it is.
  * Exit 1 when any repo differs. Build first (`npx tsc -b packages/cli`).
@@ -62,12 +63,19 @@ function extract(repo, commit) {
 
 const everyRule = Object.fromEntries(allRules.map((r) => [r.meta.id, { severity: 'warning', options: {} }]));
 
-function lint(dir, fullIndex, cache) {
-  const report = runLint({ cwd: dir, paths: ['.'], noConfig: true, cliRules: everyRule, reportUnusedDirectives: false, fullIndex, cache });
-  const byFile = new Map(report.results.map((r) => [r.file, JSON.stringify({ findings: r.findings, notices: r.notices })]));
+/** What a parse says about a file: a file the prefilter skips is never parsed, so it has none of these. */
+const PARSE_NOTICES = new Set(['parse-error', 'too-deep', 'timeout']);
+
+function lint(dir, fullIndex, cache, allTriggers = false, skippedBy = undefined) {
+  const report = runLint({ cwd: dir, paths: ['.'], noConfig: true, cliRules: everyRule, reportUnusedDirectives: false, fullIndex, cache, allTriggers });
+  // Compared with a run that skipped more files (`skippedBy`): those files' parse notices are left out.
+  const noticesOf = (r) => (skippedBy?.has(r.file) ? r.notices.filter((n) => !PARSE_NOTICES.has(n.kind)) : r.notices);
+  const byFile = new Map(report.results.map((r) => [r.file, JSON.stringify({ findings: r.findings, notices: noticesOf(r) })]));
+  const skipped = new Set(report.results.filter((r) => r.skipped).map((r) => r.file));
   // A parse that ran out of time (a loaded machine) is not the index's doing: such files are counted apart.
   const timedOut = new Set(report.results.filter((r) => r.notices.some((n) => n.kind === 'timeout')).map((r) => r.file));
-  return { byFile, timedOut, notices: JSON.stringify(report.notices), findings: report.results.reduce((n, r) => n + r.findings.length, 0) };
+  const parsed = report.results.filter((r) => !r.skipped).length;
+  return { byFile, timedOut, parsed, skipped, notices: JSON.stringify(report.notices), findings: report.results.reduce((n, r) => n + r.findings.length, 0) };
 }
 
 const targets = [];
@@ -92,12 +100,13 @@ for (const t of targets) {
   const entries = Object.values(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries);
   fs.rmSync(cacheFile, { force: true });
   const full = lint(dir, true, undefined);
-  const files = new Set([...onDemand.byFile.keys(), ...full.byFile.keys()]);
-  const timedOut = [...files].filter((f) => onDemand.timedOut.has(f) || full.timedOut.has(f));
-  const diff = [...files].filter((f) => !timedOut.includes(f) && onDemand.byFile.get(f) !== full.byFile.get(f));
-  if (onDemand.notices !== full.notices) diff.push('(run notices)');
+  const allTriggers = lint(dir, false, undefined, true, onDemand.skipped);
+  const files = new Set([...onDemand.byFile.keys(), ...full.byFile.keys(), ...allTriggers.byFile.keys()]);
+  const timedOut = [...files].filter((f) => onDemand.timedOut.has(f) || full.timedOut.has(f) || allTriggers.timedOut.has(f));
+  const diff = [...files].filter((f) => !timedOut.includes(f) && (onDemand.byFile.get(f) !== full.byFile.get(f) || onDemand.byFile.get(f) !== allTriggers.byFile.get(f)));
+  if (onDemand.notices !== full.notices || onDemand.notices !== allTriggers.notices) diff.push('(run notices)');
   const lexed = entries.filter((e) => e.scan.facts).length;
-  console.log(`${t.name}: ${diff.length ? `DIFFERS in ${diff.length} files: ${diff.slice(0, 5).join(', ')}` : 'same'} — ${full.findings} findings; lexed ${lexed} of ${entries.length} sources${timedOut.length ? `; ${timedOut.length} files not compared (parse time limit: ${timedOut.join(', ')})` : ''}`);
+  console.log(`${t.name}: ${diff.length ? `DIFFERS in ${diff.length} files: ${diff.slice(0, 5).join(', ')}` : 'same'} — ${full.findings} findings; lexed ${lexed} of ${entries.length} sources; parsed ${onDemand.parsed} (every trigger counting: ${allTriggers.parsed})${timedOut.length ? `; ${timedOut.length} files not compared (parse time limit: ${timedOut.join(', ')})` : ''}`);
   if (diff.length) differing++;
 }
 process.exit(differing ? 1 : 0);

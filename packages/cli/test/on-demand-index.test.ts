@@ -13,6 +13,7 @@ import { allRules } from '@bglint/rules';
 import { runLint } from '@bglint/session';
 import type { RunOptions } from '@bglint/session';
 import { generatedApp, removeDir, repoRoot } from './generated-corpus';
+import { scratchProject } from './scratch-project';
 
 const everyRule: Record<string, RuleSetting> = Object.fromEntries(allRules.map((r) => [r.meta.id, { severity: 'warning', options: {} }]));
 const HEADLINE = new Set(['background-task-unbalanced', 'background-task-deferred-end', 'bgtask-handler-main-actor', 'continued-processing-gpu-unchecked', 'discretionary-background-upload']);
@@ -136,6 +137,95 @@ describe('the on-demand index', () => {
       expect(lexed).toBeLessThan(entries.length);
     } finally {
       removeDir(cacheDir);
+    }
+  });
+});
+
+/**
+ * Triggers that count only when the project holds a fact (`RuleMeta.triggersWhen`: a task call needs a
+ * background session built somewhere, a connection delegate a Mach-service listener) must change no
+ * finding either: every run compared with `allTriggers` (every trigger counts), every rule enabled.
+ */
+describe('index-aware triggers', () => {
+  const generated = generatedApp(120, 5);
+  // The same app with no background session anywhere (and no Mach-service listener: the generator makes none).
+  const sessionless = generatedApp(120, 5);
+  for (const file of sourcesUnder(sessionless)) {
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace(/background\(withIdentifier/g, 'custom(withIdentifier').replace(/backgroundSessionConfiguration/g, 'customSessionConfiguration'));
+  }
+  afterAll(() => {
+    removeDir(generated);
+    removeDir(sessionless);
+  });
+
+  /**
+   * Findings and notices equal with and without index-aware triggers (but for what a parse says of a
+   * file the index-aware run skips: it never parses it); the results of both runs.
+   */
+  function expectSameAsAllTriggers(dir: string, extra: Partial<RunOptions> = {}) {
+    const aware = runLint(options(dir, false, extra));
+    const all = runLint(options(dir, false, { ...extra, allTriggers: true }));
+    const skipped = new Set(aware.results.filter((r) => r.skipped).map((r) => r.file));
+    const PARSE_NOTICES = ['parse-error', 'too-deep', 'timeout'];
+    const compared = (report: typeof aware) => ({
+      results: Object.fromEntries(report.results.map((r) => [r.file, {
+        findings: r.findings, notices: skipped.has(r.file) ? r.notices.filter((n) => !PARSE_NOTICES.includes(n.kind)) : r.notices,
+      }])),
+      notices: report.notices,
+    });
+    expect(compared(aware)).toEqual(compared(all));
+    return { aware, all };
+  }
+  const parsed = (report: ReturnType<typeof runLint>) => report.results.filter((r) => !r.skipped).length;
+
+  test.each(FIXTURES)('change no finding in fixtures/%s', (name) => {
+    expectSameAsAllTriggers(path.join(repoRoot, 'fixtures', name));
+  });
+
+  test.each(FIXTURES)('change no finding for each file of fixtures/%s linted on its own', (name) => {
+    const dir = path.join(repoRoot, 'fixtures', name);
+    for (const file of sourcesUnder(dir)) expectSameAsAllTriggers(dir, { paths: [path.relative(dir, file)] });
+  });
+
+  test('change no finding in a generated app with background sessions, in this thread and in workers', () => {
+    const { aware, all } = expectSameAsAllTriggers(generated);
+    // The app builds background sessions (lazy properties): task calls count, the same files are parsed
+    // (the same app without them parses fewer, below).
+    expect(parsed(aware)).toBe(parsed(all));
+    expectSameAsAllTriggers(generated, { jobs: 2, scanInProcessBelow: 0, lintInProcessBelow: 0 });
+  });
+
+  test('skip files whose only triggers are task calls in an app without a background session, in this thread and in workers', () => {
+    const { aware, all } = expectSameAsAllTriggers(sessionless);
+    expect(parsed(aware)).toBeLessThan(parsed(all));
+    expectSameAsAllTriggers(sessionless, { jobs: 2, scanInProcessBelow: 0, lintInProcessBelow: 0 });
+    // Every file parsed finds the same too.
+    expect(findingsOf(resultsByFile(options(sessionless, false, { noPrefilter: true })))).toEqual(findingsOf(resultsByFile(options(sessionless, false))));
+  });
+
+  test('count a task call when a session built in another file is in the project, for the folder, a file on its own and stdin', () => {
+    const transfers = [
+      'import Foundation', '', 'final class Transfers: NSObject {', '    lazy var session: URLSession = {',
+      '        let config = URLSessionConfiguration.background(withIdentifier: "com.example.transfers")',
+      '        return URLSession(configuration: config, delegate: self, delegateQueue: nil)', '    }()', '}', '',
+    ].join('\n');
+    const sync = [
+      'import Foundation', '', 'final class SyncController {', '    private let transfers: Transfers', '    init(transfers: Transfers) { self.transfers = transfers }',
+      '    func upload(_ data: Data, _ request: URLRequest) {', '        transfers.session.uploadTask(with: request, from: data).resume()', '    }', '}', '',
+    ].join('\n');
+    const withSession = scratchProject({ 'Package.swift': '// swift-tools-version:5.9\n', 'Transfers.swift': transfers, 'SyncController.swift': sync });
+    const sessionRule = (report: ReturnType<typeof runLint>) => report.results.flatMap((r) => r.findings).filter((f) => f.ruleId === 'background-session-unsupported-task');
+    for (const extra of [{}, { paths: ['SyncController.swift'] }, { paths: [], stdin: { text: sync, filename: 'SyncController.swift' } }]) {
+      const { aware } = expectSameAsAllTriggers(withSession, extra);
+      expect(sessionRule(aware).map((f) => [f.file, f.range.start.line])).toEqual([['SyncController.swift', 7]]);
+    }
+    // The session's file gone: nothing can be found, and the task call alone lets the file through no more.
+    const without = scratchProject({ 'Package.swift': '// swift-tools-version:5.9\n', 'SyncController.swift': sync });
+    for (const extra of [{}, { paths: ['SyncController.swift'] }, { paths: [], stdin: { text: sync, filename: 'SyncController.swift' } }]) {
+      const { aware, all } = expectSameAsAllTriggers(without, extra);
+      expect(aware.results.find((r) => r.file === 'SyncController.swift')?.skipped).toBe(true);
+      expect(all.results.find((r) => r.file === 'SyncController.swift')?.skipped).toBe(false);
     }
   });
 });

@@ -72,9 +72,11 @@ function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Resident memory in MB: all of it, and its anonymous part (heaps: V8's and malloc's) and file-backed part (code pages). */
 function rssMB(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 async function main() {
@@ -127,8 +129,9 @@ async function main() {
     if (i < LATENCY_SAMPLES) latencies.push(performance.now() - sent);
     if (i === Math.min(EDITS, LATENCY_SAMPLES) - 1) editCpu = (cpuMs(child.pid) - startCpu) / (i + 1);
     if (i === 99 || (i + 1) % 2500 === 0) {
-      rss.push([i + 1, rssMB(child.pid)]);
-      console.error(`after ${i + 1} edits: server RSS ${rss[rss.length - 1][1].toFixed(0)} MB`);
+      const mb = rssMB(child.pid);
+      rss.push([i + 1, mb]);
+      console.error(`after ${i + 1} edits: server RSS ${mb.rss.toFixed(0)} MB (anonymous ${mb.anon.toFixed(0)}, files ${mb.file.toFixed(0)})`);
     }
   }
   await connection.sendRequest('shutdown');
@@ -142,7 +145,9 @@ async function main() {
   console.log(`server start to first diagnostics: ${ms(startToFirst)} (server CPU ${startCpu} ms)`);
   console.log(`change to diagnostics (first ${latencies.length} edits): median ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}; server CPU ${ms(editCpu)} an edit (mean)`);
   console.log(`in process, median of 20: tree-sitter parse ${ms(engine.parseFull)} full, ${ms(engine.parseIncremental)} after a one-character edit; lintSource ${ms(engine.lintFull)} full, ${ms(engine.lintIncremental)} with the parse cache`);
-  console.log(`server RSS after N edits: ${rss.map(([n, mb]) => `${n}: ${mb.toFixed(0)} MB`).join(', ')}`);
+  console.log(`server RSS after N edits: ${rss.map(([n, mb]) => `${n}: ${mb.rss.toFixed(0)} MB`).join(', ')}` +
+    (rss.length > 1 ? ` (${(rss[rss.length - 1][1].rss / rss[0][1].rss).toFixed(2)}× after ${rss[rss.length - 1][0]} / after ${rss[0][0]})` : ''));
+  console.log(`  of which anonymous (V8 and malloc heaps): ${rss.map(([n, mb]) => `${n}: ${mb.anon.toFixed(0)}`).join(', ')} MB; file-backed: ${rss.map(([n, mb]) => `${n}: ${mb.file.toFixed(0)}`).join(', ')} MB`);
 }
 
 main().catch((error) => {

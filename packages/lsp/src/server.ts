@@ -15,6 +15,7 @@ import { Debouncer } from './debouncer';
 import { DocumentLinter } from './document-linter';
 import type { LintedVersion } from './document-linter';
 import { Folders } from './folders';
+import { tuneHeapForEditing } from './heap';
 import type { LintHost } from './host';
 import { DEFAULT_SETTINGS, readSettings } from './settings';
 import type { Settings } from './settings';
@@ -30,6 +31,7 @@ const TRANSPORT_FLAG = /^--(stdio|node-ipc|socket|pipe)\b/;
 
 /** Starts serving on the transport named on the command line (--stdio, --node-ipc, --socket=N), else stdio. */
 export function startServer(host: LintHost): void {
+  tuneHeapForEditing();
   const connection = process.argv.some((arg) => TRANSPORT_FLAG.test(arg))
     ? createConnection(ProposedFeatures.all)
     : createConnection(ProposedFeatures.all, process.stdin, process.stdout);

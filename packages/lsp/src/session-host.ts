@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, ProjectIndex, languageOf, lexFile, lintProjectFile, lintSource, parseRuleSetting, passesPrefilter, plistFacts } from '@bglint/core';
+import { ConfigError, ProjectIndex, languageOf, lexFile, lintProjectFile, lintSource, parseRuleSetting, plistFacts } from '@bglint/core';
 import type { EnabledRule, FileFacts, FileResult, RuleSetting } from '@bglint/core';
 import { rulesById } from '@bglint/rules';
 import { readPlist } from '@bglint/project';
@@ -50,24 +50,14 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
       if (!rules) return undefined;
       const language = languageOf(file);
       if (!language) return lintPropertyList(file, text, rules, index());
+      // lintSource runs only the rules whose triggers the buffer holds: without that, one trigger of any
+      // rule made every rule run, and the session tracker lowered every body on every keystroke.
       return lintSource({
-        file, text, language, rules: rulesWithTriggersIn(text, rules), index: index(), target: targets.settingsFor(file), project: targets.projectFor(file),
+        file, text, language, rules, index: index(), target: targets.settingsFor(file), project: targets.projectFor(file),
         otherTargets: targets.otherTargetsFor(file), parseCache,
       });
     },
   };
-}
-
-/**
- * The rules whose triggers the text holds: a rule finds nothing in a file without one of its triggers
- * (`RuleMeta.triggers`), so the others need not run. Without this, one trigger of any rule made every
- * rule run, and a rule that walks the whole file (the background-session tracker) lowered every
- * function body on every keystroke. The CLI skips such files whole; the editor lints what it shows.
- */
-export function rulesWithTriggersIn(text: string, rules: EnabledRule[]): EnabledRule[] {
-  const kept = rules.filter((r) => passesPrefilter(text, [r]));
-  // No rule at all: lintSource skips the file as the CLI would.
-  return kept.length > 0 ? kept : rules;
 }
 
 /** An open Info.plist or entitlements file: what does not parse, else the rules that check project files. */

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { languageOf, lexFile, lintSource, ParseCache, ProjectIndex } from '@bglint/core';
 import type { EnabledRule, FileFacts, FileResult, Language } from '@bglint/core';
 import { allRules } from '@bglint/rules';
-import { rulesWithTriggersIn } from '../src/session-host';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures');
 const APPS = ['BackgroundTasksApp', 'CleanApp', 'LegacyObjCApp', 'TrailmixApp'];
@@ -56,12 +55,12 @@ function indexWith(source: Source, text: string): ProjectIndex {
 }
 
 /**
- * With the buffer's cache, the server lints as the session host does: only the rules whose triggers the
- * text holds, the view of untouched declarations kept. A fresh lint runs every rule on a fresh parse.
+ * With the buffer's cache, the server lints as the session host does: the view of untouched
+ * declarations kept. A fresh lint parses afresh. (Both run only the rules whose triggers the text
+ * holds, as lintSource always does; packages/cli/test/prefilter.test.ts shows that loses nothing.)
  */
 function lint(source: Source, text: string, index: ProjectIndex, parseCache: ParseCache): Pick<FileResult, 'findings' | 'notices'> {
-  const rules = parseCache.text === undefined ? RULES : rulesWithTriggersIn(text, RULES);
-  const { findings, notices } = lintSource({ file: source.file, text, language: source.language, rules, index, parseCache });
+  const { findings, notices } = lintSource({ file: source.file, text, language: source.language, rules: RULES, index, parseCache });
   return { findings, notices };
 }
 

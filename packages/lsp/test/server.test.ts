@@ -396,6 +396,25 @@ describe('project-aware', () => {
     expect(await relinted).toEqual([]);
   });
 
+  test('a background session built in another open file makes task calls count: unsaved edits add and remove the finding', async () => {
+    // A's only triggers are task calls (`triggersWhen`): they count once some file of the project builds a background session.
+    const TASKS = 'import Foundation\n\nfinal class SyncController {\n  private let transfers: Transfers\n  init(transfers: Transfers) { self.transfers = transfers }\n  func upload(_ data: Data, _ request: URLRequest) {\n    transfers.session.uploadTask(with: request, from: data).resume()\n  }\n}\n';
+    const BACKGROUND = 'import Foundation\n\nfinal class Transfers: NSObject {\n  lazy var session: URLSession = {\n    let config = URLSessionConfiguration.background(withIdentifier: "com.example.transfers")\n    return URLSession(configuration: config, delegate: self, delegateQueue: nil)\n  }()\n}\n';
+    const DEFAULT = BACKGROUND.replace('.background(withIdentifier: "com.example.transfers")', '.default');
+    fs.writeFileSync(project.file('App/Transfers.swift'), DEFAULT);
+    const c = await start({ settings: { debounceMs: 0 } });
+    const a = c.open(project.file('App/SyncController.swift'), TASKS);
+    expect(await c.diagnosticsAt(a, 1)).toEqual([]);
+    const b = c.open(project.file('App/Transfers.swift'), DEFAULT);
+    await c.diagnosticsAt(b, 1);
+    let relinted = publishedFor(c, a, 1, 'A\'s finding once B builds a background session');
+    c.replaceAll(b, 2, BACKGROUND);
+    expect((await relinted).map((d) => [d.code, d.range.start.line])).toEqual([['background-session-unsupported-task', 6]]);
+    relinted = publishedFor(c, a, 0, 'A without findings once B builds a default session again');
+    c.replaceAll(b, 3, DEFAULT);
+    expect(await relinted).toEqual([]);
+  });
+
   test('pull client: linting an unsaved edit in B asks for a refresh, and A pulled again has the finding', async () => {
     fs.writeFileSync(project.file('App/Sync+Finish.swift'), ENDS);
     const c = await start({ pull: true });

@@ -14,6 +14,10 @@ describe.each(allRules.map((r) => [r.meta.id, r] as const))('%s', (_id, rule) =>
     expect(kinds.flatMap((k) => rule.meta.examples[k]?.valid ?? []).length).toBeGreaterThan(0);
   });
 
+  it('makes only its own triggers depend on the project (triggersWhen)', () => {
+    for (const entry of rule.meta.triggersWhen ?? []) expect(entry.triggers.filter((t) => !rule.meta.triggers.includes(t))).toEqual([]);
+  });
+
   for (const language of LANGUAGES) {
     const examples = rule.meta.examples[language];
     if (examples) describe(language, () => codeExampleTests(rule, language, examples.invalid, examples.valid));

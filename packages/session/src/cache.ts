@@ -13,8 +13,11 @@ import type { ProjectMemo } from './project-memo';
 
 export const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/bglint/';
 const CACHE_FILE_NAME = 'cache.json';
-/** Bumped when the layout of the cache file changes. */
-const CACHE_FORMAT = 2;
+/**
+ * Bumped when the layout of the cache file changes, or what a kept scan means (3: an outline's
+ * `everywhere` also marks files that can build a background session).
+ */
+const CACHE_FORMAT = 3;
 
 interface Entry {
   scan: ScanOk;

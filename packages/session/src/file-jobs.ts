@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { languageOf, lexFile, lintSource, optionTriggers, outlineFile } from '@bglint/core';
-import type { EnabledRule, FileFacts, FileOutline, FileResult, Notice, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
+import { countedTriggers, languageOf, lexFile, lintSource, optionTriggers, outlineFile } from '@bglint/core';
+import type { EnabledRule, FileFacts, FileOutline, FileResult, Notice, ProjectCondition, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 
 export interface ScanOk {
@@ -68,10 +68,13 @@ export function hashOf(data: Buffer | string): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
-/** Does any enabled rule's trigger occur in the file? Same answer as `passesPrefilter` on the text. */
-export function passesTriggers(found: string[], rules: EnabledRule[]): boolean {
+/**
+ * Does a trigger that counts (`countedTriggers`: `project` holds the project conditions, undefined
+ * counts all) of any enabled rule occur in the file? Same answer as `passesPrefilter` on the text.
+ */
+export function passesTriggers(found: string[], rules: EnabledRule[], project?: ReadonlySet<ProjectCondition>): boolean {
   // Triggers from options (a named wrapper) were not looked for by the scan: such files are parsed.
-  return rules.some((r) => r.rule.meta.triggers.some((t) => found.includes(t)) || optionTriggers(r).length > 0);
+  return rules.some((r) => optionTriggers(r).length > 0 || countedTriggers(r, project).some((t) => found.includes(t)));
 }
 
 /** An enabled rule as data (rule objects hold functions and cannot cross to a worker). */
@@ -94,6 +97,8 @@ export interface LintRequest {
   reportUnusedDirectives: boolean;
   noPrefilter: boolean;
   eagerView?: boolean;
+  /** Count every trigger whatever the project holds (`RunOptions.allTriggers`). */
+  allTriggers?: boolean;
   /** The text, when the caller has it (stdin); otherwise the file is read here. */
   text?: string;
 }
@@ -112,7 +117,7 @@ export function lintFile(request: LintRequest, index: ProjectIndex): LintOutcome
     const result = lintSource({
       file: relative, text, language: languageOf(request.file) ?? 'swift', index, target: request.target, project: request.project, otherTargets: request.otherTargets,
       rules: request.rules.map((c) => ({ rule: rulesById.get(c.id)!, severity: c.severity, options: c.options })),
-      reportUnusedDirectives: request.reportUnusedDirectives, noPrefilter: request.noPrefilter, eagerView: request.eagerView,
+      reportUnusedDirectives: request.reportUnusedDirectives, noPrefilter: request.noPrefilter, eagerView: request.eagerView, allTriggers: request.allTriggers,
     });
     return { result };
   } catch (error) {

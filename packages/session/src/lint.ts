@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProjectIndex, isIgnored, languageOf, outlineFile, passesPrefilter, rulesForFile } from '@bglint/core';
-import type { ConfigLayer, EnabledRule, FileFacts, FileOutline, FileResult, LintReport, Notice, RuleSetting } from '@bglint/core';
+import { ProjectIndex, isIgnored, languageOf, outlineFile, passesPrefilter, projectConditions, rulesForFile } from '@bglint/core';
+import type { ConfigLayer, EnabledRule, FileFacts, FileOutline, FileResult, LintReport, Notice, ProjectCondition, RuleSetting } from '@bglint/core';
 import { allRules, ruleSets, ruleSummary } from '@bglint/rules';
 import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
 import { Executor } from './executor';
@@ -30,6 +30,8 @@ export interface RunOptions {
   eagerView?: boolean;
   /** Lex every file for the index, not only those the linted files can ask about (proves the on-demand index sound). */
   fullIndex?: boolean;
+  /** Count every rule trigger whatever the project holds (`RuleMeta.triggersWhen`; proves the index-aware prefilter sound). */
+  allTriggers?: boolean;
   /** `--cache`: where, and the bglint version that results are valid for. */
   cache?: { location?: string; version: string };
   jobs?: number;
@@ -120,8 +122,11 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
     inputs.push({ file, outline: outlineFile(options.stdin.text, languageOf(file) ?? 'swift'), text: options.stdin.text });
   }
   const targets = new TargetResolver(options.cwd, options.paths, cache?.project);
-  const slots = planFiles(inputs, options, targets);
-  const { index, digest } = buildIndex(options, inputs, slots.filter(isRequest), executor, cache);
+  const candidates: Candidate[] = [...inputs, ...contextOfExplicitFiles(options, inputs)];
+  const lex = lexer(executor, cache);
+  const project = options.allTriggers ? undefined : conditionsOf(candidates, lex);
+  const slots = planFiles(inputs, options, targets, project);
+  const { index, digest } = buildIndex(options, candidates, slots.filter(isRequest), lex, cache);
   const keyOf = cache ? resultKeys(options, inputs, digest) : undefined;
   const results: FileResult[] = [];
   for (const outcome of lintPlanned(slots, executor, index, cache, keyOf)) {
@@ -135,16 +140,12 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
   return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
 }
 
-/**
- * The project index for the linted files: the facts of the files they can ask about (`selectForIndex`),
- * or of every file with `fullIndex`, merged in path order (then the other files of single files' projects).
- * The digest covers the facts merged, for the cache's result keys.
- */
-function buildIndex(
-  options: RunOptions, inputs: LintInput[], requests: LintRequest[], executor: Executor, cache: LintCache | undefined,
-): { index: ProjectIndex; digest: string } {
-  const candidates: LintInput[] = [...inputs, ...contextOfExplicitFiles(options, inputs)];
-  const lex = (batch: typeof candidates): FileFacts[] => {
+/** A file the index may need: a linted file, or another source of a single file's project. */
+type Candidate = LintInput;
+
+/** Lexes a batch of candidates once each (in the workers when there are any), keeping the facts on them and in the cache. */
+function lexer(executor: Executor, cache: LintCache | undefined): (batch: Candidate[]) => FileFacts[] {
+  return (batch) => {
     const fromDisk = batch.filter((c) => !c.facts && c.text === undefined);
     executor.lex(fromDisk.map((c) => c.file)).forEach((facts, i) => (fromDisk[i]!.facts = facts));
     for (const c of batch) {
@@ -158,7 +159,28 @@ function buildIndex(
     }
     return batch.map((c) => c.facts!);
   };
-  let chosen: Map<(typeof candidates)[number], FileFacts>;
+}
+
+/**
+ * The project conditions some triggers depend on (`RuleMeta.triggersWhen`), known before any file is
+ * chosen for linting: every file that can make one true is always indexed (`outline.everywhere`), so
+ * the index of those files alone answers as the run's index will. They are lexed once; `buildIndex` reuses their facts.
+ */
+function conditionsOf(candidates: Candidate[], lex: (batch: Candidate[]) => FileFacts[]): Set<ProjectCondition> {
+  const index = new ProjectIndex();
+  for (const facts of lex(candidates.filter((c) => c.outline.everywhere))) index.addFacts(facts);
+  return projectConditions(index);
+}
+
+/**
+ * The project index for the linted files: the facts of the files they can ask about (`selectForIndex`),
+ * or of every file with `fullIndex`, merged in path order (then the other files of single files' projects).
+ * The digest covers the facts merged, for the cache's result keys.
+ */
+function buildIndex(
+  options: RunOptions, candidates: Candidate[], requests: LintRequest[], lex: (batch: Candidate[]) => FileFacts[], cache: LintCache | undefined,
+): { index: ProjectIndex; digest: string } {
+  let chosen: Map<Candidate, FileFacts>;
   if (options.fullIndex) {
     const facts = lex(candidates);
     chosen = new Map(candidates.map((c, i) => [c, facts[i]!]));
@@ -201,8 +223,11 @@ function scanFiles(files: string[], executor: Executor, cache: LintCache | undef
 type Slot = FileResult | LintRequest;
 const isRequest = (slot: Slot): slot is LintRequest => 'rules' in slot;
 
-/** Per file, in order: left out (ignored), a result already (no trigger string), or a request to lint. */
-function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetResolver): Slot[] {
+/**
+ * Per file, in order: left out (ignored), a result already (no trigger string that counts in this
+ * project: `project` holds its conditions, undefined counts every trigger), or a request to lint.
+ */
+function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetResolver, project: ReadonlySet<ProjectCondition> | undefined): Slot[] {
   const finder = new ConfigFinder(options);
   const rulesOf = rulesPerFolderConfig(options);
   return inputs.flatMap((input): Slot[] => {
@@ -211,13 +236,14 @@ function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetReso
     if (isIgnored(input.file, layers, relativeTo)) return [];
     const rules = rulesOf(layers, relativeTo);
     const relative = path.relative(options.cwd, input.file) || path.basename(input.file);
-    const passes = input.scan ? passesTriggers(input.scan.triggers, rules) : passesPrefilter(input.text!, rules);
+    const passes = input.scan ? passesTriggers(input.scan.triggers, rules, project) : passesPrefilter(input.text!, rules, project);
     // Unused-directive reports need every file's directives, so that option sends every file to lintSource.
     if (!passes && !options.noPrefilter && !options.reportUnusedDirectives) return [{ file: relative, findings: [], notices: [], skipped: true }];
     return [{
       file: input.file, relative, rules: choicesOf(rules), target: targets.settingsFor(input.file), project: targets.projectFor(input.file),
       otherTargets: targets.otherTargetsFor(input.file), text: input.text,
       reportUnusedDirectives: options.reportUnusedDirectives, noPrefilter: Boolean(options.noPrefilter), eagerView: options.eagerView,
+      ...(options.allTriggers ? { allTriggers: true } : {}),
     }];
   });
 }

@@ -467,6 +467,15 @@ const OBJC_SESSION_MEMBER = /^[ \t]*[-+]\s*\(\s*NSURLSession\s*\*\s*\)\s*(\w+)[^
  * stored one initialized in place, whose code builds a session from `background(withIdentifier:)` and
  * no other configuration or session.
  */
+/**
+ * Can code (comments and strings blanked) give a type a background-session member? Every body
+ * `backgroundSessionMembersIn` finds one in passes this on its own text, so the file does too: such files
+ * are always indexed (the `background-session` project condition reads every type).
+ */
+export function mayBuildBackgroundSession(code: string): boolean {
+  return BACKGROUND_MADE.test(code);
+}
+
 export function backgroundSessionMembersIn(body: string, language: Language): string[] {
   if (!BACKGROUND_MADE.test(body)) return [];
   const found: string[] = [];

@@ -2,6 +2,7 @@
 import type { Language, NodeOfKind, Span, SyntaxKind, SyntaxNode, CallExpr } from '../syntax/ir';
 import type { Fix, Severity } from '../types';
 import type { ProjectIndex } from '../facts/lexical-index';
+import type { ProjectCondition } from '../facts/project-conditions';
 import type { IsolationSettings } from '../facts/isolation';
 import type { BundleKind, PlistFacts, PlistDictValue, ProjectFacts } from '../facts/project';
 import type { Range } from '../types';
@@ -79,6 +80,13 @@ export interface RuleMeta {
    * or the call-summary layer, is always there, lowered when read).
    */
   triggers: string[];
+  /**
+   * Triggers (listed in `triggers` too) that count only when the project holds a fact
+   * (`ProjectCondition`, read from the project index): a task call on a background session built in
+   * another file can be a finding only when some file of the project builds a background session. Every
+   * prefilter asks `countedTriggers` (core's engine/triggers.ts), which reads this.
+   */
+  triggersWhen?: { project: ProjectCondition; triggers: string[] }[];
   options?: Record<string, OptionSpec>;
   /** Options whose string entries are API names the prefilter must also look for (`wrappers`). */
   optionTriggers?: string[];

@@ -11,6 +11,8 @@ import { matchesSignature } from '../syntax/query';
 import { parseSource } from '../source/parse';
 import type { ParseCache } from '../source/parse';
 import { ProjectIndex } from '../facts/lexical-index';
+import { projectConditions } from '../facts/project-conditions';
+import type { ProjectCondition } from '../facts/project-conditions';
 import { applyDirectives, parseDirectives } from './suppressions';
 import { lineAt, lineStartOffsets } from '../source/lines';
 import type { Directive } from './suppressions';
@@ -44,10 +46,32 @@ export interface LintInput {
   parseCache?: ParseCache;
   /** Lower and walk every function body (the soundness test compares this with the default). */
   eagerView?: boolean;
+  /** Count every trigger whatever the project holds (`RuleMeta.triggersWhen`; the soundness test compares this with the default). */
+  allTriggers?: boolean;
 }
 
-export function passesPrefilter(text: string, rules: EnabledRule[]): boolean {
-  return rules.some((r) => r.rule.meta.triggers.some((t) => text.includes(t)) || optionTriggers(r).some((t) => text.includes(t)));
+/**
+ * Does the text hold a trigger that counts (`countedTriggers`) of some enabled rule? `project`: the
+ * conditions the project holds (`projectConditions` of its index); undefined counts every trigger.
+ */
+export function passesPrefilter(text: string, rules: EnabledRule[], project?: ReadonlySet<ProjectCondition>): boolean {
+  return rules.some((r) => countedTriggers(r, project).some((t) => text.includes(t)));
+}
+
+/**
+ * The trigger strings that let a file through for this rule: its `triggers`, less those whose every
+ * `triggersWhen` entry names a condition the project lacks, and the triggers its options add. Undefined
+ * `project` counts every trigger. The one place the prefilter's strings are decided: the CLI's plan
+ * (session's `passesTriggers`), `lintSource` in any thread, and the language server's per-buffer rule filter.
+ */
+export function countedTriggers(enabled: EnabledRule, project?: ReadonlySet<ProjectCondition>): string[] {
+  const { triggers, triggersWhen } = enabled.rule.meta;
+  const counted = !project || !triggersWhen?.length ? triggers : triggers.filter((t) => {
+    const conditions = triggersWhen.filter((w) => w.triggers.includes(t));
+    return conditions.length === 0 || conditions.some((w) => project.has(w.project));
+  });
+  const fromOptions = optionTriggers(enabled);
+  return fromOptions.length ? [...counted, ...fromOptions] : counted;
 }
 
 /**
@@ -62,15 +86,17 @@ export function optionTriggers(enabled: EnabledRule): string[] {
 }
 
 /**
- * The rules a file's text can give findings: a rule finds nothing in a file without one of its triggers
- * (the prefilter's premise, per rule), so the others are not run; `--no-prefilter` runs them all.
+ * The rules a file's text can give findings: a rule finds nothing in a file without one of its counted
+ * triggers (the prefilter's premise, per rule), so the others are not run; `--no-prefilter` runs them all.
+ * `project`: the conditions the project holds (`countedTriggers`); undefined counts every trigger.
  */
-export function rulesTriggeredBy(text: string, rules: EnabledRule[]): EnabledRule[] {
-  return rules.filter((enabled) => passesPrefilter(text, [enabled]));
+export function rulesTriggeredBy(text: string, rules: EnabledRule[], project?: ReadonlySet<ProjectCondition>): EnabledRule[] {
+  return rules.filter((enabled) => passesPrefilter(text, [enabled], project));
 }
 
 export function lintSource(given: LintInput): FileResult {
-  const input = given.noPrefilter ? given : { ...given, rules: rulesTriggeredBy(given.text, given.rules) };
+  const project = given.allTriggers ? undefined : projectConditions(given.index ?? new ProjectIndex());
+  const input = given.noPrefilter ? given : { ...given, rules: rulesTriggeredBy(given.text, given.rules, project) };
   const { file, text, language } = input;
   if (!given.noPrefilter && input.rules.length === 0) {
     // Nothing can be reported here, so every directive is unused: no parse needed to say so.

@@ -9,7 +9,7 @@ import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
 import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
-import { backgroundSessionMembersIn } from '../apis/url-session';
+import { backgroundSessionMembersIn, mayBuildBackgroundSession } from '../apis/url-session';
 import { API_USE_WORDS } from './api-uses';
 import { nilFallbacksIn, objcParamTypes, swiftParamTypes, type NilFallback } from './nil-fallbacks';
 
@@ -283,8 +283,10 @@ function optional<K extends string, T>(key: K, list: T[]): Partial<Record<K, T[]
  *   global. The name is written in the linted file, or is a supertype or property type the index itself
  *   gives (`namesReferencedBy`). Only the files declaring such a name need lexing (`outlineFile`).
  * - about the whole project: BGTask identifiers registered (and where, for "registered twice"), the
- *   Mach-service XPC listener, how many types implement `urlSessionDidFinishEvents`. A file that can
- *   add to these facts contains one of `INDEX_EVERYWHERE_WORDS` and is always lexed.
+ *   Mach-service XPC listener, how many types implement `urlSessionDidFinishEvents`, whether any type
+ *   has a background-session member (`PROJECT_CONDITIONS`, which the prefilter reads). A file that can
+ *   add to these facts contains one of `INDEX_EVERYWHERE_WORDS` (or, for the last, passes
+ *   `mayBuildBackgroundSession`) and is always lexed.
  *
  * A fact added to the index must be reachable one of these ways: its key in `keysOf` (and found by
  * `outlineFile`), or its words here. The soundness test (packages/session/test/on-demand-index.test.ts)
@@ -327,7 +329,11 @@ export const FACTS_REACHED_BY: Record<keyof FileFacts, 'file' | 'name' | 'everyw
 export interface FileOutline {
   /** Every key `keysOf` can give for the file's facts: type names (also of extensions), `@MainActor` declarations. */
   declares: string[];
-  /** The file holds words of facts rules read over the whole project (`INDEX_EVERYWHERE_WORDS`). */
+  /**
+   * The file holds words of facts rules read over the whole project (`INDEX_EVERYWHERE_WORDS`), or can
+   * give a type a background-session member (read over every type by the `background-session` project
+   * condition, facts/project-conditions.ts).
+   */
   everywhere: boolean;
 }
 
@@ -341,7 +347,7 @@ export function outlineFile(text: string, language: Language): FileOutline {
   }
   else for (const m of code.matchAll(OBJC_TYPE_HEADER)) declares.add(m[2]!);
   if (language === 'swift' && code.includes('@MainActor')) for (const name of mainActorDeclarations(code)) declares.add(name);
-  return { declares: [...declares], everywhere: INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) };
+  return { declares: [...declares], everywhere: INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) || mayBuildBackgroundSession(code) };
 }
 
 /** The names under which the index keeps a file's facts (what `outlineFile` must find). */

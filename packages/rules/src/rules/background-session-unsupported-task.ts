@@ -105,6 +105,9 @@ export default defineRule({
       },
     },
     triggers: [...BACKGROUND_SESSION_TRIGGERS, ...SESSION_TASK_TRIGGERS],
+    // A file that builds no background configuration can only make tasks on a session another file builds,
+    // which the index records (`backgroundSessionCallsFromIndex`): without one anywhere, task calls alone let no file through.
+    triggersWhen: [{ project: 'background-session', triggers: SESSION_TASK_TRIGGERS }],
   },
   create(context) {
     return {

@@ -85,6 +85,8 @@ export default defineRule({
       },
     },
     triggers: ['shouldAcceptNewConnection', 'XPC_CONNECTION_MACH_SERVICE_LISTENER'],
+    // A delegate is checked only when the project makes a Mach-service listener (`checkDelegate`).
+    triggersWhen: [{ project: 'xpc-mach-service-listener', triggers: ['shouldAcceptNewConnection'] }],
   },
   create(context) {
     return {
