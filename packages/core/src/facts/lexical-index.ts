@@ -586,7 +586,8 @@ function optionalReads(text: string, receivers: ReadonlySet<string>, params: () 
   let typed: Map<string, string> | undefined;
   for (const m of text.matchAll(PROPERTY_READ)) {
     const via = m[1]!.replace(/^_/, '');
-    if (text[(m.index ?? 0) - 1] === '.' && via !== 'self') continue; // `x.store.token`: `store` of another value
+    // `x.store.token`: `store` of another value (`self.store.token` is the type's own `store`).
+    if (via !== 'self' && /\.\s*$/.test(text.slice(Math.max(0, (m.index ?? 0) - 12), m.index)) && !/\bself\s*[?!]?\s*\.\s*$/.test(text.slice(Math.max(0, (m.index ?? 0) - 12), m.index))) continue;
     let viaType: string | undefined;
     if (!receivers.has(via) && !/^[A-Z]/.test(via)) {
       typed ??= new Map([...params().map((p) => [p.name, p.type] as const), ...localsMadeByType(text)]);

@@ -43,7 +43,10 @@ export default defineRule({
       'a member that calls it from a launch handler, and reducer actions sent (`store.send(.refresh)` reaches `case .refresh`). ' +
       'A read in another file is linked when it belongs to the add\'s type or names the same literal service or account. A read ' +
       'reduced to `status == errSecSuccess` is reported when code elsewhere keeps the result as the signed-in state ' +
-      '(`let hasToken = keychain.exists(…)`). On hand-labeled real code it finds 7 of 9 real defects in three labeled sets; of its 8 ' +
+      '(`let hasToken = keychain.exists(…)`). Property reads are followed to computed properties\' getters (`Keychain.userToken`, ' +
+      '`self.token`, `store.email` on a typed property, parameter or a local made by the type; ObjC methods without arguments), and ' +
+      'code that checks `isProtectedDataAvailable` through a member of its type (`if canUseKeychain { … }`) counts as checking, on ' +
+      'the launch and the regeneration paths. On hand-labeled real code it finds 7 of 13 real defects in four labeled sets; of its 8 ' +
       'reports there, one is on a site labeled clean that its author reads as a real defect (docs/precision.md).',
     symptom:
       'Keychain reads fail in background launches ("authorization denied", "attempts to access authentication information stored in the keychain also fails"); "the app can assume no session exists".',
