@@ -3,7 +3,7 @@
  * dependency-client app (a struct of closures, a launch handler calling a handler it was given, reducer
  * actions), and one with a background session factory in a category.
  */
-import { ProjectIndex, backgroundReach, backgroundReachOf, describeReach, keychainReadUnits, launchReachOf, regeneratingCallersOf, restoresBluetoothState, signedInChecksOf } from '@bglint/core';
+import { ProjectIndex, backgroundReach, backgroundReachOf, checksProtectedDataOf, describeReach, keychainReadUnits, launchReachOf, regeneratingCallersOf, restoresBluetoothState, signedInChecksOf } from '@bglint/core';
 
 function indexOf(files: Record<string, string>): ProjectIndex {
   const index = new ProjectIndex();
@@ -285,5 +285,88 @@ final class IDStore {}`,
     expect(callers('load')).toEqual([{ unit: 'IDs.current', action: 'UUID()' }]);
     expect(callers('key')).toEqual([{ unit: 'IDs.key', action: 'SymmetricKey(size' }]);
     expect(callers('cached')).toEqual([]);
+  });
+});
+
+describe('property getters and protected-data checks behind a member', () => {
+  const index = indexOf({
+    'Keychain.swift': `
+final class Keychain {
+  static var userToken: String? {
+    get { getValue(for: "token") }
+    set { setValue(newValue, for: "token") }
+  }
+  static var cachedToken: String?
+  var body: some View { Text(Keychain.userToken ?? "") }
+  private static func getValue(for account: String) -> String? { nil }
+  private static func setValue(_ value: String?, for account: String) {}
+}
+final class Storage {
+  private let keychain: KeychainStore
+  var email: String? { keychain.email }
+}
+final class KeychainStore {
+  let wrapper: Wrapper
+  var email: String? {
+    get { wrapper.data(forKey: "email") }
+  }
+}
+final class Wrapper {
+  func data(forKey key: String) -> String? { nil }
+}
+final class DeviceIDs {
+  static var canUseKeychain: Bool { UIApplication.shared.isProtectedDataAvailable }
+  static func load() -> String? {
+    if canUseKeychain { return read() }
+    return nil
+  }
+  static func read() -> String? { nil }
+}`,
+    'Sync.swift': `
+final class SyncScheduler {
+  let storage: Storage
+  func register() {
+    BGTaskScheduler.shared.register(forTaskWithIdentifier: "sync", using: nil) { task in
+      let signedIn = Keychain.userToken != nil
+      let provider = Provider()
+      task.setTaskCompleted(success: signedIn && self.storage.email != nil && provider.cached == nil && Keychain.cachedToken == nil)
+    }
+  }
+}
+final class Provider {
+  var cached: String?
+}`,
+    'Creds.m': `
+@implementation LGCredentials
+- (NSData *)token { return [self readToken]; }
+- (NSData *)readToken { return nil; }
+@end
+@implementation LGSync
+- (void)registerTasks {
+  [[BGTaskScheduler sharedScheduler] registerForTaskWithIdentifier:@"sync" usingQueue:nil launchHandler:^(BGTask *task) {
+    LGCredentials *credentials = [LGCredentials new];
+    [task setTaskCompletedWithSuccess:credentials.token != nil];
+  }];
+}
+@end`,
+  });
+
+  it('follows a read of a static computed property, of a typed property through two getters, and an ObjC dot-syntax read of a local', () => {
+    expect(describeReach(backgroundReachOf(index, 'Keychain.getValue')!)).toBe('a BGTask launch handler (through Keychain.userToken)');
+    expect(describeReach(backgroundReachOf(index, 'Wrapper.data')!)).toBe('a BGTask launch handler (through Storage.email → KeychainStore.email)');
+    expect(describeReach(backgroundReachOf(index, 'LGCredentials.readToken')!)).toBe('a BGTask launch handler (through LGCredentials.token)');
+  });
+
+  it('has no units for stored properties, setters or opaque bodies', () => {
+    expect(backgroundReachOf(index, 'Keychain.setValue')).toBeUndefined();
+    expect(backgroundReachOf(index, 'Keychain.cachedToken')).toBeUndefined();
+    expect(backgroundReachOf(index, 'Provider.cached')).toBeUndefined();
+    expect(index.type('Keychain')?.getters?.map((g) => g.name)).toEqual(['userToken']);
+  });
+
+  it('takes a use of a same-type member that checks protected data for a check', () => {
+    expect(checksProtectedDataOf(index, 'DeviceIDs.canUseKeychain')).toBe(true);
+    expect(checksProtectedDataOf(index, 'DeviceIDs.load')).toBe(true);
+    expect(checksProtectedDataOf(index, 'DeviceIDs.read')).toBe(false);
   });
 });

@@ -91,6 +91,8 @@ export function keychainReadUnits(index: ProjectIndex): { key: string; type: str
 export function regeneratingCallersOf(index: ProjectIndex, keys: ReadonlySet<string>): { unit: string; action: string }[] {
   const found: { unit: string; action: string }[] = [];
   for (const unit of allUnits(index)) {
+    // Code that checks protected data first (itself, or through a member of its type) reads only when the keychain is readable.
+    if (unit.facts.checksProtectedData) continue;
     for (const f of unit.facts.regenerates ?? []) {
       const target = f.via === '' ? unit.type : f.viaType && (index.type(f.viaType) || index.closureMembers.has(f.viaType)) ? f.viaType : receiverType(index, unit.type, f.via);
       if (target && adopters(index, target).some((t) => keys.has(`${t}.${f.method}`))) {
@@ -114,6 +116,7 @@ function collectUnits(index: ProjectIndex): Unit[] {
   const units: Unit[] = [];
   for (const type of index.types.values()) {
     for (const m of type.methods) units.push({ key: `${type.name}.${m.name}`, type: type.name, facts: withCalls(m) });
+    for (const g of type.getters ?? []) units.push({ key: `${type.name}.${g.name}`, type: type.name, facts: withCalls(g) });
   }
   for (const [type, methods] of index.closureMembers) for (const m of methods) units.push({ key: `${type}.${m.name}`, type, facts: withCalls(m) });
   for (const [, handlers] of index.actionHandlers) for (const h of handlers) units.push({ key: h.method.name, type: h.type, facts: withCalls(h.method) });
@@ -172,6 +175,15 @@ export function launchReach(index: ProjectIndex): Map<string, BackgroundReach> {
     launchCache.set(index, (reach = spread(index, entries, [], (u) => !u.facts.checksProtectedData)));
   }
   return reach;
+}
+
+/**
+ * Does the unit `Type.member` check protected data (`isProtectedDataAvailable`, directly or through a
+ * member of its type such as `canUseKeychain`) before what it does? Every unit of that key must.
+ */
+export function checksProtectedDataOf(index: ProjectIndex, key: string): boolean {
+  const units = unitsByKey(index).get(key);
+  return !!units?.length && units.every((u) => u.facts.checksProtectedData);
 }
 
 /** Is the unit `Type.member` run from launch code (`launchReach`)? */
@@ -237,7 +249,30 @@ function callTargets(index: ProjectIndex, type: string, facts: ReachCallFacts): 
       return target ? adopters(index, target).map((t) => `${t}.${c.method}`) : [];
     }),
     ...(facts.sends ?? []).map((a) => `.${a}`),
+    ...readTargets(index, type, facts),
   ];
+}
+
+const gettersCache = new WeakMap<ProjectIndex, Set<string>>();
+
+/**
+ * The getters a piece of code runs by reading properties (`self.token`, `Keychain.userToken`, `store.email`
+ * with a typed `store`, a protocol-typed one to each adopter's getter): only getters with a body (Swift
+ * computed properties, ObjC methods without arguments), so a stored property's read leads nowhere.
+ */
+function readTargets(index: ProjectIndex, type: string, facts: ReachCallFacts): string[] {
+  if (!facts.reads?.length) return [];
+  let getters = gettersCache.get(index);
+  if (!getters) {
+    getters = new Set(allUnits(index).filter((u) => u.facts.getter).map((u) => u.key));
+    gettersCache.set(index, getters);
+  }
+  const found: string[] = [];
+  for (const r of facts.reads) {
+    const target = r.via === 'self' ? type : r.viaType ? (index.type(r.viaType) ? r.viaType : undefined) : receiverType(index, type, r.via);
+    if (target) for (const t of adopters(index, target)) if (getters.has(`${t}.${r.name}`)) found.push(`${t}.${r.name}`);
+  }
+  return found;
 }
 
 const adoptersCache = new WeakMap<ProjectIndex, Map<string, string[]>>();

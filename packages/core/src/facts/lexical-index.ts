@@ -45,6 +45,18 @@ export interface IndexedMethod {
   checksProtectedData?: true;
   /** Calls whose nil result leads to generating and storing a new value (`nil-fallbacks.ts`). */
   regenerates?: NilFallback[];
+  /** Property reads on a receiver whose type the reach map can resolve (`self.token`, `Keychain.userToken`, `store.email` with a typed `store`). */
+  reads?: PropertyRead[];
+  /** The unit is a property's getter (a Swift computed property, an ObjC method without arguments): a property read runs it. */
+  getter?: true;
+}
+
+/** `receiver.name` read as a value (not called, not assigned): `self`, a type name, or a typed property of the code's own type. */
+export interface PropertyRead {
+  via: string;
+  name: string;
+  /** The receiver's type when the code declares it: a parameter (`_ store: TokenStore`), a local made by a type (`let p = Provider()`, `= Provider.standard`). */
+  viaType?: string;
 }
 
 /** What a piece of code calls, for following it across files: same-instance members, property members, sent actions. */
@@ -52,6 +64,7 @@ export interface ReachCallFacts {
   calls: string[];
   memberCalls: { via: string; method: string; hop?: string }[];
   sends?: string[];
+  reads?: PropertyRead[];
 }
 
 export interface BackgroundBlockFacts extends ReachCallFacts {
@@ -85,6 +98,8 @@ export interface IndexedType {
   backgroundSessions?: string[];
   /** Values injected by key path (`@Dependency(\\.keychainService) var keychain`): the local name and the `DependencyValues` member. */
   dependencies?: { name: string; key: string }[];
+  /** Getters of Swift computed properties, as units named by the property (kept apart from `methods`: nothing calls them by name). */
+  getters?: IndexedMethod[];
 }
 
 export class ProjectIndex {
@@ -194,6 +209,7 @@ export class ProjectIndex {
     (type.properties ??= []).push(...(block.properties ?? []));
     for (const m of block.backgroundSessions ?? []) pushNew((type.backgroundSessions ??= []), m);
     for (const d of block.dependencies ?? []) if (!type.dependencies?.some((e) => e.name === d.name)) (type.dependencies ??= []).push(d);
+    if (block.getters?.length) (type.getters ??= []).push(...block.getters);
   }
 }
 
@@ -221,6 +237,8 @@ export interface TypeFacts {
   backgroundSessions?: string[];
   /** Values injected by key path (`@Dependency(\\.keychainService) var keychain`): the local name and the `DependencyValues` member. */
   dependencies?: { name: string; key: string }[];
+  /** Getters of Swift computed properties with a body (`swiftGetters`). */
+  getters?: IndexedMethod[];
 }
 
 /** What one file adds to the index: plain data, so it can be computed in a worker or kept in the cache. */
@@ -245,11 +263,17 @@ export function lexFile(file: string, text: string, language: Language): FileFac
   const types = blocks.map((block): TypeFacts => {
     const body = code.slice(block.bodyStart, block.bodyEnd);
     const raw = text.slice(block.bodyStart, block.bodyEnd);
+    const properties = typedProperties(body, language);
+    const receivers = new Set(['self', ...properties.map((p) => p.name)]);
+    const methods = language === 'swift' ? swiftMethods(body, raw, receivers) : objcMethods(body, raw, receivers);
+    const getters = language === 'swift' ? swiftGetters(body, raw, receivers) : [];
+    markProtectedDataMembers([...methods, ...getters]);
     return {
       name: block.name, kind: block.kind, attributes: block.attributes, inherits: block.inherits,
-      methods: language === 'swift' ? swiftMethods(body, raw) : objcMethods(body, raw),
+      methods: methods.map((m) => m.method),
       mainActorMembers: language === 'swift' && body.includes('@MainActor') ? mainActorDeclarations(body) : [],
-      properties: typedProperties(body, language),
+      properties,
+      ...optional('getters', getters.map((g) => g.method)),
       ...optional('backgroundSessions', backgroundSessionMembersIn(body, language)),
       ...optional('dependencies', language === 'swift' && body.includes('@Dependency') ? dependenciesIn(body) : []),
     };
@@ -434,21 +458,85 @@ function objcTypeBlocks(code: string): TypeBlock[] {
 const SWIFT_FUNC = /\bfunc\s+(\w+)[^{;]*?\{/g;
 const OBJC_METHOD = /^[ \t]*[-+]\s*\([^)]*\)\s*(\w+)[^{;]*\{/gm;
 
-function swiftMethods(body: string, raw = body): IndexedMethod[] {
+/** A unit of a type's body with its (blanked) code, for facts that look across the type's members. */
+interface LexedUnit {
+  method: IndexedMethod;
+  text: string;
+}
+
+function swiftMethods(body: string, raw = body, receivers: ReadonlySet<string> = new Set()): LexedUnit[] {
   return [...body.matchAll(SWIFT_FUNC)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const close = matchingBrace(body, open);
     const text = body.slice(open, close);
     const prefix = declarationPrefix(body, m.index ?? 0);
     return {
-      name: m[1]!,
-      fullName: swiftFullName(m[1]!, m[0]),
-      attributes: attributesIn(prefix),
-      nonisolated: /\bnonisolated\b/.test(prefix),
-      ...bodyFacts(text),
-      ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0]), () => swiftHeaderParamTypes(m[0])),
+      text,
+      method: {
+        name: m[1]!,
+        fullName: swiftFullName(m[1]!, m[0]),
+        attributes: attributesIn(prefix),
+        nonisolated: /\bnonisolated\b/.test(prefix),
+        ...bodyFacts(text),
+        ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0]), () => swiftHeaderParamTypes(m[0]), receivers),
+        ...optionalReads(text, receivers, () => swiftHeaderParamTypes(m[0])),
+      },
     };
   });
+}
+
+/**
+ * `var token: String? {` (a computed property: no `=`), `static var userToken: String? { get {`. Not an
+ * opaque type (`var body: some View {`, `some ReducerOf<Self>`): a view's, scene's or reducer's body is
+ * composed by the framework, not read as a value (a reducer's cases are units of their own).
+ */
+const SWIFT_COMPUTED = /\bvar\s+(\w+)\s*:(?!\s*some\b)[^={};\n]+?\{/g;
+
+/**
+ * Getters of computed properties with a body (`var email: String? { get { wrapper.data(…) } set { … } }`,
+ * `var token: String? { read() }`), as units named by the property. Observers (`didSet`, `willSet`) and
+ * protocol requirements (`{ get }`) have no getter body.
+ */
+function swiftGetters(body: string, raw: string, receivers: ReadonlySet<string>): LexedUnit[] {
+  if (!body.includes('var')) return [];
+  const units: LexedUnit[] = [];
+  for (const m of body.matchAll(SWIFT_COMPUTED)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    const close = matchingBrace(body, open);
+    let [start, end] = [open, close];
+    const inner = body.slice(open + 1, close);
+    if (/^\s*(?:willSet|didSet)\b/.test(inner)) continue;
+    const get = /^\s*(?:(?:mutating|nonmutating)\s+)?get\s*(?:async\s*)?(?:throws\s*)?\{/.exec(inner) ?? /(?:^|[\s;}])get\s*(?:async\s*)?(?:throws\s*)?\{/.exec(inner);
+    if (get) {
+      start = open + 1 + get.index + get[0].length - 1;
+      end = matchingBrace(body, start);
+    } else if (/^\s*(?:get|set)\b/.test(inner)) continue; // `{ get }`, `{ get set }`: a requirement
+    const text = body.slice(start, end);
+    if (!text.slice(1).trim()) continue;
+    const prefix = declarationPrefix(body, m.index ?? 0);
+    units.push({
+      text,
+      method: {
+        name: m[1]!, fullName: m[1]!, attributes: attributesIn(prefix), nonisolated: /\bnonisolated\b/.test(prefix), getter: true,
+        ...bodyFacts(text), ...reachFacts(text, raw.slice(start, end), () => [], () => [], receivers), ...optionalReads(text, receivers),
+      },
+    });
+  }
+  return units;
+}
+
+/**
+ * A member whose code checks protected data (`isProtectedDataAvailable`) makes that check for the code of its
+ * type that uses it (`static var canUseKeychain: Bool { UIApplication.shared.isProtectedDataAvailable }`,
+ * `if canUseKeychain { return load(key) }`, `[self canUseKeychain]`): such code counts as checking too.
+ */
+function markProtectedDataMembers(units: LexedUnit[]): void {
+  for (let round = 0; round < 2; round++) {
+    const checking = [...new Set(units.filter((u) => u.method.checksProtectedData).map((u) => u.method.name))];
+    if (!checking.length) return;
+    const uses = new RegExp(String.raw`\b(?:${checking.join('|')})\b`);
+    for (const u of units) if (!u.method.checksProtectedData && uses.test(u.text)) u.method.checksProtectedData = true;
+  }
 }
 
 // Each token ends at a word boundary, so the repetition cannot split a word and backtrack.
@@ -472,16 +560,56 @@ function declarationPrefix(code: string, at: number): string {
   return prefix.slice(lastBoundary + 1);
 }
 
-function objcMethods(body: string, raw = body): IndexedMethod[] {
+function objcMethods(body: string, raw = body, receivers: ReadonlySet<string> = new Set()): LexedUnit[] {
   return [...body.matchAll(OBJC_METHOD)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const close = matchingBrace(body, open);
     const text = body.slice(open, close);
+    // `- (NSString *)token {`: the getter `self.token` and `store.token` run.
+    const getter = !m[0].includes(':') && !/^\s*[-+]\s*\(\s*void\s*\)/.test(m[0]);
     return {
-      name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, ...bodyFacts(text),
-      ...reachFacts(text, raw.slice(open, close), () => [...m[0].matchAll(/\)\s*(\w+)/g)].map((p) => p[1]!), () => objcParamTypes(m[0])),
+      text,
+      method: {
+        name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, ...(getter ? { getter: true as const } : {}), ...bodyFacts(text),
+        ...reachFacts(text, raw.slice(open, close), () => [...m[0].matchAll(/\)\s*(\w+)/g)].map((p) => p[1]!), () => objcParamTypes(m[0]), receivers),
+        ...optionalReads(text, receivers, () => objcParamTypes(m[0])),
+      },
     };
   });
+}
+
+/** `self.token`, `Keychain.userToken`, `store.email`: a member read as a value, not called (`(`, a trailing `{`) nor assigned. */
+const PROPERTY_READ = /\b([A-Za-z_]\w*)(?=\s*[?!]?\s*\.\s*([a-z_]\w*)\b(?!\s*[({])(?!\s*[-+*/|&]?=(?!=)))/g;
+
+/**
+ * The property reads of a unit whose receiver the reach map can resolve: `self`, a type name, a typed
+ * property of the unit's own type (`receivers`). Other receivers (locals, chains through unknown values)
+ * are left out, so the facts stay small.
+ */
+function optionalReads(text: string, receivers: ReadonlySet<string>, params: () => { name: string; type: string }[] = () => []): { reads?: PropertyRead[] } {
+  if (!text.includes('.')) return {};
+  const reads: PropertyRead[] = [];
+  let typed: Map<string, string> | undefined;
+  for (const m of text.matchAll(PROPERTY_READ)) {
+    const via = m[1]!.replace(/^_/, '');
+    // `x.store.token`: `store` of another value (`self.store.token` is the type's own `store`).
+    if (via !== 'self' && /\.\s*$/.test(text.slice(Math.max(0, (m.index ?? 0) - 12), m.index)) && !/\bself\s*[?!]?\s*\.\s*$/.test(text.slice(Math.max(0, (m.index ?? 0) - 12), m.index))) continue;
+    let viaType: string | undefined;
+    if (!receivers.has(via) && !/^[A-Z]/.test(via)) {
+      typed ??= new Map([...params().map((p) => [p.name, p.type] as const), ...localsMadeByType(text)]);
+      viaType = typed.get(via);
+      if (!viaType) continue;
+    }
+    if (!reads.some((r) => r.via === via && r.name === m[2])) reads.push({ via, name: m[2]!, ...(viaType ? { viaType } : {}) });
+  }
+  return reads.length ? { reads: reads.slice(0, 40) } : {};
+}
+
+/** `let p = Provider(…)`, `let p = Provider.standard` (a type's shared instance), `Provider *p = [Provider new]` / `[[Provider alloc] init…]`: local → type. */
+const LOCAL_MADE_BY_TYPE = /\b(?:let|var)\s+(\w+)\s*=\s*([A-Z]\w*)\s*(?:\(|\.\s*(?:shared|standard|default|current|sharedInstance|instance)\b(?!\s*[.(]))|\b([A-Z]\w*)\s*\*\s*(\w+)\s*=\s*\[\s*(?:\[\s*)?\3\s+(?:new|alloc|shared\w*|standard\w*|default\w*)\b/g;
+
+function localsMadeByType(text: string): [string, string][] {
+  return [...text.matchAll(LOCAL_MADE_BY_TYPE)].map((m) => (m[1] ? [m[1], m[2]!] : [m[4]!, m[3]!]));
 }
 
 /** `func f(_ a: A, with b: B) … {` → `f(_:with:)`: the first word of each top-level parameter. */
@@ -721,14 +849,14 @@ const SIGNED_IN_NAME = /^(?:has|is)[A-Z]?\w*(?:Token|Credential|Session|Account|
 const KEYCHAIN_LITERAL = /kSecAttr(Service|Account)\b[^"\n;]{0,40}?[:=]\s*@?"([^"\n]*)"/g;
 
 /** What a unit of code (a method, a closure given for a member, a reducer case) sends, runs in the background, hands on, reads. */
-function reachFacts(text: string, raw: string, params: () => string[], paramTypes: () => { name: string; type: string }[] = () => []): Partial<IndexedMethod> {
+function reachFacts(text: string, raw: string, params: () => string[], paramTypes: () => { name: string; type: string }[] = () => [], receivers: ReadonlySet<string> = new Set(['self'])): Partial<IndexedMethod> {
   const facts: Partial<IndexedMethod> = {};
   if (PROTECTED_DATA_CHECK.test(text)) facts.checksProtectedData = true;
   const regenerates = nilFallbacksIn(text, paramTypes);
   if (regenerates.length) facts.regenerates = regenerates;
   const sends = text.includes('send') ? sentActions(text) : [];
   if (sends.length) facts.sends = sends;
-  const blocks = backgroundBlocksIn(text);
+  const blocks = backgroundBlocksIn(text, receivers);
   if (blocks.length) {
     facts.backgroundBlocks = blocks;
     facts.params = params();
@@ -759,14 +887,14 @@ function sentActions(text: string): string[] {
   return names;
 }
 
-function backgroundBlocksIn(text: string): BackgroundBlockFacts[] {
+function backgroundBlocksIn(text: string, receivers: ReadonlySet<string>): BackgroundBlockFacts[] {
   if (!/forTaskWithIdentifier|ForTaskWithIdentifier|expirationHandler|backgroundTask/.test(text)) return [];
   const copies = localCopies(text);
   return BACKGROUND_BLOCKS.flatMap(([pattern, scope]) => [...text.matchAll(pattern)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const block = text.slice(open, matchingBrace(text, open));
     const invokes = [...block.matchAll(/(?:^|[^.\w])(\w+)\s*[?!]?\s*\(/g)].map((c) => copies.get(c[1]!) ?? c[1]!).filter((n) => !SWIFT_KEYWORDS.has(n));
-    return { scope, invokes: [...new Set(invokes)], ...callFacts(block) };
+    return { scope, invokes: [...new Set(invokes)], ...callFacts(block), ...optionalReads(block, receivers) };
   }));
 }
 
@@ -845,7 +973,11 @@ function initializersIn(code: string, raw: string, blocks: TypeBlock[]): Indexed
     const open = at + m[0].length - 1;
     const close = matchingBrace(code, open);
     const text = code.slice(open, close);
-    units.push({ type: owner.name, method: { name: 'init', fullName: 'init', attributes: [], nonisolated: false, ...bodyFacts(text), ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0]), () => swiftHeaderParamTypes(m[0])) } });
+    const receivers = new Set(['self', ...typedProperties(code.slice(owner.bodyStart, owner.bodyEnd), 'swift').map((p) => p.name)]);
+    units.push({ type: owner.name, method: {
+      name: 'init', fullName: 'init', attributes: [], nonisolated: false, ...bodyFacts(text),
+      ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0]), () => swiftHeaderParamTypes(m[0]), receivers), ...optionalReads(text, receivers, () => swiftHeaderParamTypes(m[0])),
+    } });
   }
   return units;
 }
