@@ -33,6 +33,11 @@ describeWithPreCommit('the pre-commit hook', () => {
     sh('git', ['init', '-q'], userRepo);
   });
 
+  // The run leaves nothing in the temp folder.
+  afterAll(() => {
+    if (userRepo) fs.rmSync(userRepo, { recursive: true, force: true });
+  });
+
   it('stops a commit that stages a file with findings, and names them', () => {
     sh('git', ['add', '.pre-commit-config.yaml', 'LegacyObjCApp'], userRepo);
     const run = sh('pre-commit', ['run', 'bglint'], userRepo, { PRE_COMMIT_HOME: preCommitHome });
