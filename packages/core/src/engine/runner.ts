@@ -229,13 +229,11 @@ interface ActiveRule {
 
 type Dispatch = { ruleId: string; run: (node: SyntaxNode) => void; crashed: { value: boolean } };
 
-/** One iterative walk of the file for all rules; a rule that throws is dropped for this file only. */
 /**
  * Which not-yet-lowered function bodies the walk enters: those whose text holds a trigger string of a
  * rule that listens to nodes (a rule that only hears the file finds what it needs itself, and gains
- * nothing from the walk entering bodies). Listeners never fire inside
- * the others, which stay unlowered unless a rule reads them (packages/cli/test/lazy-view.test.ts proves
- * the findings equal).
+ * nothing from the walk entering bodies). Listeners never fire inside the others, which stay unlowered
+ * unless a rule reads them (packages/cli/test/lazy-view.test.ts proves the findings equal).
  */
 function bodiesWorthEntering(text: string, active: ActiveRule[]): (body: Span) => boolean {
   const words = new Set<string>();
@@ -264,6 +262,7 @@ function bodiesWorthEntering(text: string, active: ActiveRule[]): (body: Span) =
   };
 }
 
+/** One iterative walk of the file for all rules; a rule that throws is dropped for this file only. */
 function walk(root: SyntaxNode, active: ActiveRule[], entered: (body: Span) => boolean, onCrash: (ruleId: string, error: unknown) => void): void {
   const enter = new Map<string, Dispatch[]>();
   const exit = new Map<string, Dispatch[]>();

@@ -152,8 +152,16 @@ export class ProjectIndex {
     this.addFacts(lexFile(file, text, language));
   }
 
+  /** How many files' facts were merged: what is derived from the index is kept until this changes. */
+  get revision(): number {
+    return this.merged;
+  }
+
+  private merged = 0;
+
   /** Merges one file's facts; merging every file's facts in path order gives the same index as `addFile`. */
   addFacts(facts: FileFacts): void {
+    this.merged++;
     for (const block of facts.types) this.addType(facts.file, block);
     for (const name of facts.mainActorGlobals) this.mainActorGlobals.add(name);
     for (const id of facts.registeredTaskIds) this.registeredTaskIds.add(id);

@@ -26,7 +26,13 @@ export const PROJECT_CONDITIONS = {
 
 export type ProjectCondition = keyof typeof PROJECT_CONDITIONS;
 
-/** The conditions the index holds (a walk over its types at most: cheap enough to ask per file). */
+const known = new WeakMap<ProjectIndex, { revision: number; conditions: Set<ProjectCondition> }>();
+
+/** The conditions the index holds: a walk over its types, kept per index (every file of a run asks) until it gains facts. */
 export function projectConditions(index: ProjectIndex): Set<ProjectCondition> {
-  return new Set((Object.keys(PROJECT_CONDITIONS) as ProjectCondition[]).filter((c) => PROJECT_CONDITIONS[c](index)));
+  const kept = known.get(index);
+  if (kept && kept.revision === index.revision) return kept.conditions;
+  const conditions = new Set((Object.keys(PROJECT_CONDITIONS) as ProjectCondition[]).filter((c) => PROJECT_CONDITIONS[c](index)));
+  known.set(index, { revision: index.revision, conditions });
+  return conditions;
 }
