@@ -11,6 +11,7 @@ import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
 import { backgroundSessionMembersIn, mayBuildBackgroundSession } from '../apis/url-session';
 import { API_USE_WORDS } from './api-uses';
+import { matchingBrace } from './braces';
 import { nilFallbacksIn, objcParamTypes, swiftParamTypes, type NilFallback } from './nil-fallbacks';
 
 export interface IndexedMethod {
@@ -779,17 +780,6 @@ function pushTo<K, T>(map: Map<K, T[]>, key: K, item: T): void {
 
 function pushNew<T>(list: T[], item: T): void {
   if (!list.includes(item)) list.push(item);
-}
-
-/** Index of the `}` closing the `{` at `open` (or the end of text). */
-function matchingBrace(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    const ch = code.charCodeAt(i);
-    if (ch === 123) depth++;
-    else if (ch === 125 && --depth === 0) return i;
-  }
-  return code.length;
 }
 
 /**

@@ -11,6 +11,7 @@
  *   NSString *secret = [storage secretForDevice:d];     token = keychain.token() ?? makeAndStoreToken()
  *   if (secret == nil) { [self generateAndPersist…]; }
  */
+import { matchingBrace } from './braces';
 
 /** One such call: its receiver as written (`''` for the code's own type), the receiver's declared type when it is a parameter, and what the fallback does. */
 export interface NilFallback {
@@ -121,16 +122,6 @@ function bodyOpen(text: string, from: number): number {
     else if ((ch === ';' || ch === '}') && depth <= 0) return -1;
   }
   return -1;
-}
-
-function matchingBrace(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    const ch = code.charCodeAt(i);
-    if (ch === 123) depth++;
-    else if (ch === 125 && --depth === 0) return i;
-  }
-  return code.length;
 }
 
 const SWIFT_PARAM = /^\s*(?:\w+\s+)?(\w+)\s*:\s*(?:inout\s+|any\s+|some\s+|@\w+\s+)*([A-Z]\w*)/;
