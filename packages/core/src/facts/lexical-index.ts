@@ -340,11 +340,14 @@ export const INDEX_EVERYWHERE_WORDS = [
  * rule that reads per-type facts over every type (not by a name) needs words here too.
  */
 /**
- * Words of linted code that need the whole index: the keychain rule follows a read through the
- * project-wide background reach map (calls/reach.ts: calls through any type, closures given for a type's
- * members, reducer actions), which no name in the linted file bounds. Facts of that map are `whole`.
+ * Words of linted code that need the whole index, because no name in the linted file bounds the files
+ * that answer: the keychain rule follows a read through the project-wide background reach map
+ * (calls/reach.ts: calls through any type, closures given for a type's members, reducer actions; facts
+ * of that map are `whole`), and background-task-unbalanced judges a task "ended only by its expiration
+ * handler" from every call of the ending method in the project (`backgroundTask?.end()` in a file that
+ * declares nothing the begin's file names).
  */
-export const WHOLE_INDEX_WORDS = ['SecItemAdd', 'SecItemUpdate', 'SecItemCopyMatching'];
+export const WHOLE_INDEX_WORDS = ['SecItemAdd', 'SecItemUpdate', 'SecItemCopyMatching', 'beginBackgroundTask'];
 
 export const FACTS_REACHED_BY: Record<keyof FileFacts, 'file' | 'name' | 'everywhere' | 'whole'> = {
   file: 'file',
