@@ -3,7 +3,7 @@
  * dependency-client app (a struct of closures, a launch handler calling a handler it was given, reducer
  * actions), and one with a background session factory in a category.
  */
-import { ProjectIndex, backgroundReach, backgroundReachOf, checksProtectedDataOf, describeReach, keychainReadUnits, launchReachOf, regeneratingCallersOf, restoresBluetoothState, signedInChecksOf } from '@bglint/core';
+import { ProjectIndex, backgroundReach, backgroundReachOf, checksProtectedDataOf, describeReach, keychainReadUnits, launchEntryFiles, launchReachIn, launchReachOf, regeneratingCallersOf, restoresBluetoothState, signedInChecksOf } from '@bglint/core';
 
 function indexOf(files: Record<string, string>): ProjectIndex {
   const index = new ProjectIndex();
@@ -368,5 +368,62 @@ final class Provider {
     expect(checksProtectedDataOf(index, 'DeviceIDs.canUseKeychain')).toBe(true);
     expect(checksProtectedDataOf(index, 'DeviceIDs.load')).toBe(true);
     expect(checksProtectedDataOf(index, 'DeviceIDs.read')).toBe(false);
+  });
+});
+
+describe('calls on a type\'s shared instance, and launch code judged by its own app', () => {
+  const index = indexOf({
+    'TokenStore.swift': `public final class TokenStore {
+  public static let shared = TokenStore()
+  public func token() -> Data? { return nil }
+}`,
+    'LGStore.m': `@implementation LGStore
++ (instancetype)sharedInstance { static LGStore *s; return s; }
+- (NSData *)session { return nil; }
+@end`,
+    'TokenSDK.swift': `public final class TokenSDK {
+  public static func start() {
+    if TokenStore.shared.token() == nil { print("no user") }
+  }
+}`,
+    'LGSDK.m': `@implementation LGSDK
++ (void)start {
+  NSData *session = [[LGStore sharedInstance] session];
+}
+@end`,
+    'SampleApp/AppDelegate.swift': `final class AppDelegate: UIResponder, UIApplicationDelegate {
+  func application(_ application: UIApplication, didFinishLaunchingWithOptions launchOptions: [UIApplication.LaunchOptionsKey: Any]?) -> Bool {
+    TokenSDK.start()
+    return true
+  }
+}`,
+    'ObjCSample/LGAppDelegate.m': `@implementation LGAppDelegate
+- (BOOL)application:(UIApplication *)application didFinishLaunchingWithOptions:(NSDictionary *)launchOptions {
+  [LGSDK start];
+  return YES;
+}
+@end`,
+  });
+
+  it('follows `Type.shared.method()` and `[[Type sharedInstance] method]` to the type\'s method', () => {
+    expect(describeReach(launchReachOf(index, 'TokenStore.token')!)).toBe('launch code (application(_:didFinishLaunchingWithOptions:)) (through AppDelegate.application → TokenSDK.start)');
+    expect(describeReach(launchReachOf(index, 'LGStore.session')!)).toBe('launch code (application(_:didFinishLaunchingWithOptions:)) (through LGAppDelegate.application → LGSDK.start)');
+  });
+
+  it('lists the files that declare launch code', () => {
+    expect(launchEntryFiles(index).sort()).toEqual(['ObjCSample/LGAppDelegate.m', 'SampleApp/AppDelegate.swift']);
+  });
+
+  it('counts launch code only of the apps launched in the background, with each app\'s own modes', () => {
+    const reach = launchReachIn(index, [], { 'SampleApp/AppDelegate.swift': ['remote-notification'], 'ObjCSample/LGAppDelegate.m': [] });
+    expect(reach?.('TokenStore.token')?.modes).toEqual(['remote-notification']);
+    expect(reach?.('LGStore.session')).toBeUndefined();
+    expect(launchReachIn(index, [], { 'SampleApp/AppDelegate.swift': [], 'ObjCSample/LGAppDelegate.m': [] })).toBeUndefined();
+  });
+
+  it('falls back to the linted file\'s own modes for launch code whose targets are unknown', () => {
+    const reach = launchReachIn(index, ['fetch'], { 'SampleApp/AppDelegate.swift': [] });
+    expect(reach?.('TokenStore.token')).toBeUndefined();
+    expect(reach?.('LGStore.session')?.modes).toEqual(['fetch']);
   });
 });

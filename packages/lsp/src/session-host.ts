@@ -44,6 +44,14 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
   const finder = new ConfigFinder({ cwd: root, configFile: options.configFile, noConfig: false });
   const targets = new TargetResolver(root, ['.']);
   const settingRules = ruleSettings(options.rules);
+  // Kept until the index gains facts: asked on every keystroke, it changes only with the project's types.
+  let launchModes: { index: ProjectIndex; revision: number; byFile: Record<string, string[]> } | undefined;
+  const launchModesByFile = (current: ProjectIndex) => {
+    if (launchModes?.index !== current || launchModes.revision !== current.revision) {
+      launchModes = { index: current, revision: current.revision, byFile: targets.launchModesByFile(current) };
+    }
+    return launchModes.byFile;
+  };
   return {
     lint(file, text, parseCache) {
       const rules = rulesFor(file, finder, settingRules);
@@ -54,7 +62,7 @@ function openFolder(root: string, options: FolderOptions, index: () => ProjectIn
       // rule made every rule run, and the session tracker lowered every body on every keystroke.
       return lintSource({
         file, text, language, rules, index: index(), target: targets.settingsFor(file), project: targets.projectFor(file),
-        otherTargets: targets.otherTargetsFor(file), parseCache,
+        otherTargets: targets.otherTargetsFor(file), launchModesByFile: launchModesByFile(index()), parseCache,
       });
     },
   };

@@ -15,9 +15,10 @@ export const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/bglint/';
 const CACHE_FILE_NAME = 'cache.json';
 /**
  * Bumped when the layout of the cache file changes, or what a kept scan means (3: an outline's
- * `everywhere` also marks files that can build a background session).
+ * `everywhere` also marks files that can build a background session; 4: kept lexical facts name a call on a
+ * type's shared instance by the type).
  */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 interface Entry {
   scan: ScanOk;
@@ -111,7 +112,7 @@ export class LintCache {
 }
 
 /** What a file's result depends on: the request as linted, plus the file's content, the project index and bglint. */
-export type ResultKeyParts = Pick<LintRequest, 'relative' | 'rules' | 'target' | 'project' | 'otherTargets' | 'reportUnusedDirectives' | 'noPrefilter'> & {
+export type ResultKeyParts = Pick<LintRequest, 'relative' | 'rules' | 'target' | 'project' | 'otherTargets' | 'launchModesByFile' | 'reportUnusedDirectives' | 'noPrefilter'> & {
   contentHash: string;
   /** `indexDigest(index)`: the cross-file facts every rule may consult. */
   indexDigest: string;

@@ -94,6 +94,8 @@ export interface LintRequest {
   project?: ProjectFacts;
   /** The file's other targets, each checked too (absent when the file has one target). */
   otherTargets?: TargetFacet[];
+  /** The run's `TargetResolver.launchModesByFile` (set once the index is built). */
+  launchModesByFile?: Record<string, string[]>;
   reportUnusedDirectives: boolean;
   noPrefilter: boolean;
   eagerView?: boolean;
@@ -116,6 +118,7 @@ export function lintFile(request: LintRequest, index: ProjectIndex): LintOutcome
     const text = request.text ?? decodeSource(fs.readFileSync(request.file));
     const result = lintSource({
       file: relative, text, language: languageOf(request.file) ?? 'swift', index, target: request.target, project: request.project, otherTargets: request.otherTargets,
+      launchModesByFile: request.launchModesByFile,
       rules: request.rules.map((c) => ({ rule: rulesById.get(c.id)!, severity: c.severity, options: c.options })),
       reportUnusedDirectives: request.reportUnusedDirectives, noPrefilter: request.noPrefilter, eagerView: request.eagerView, allTriggers: request.allTriggers,
     });

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAMES, ConfigError, isIgnored, parseConfig, rulesForFile } from '@bglint/core';
+import { CONFIG_FILE_NAMES, ConfigError, backgroundLaunchModes, isIgnored, launchEntryFiles, parseConfig, processInfoPlist, rulesForFile } from '@bglint/core';
 import type { ConfigLayer, EnabledRule, FileResult, Notice, ProjectFacts, ProjectFactsBuilder, ProjectIndex, RuleSetting, TargetFacet, TargetSettings } from '@bglint/core';
 import { ruleSets, rulesById } from '@bglint/rules';
 import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
@@ -121,6 +121,19 @@ export class TargetResolver {
     const others = all.slice(1).filter((t) => !/test/i.test(t.productType ?? ''));
     if (others.length === 0) return undefined;
     return others.map((t) => ({ target: settingsOf(t), project: this.facts.factsFor(t) }));
+  }
+
+  /**
+   * For each file of the index that declares launch code, the background modes under which iOS launches
+   * its targets' apps (`RuleContext.launchModesByFile`); files outside every target are left out.
+   */
+  launchModesByFile(index: ProjectIndex): Record<string, string[]> {
+    const byFile: Record<string, string[]> = {};
+    for (const file of launchEntryFiles(index)) {
+      const projects = [this.projectFor(file), ...(this.otherTargetsFor(file) ?? []).map((t) => t.project)].filter((p) => p !== undefined);
+      if (projects.length) byFile[file] = [...new Set(projects.flatMap((p) => backgroundLaunchModes(processInfoPlist(p), index)))];
+    }
+    return byFile;
   }
 
   /** Info.plist and entitlements files in the linted folders, checked by the rules that read them. */

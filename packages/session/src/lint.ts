@@ -127,6 +127,9 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
   const project = options.allTriggers ? undefined : conditionsOf(candidates, lex);
   const slots = planFiles(inputs, options, targets, project);
   const { index, digest } = buildIndex(options, candidates, slots.filter(isRequest), lex, cache);
+  const requests = slots.filter(isRequest);
+  const launchModesByFile = requests.length ? targets.launchModesByFile(index) : {};
+  for (const request of requests) request.launchModesByFile = launchModesByFile;
   const keyOf = cache ? resultKeys(options, inputs, digest) : undefined;
   const results: FileResult[] = [];
   for (const outcome of lintPlanned(slots, executor, index, cache, keyOf)) {
@@ -262,7 +265,7 @@ function rulesPerFolderConfig(options: RunOptions) {
 function resultKeys(options: RunOptions, inputs: LintInput[], digest: string): (request: LintRequest) => string {
   const hashes = new Map(inputs.map((i) => [i.file, i.scan?.hash]));
   return (r) => resultKey({
-    contentHash: r.text === undefined ? hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target, project: r.project, otherTargets: r.otherTargets,
+    contentHash: r.text === undefined ? hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target, project: r.project, otherTargets: r.otherTargets, launchModesByFile: r.launchModesByFile,
     reportUnusedDirectives: r.reportUnusedDirectives, noPrefilter: r.noPrefilter, indexDigest: digest, version: options.cache!.version,
   });
 }

@@ -52,6 +52,32 @@ export function constantName(expr: Expr | undefined): string | undefined {
   return path[path.length - 1];
 }
 
+/**
+ * A query key's constant, through a file- or type-level alias (`private let SecAttrAccessible = kSecAttrAccessible as String`,
+ * then `query[SecAttrAccessible] = …`): without it, a key set through the alias reads as absent.
+ */
+function keyName(expr: Expr | undefined): string | undefined {
+  const name = constantName(expr);
+  if (!name || name.startsWith('kSec') || unwrapValue(expr)?.kind !== 'ident') return name;
+  return keyAliasesIn(rootOf(expr!)).get(name) ?? name;
+}
+
+const keyAliases = new WeakMap<SyntaxNode, Map<string, string>>();
+
+/** Declarations outside functions whose value is a `kSec…` constant, by name. */
+function keyAliasesIn(root: SyntaxNode): Map<string, string> {
+  let aliases = keyAliases.get(root);
+  if (!aliases) {
+    aliases = new Map();
+    for (const n of descendants(root, (d) => d.kind === 'file' || d.kind === 'type')) {
+      const value = n.kind === 'var' && n.value ? constantName(n.value) : undefined;
+      if (n.kind === 'var' && value?.startsWith('kSec')) aliases.set(n.name, value);
+    }
+    keyAliases.set(root, aliases);
+  }
+  return aliases;
+}
+
 /** The value given for `key`, as a name (`kSecAttrAccessibleWhenUnlocked`, `true`), or undefined when absent. */
 export function entryValue(query: KeychainQuery, key: string): string | undefined {
   const entry = [...query.entries].reverse().find((e) => e.key === key);
@@ -94,7 +120,7 @@ export function keychainQuery(expr: Expr | undefined, depth = 0, bindings?: Read
 
 function literalEntries(literal: LiteralExpr): KeychainEntry[] {
   return dictionaryEntries(literal).flatMap(({ key, value }) => {
-    const name = constantName(key);
+    const name = keyName(key);
     return name ? [{ key: name, value }] : [];
   });
 }
@@ -137,12 +163,12 @@ function keySetOn(n: SyntaxNode, name: string): KeychainEntry | 'unknown' | unde
       t.kind === 'call' && !t.receiver && t.baseName === name && t.args.length === 1 ? t.args[0]!.value
       : t.kind === 'other' && t.children.length === 2 && memberPath(t.children[0] as Expr).join('.') === name ? (t.children[1] as Expr)
       : undefined;
-    const key = constantName(keyExpr);
+    const key = keyName(keyExpr);
     return key ? { key, value: n.value } : undefined;
   }
   if (n.kind !== 'call' || memberPath(n.receiver).join('.') !== name) return undefined;
   if (/^(setObject|setValue|updateValue)$/.test(n.baseName) && n.args.length === 2) {
-    const key = constantName(n.args[1]!.value);
+    const key = keyName(n.args[1]!.value);
     return key ? { key, value: n.args[0]!.value } : undefined;
   }
   if (/^(merge|addEntries|merging)$/.test(n.baseName)) return 'unknown';

@@ -153,28 +153,82 @@ function computeReach(index: ProjectIndex): Map<string, BackgroundReach> {
 
 const LAUNCH_METHODS = new Set(['application(_:didFinishLaunchingWithOptions:)', 'application(_:willFinishLaunchingWithOptions:)']);
 
-const launchCache = new WeakMap<ProjectIndex, Map<string, BackgroundReach>>();
+const launchCache = new WeakMap<ProjectIndex, Map<string, Map<string, BackgroundReach>>>();
+
+/** The units launch code starts from: `application(_:didFinishLaunchingWithOptions:)`, `…willFinishLaunching…`, a SwiftUI `App`'s `init`. */
+function launchEntries(index: ProjectIndex): [Unit, BackgroundReach][] {
+  const entries: [Unit, BackgroundReach][] = [];
+  for (const u of allUnits(index)) {
+    const scope = launchScopeOf(index, u.type, u.facts);
+    if (scope) entries.push([u, { scope, path: [] }]);
+  }
+  return entries;
+}
+
+/** How a message names launch code, when the method is an entry of it (one that does not check protected data first). */
+function launchScopeOf(index: ProjectIndex, type: string, m: Partial<IndexedMethod>): string | undefined {
+  if (m.checksProtectedData) return undefined;
+  if (LAUNCH_METHODS.has(m.fullName ?? '')) return `launch code (${m.fullName})`;
+  return m.fullName === 'init' && isAppType(index, type) ? 'launch code' : undefined;
+}
+
+/**
+ * The files that declare launch code (the files of each launch entry's type): whose targets' Info.plist
+ * tells whether iOS launches that app in the background (`launchReachIn`). A scan of the types, without
+ * the units the reach map builds, so a run can ask it whatever its rules.
+ */
+export function launchEntryFiles(index: ProjectIndex): string[] {
+  const files = new Set<string>();
+  for (const t of index.types.values()) if (t.methods.some((m) => launchScopeOf(index, t.name, m))) for (const f of t.files) files.add(f);
+  return [...files];
+}
 
 /**
  * Every unit of the project that runs from app launch: `application(_:didFinishLaunchingWithOptions:)`,
  * `…willFinishLaunching…`, a SwiftUI `App`'s `init`, and what they call. Launch code runs in every
  * background launch too (a relaunch for Bluetooth, location, a push, a BGTask) — whether the app is
- * launched that way is for the caller to decide from its Info.plist. Code that checks
+ * launched that way is for the caller to decide from its Info.plist (`launchReachIn`). Code that checks
  * `isProtectedDataAvailable` (or waits for `…ProtectedDataDidBecomeAvailable`) is neither an entry nor
- * followed: it defers what needs the keychain until the device is unlocked.
+ * followed: it defers what needs the keychain until the device is unlocked. `from`: only the entries of
+ * these types (every entry when absent).
  */
-export function launchReach(index: ProjectIndex): Map<string, BackgroundReach> {
-  let reach = launchCache.get(index);
+export function launchReach(index: ProjectIndex, from?: ReadonlySet<string>): Map<string, BackgroundReach> {
+  let byEntries = launchCache.get(index);
+  if (!byEntries) launchCache.set(index, (byEntries = new Map()));
+  const cacheKey = from ? [...from].sort().join(' ') : '*';
+  let reach = byEntries.get(cacheKey);
   if (!reach) {
-    const entries: [Unit, BackgroundReach][] = [];
-    for (const u of allUnits(index)) {
-      const name = u.facts.fullName ?? '';
-      const launch = LAUNCH_METHODS.has(name) ? name : name === 'init' && isAppType(index, u.type) ? `${u.type}.init` : undefined;
-      if (launch && !u.facts.checksProtectedData) entries.push([u, { scope: LAUNCH_METHODS.has(name) ? `launch code (${name})` : 'launch code', path: [] }]);
-    }
-    launchCache.set(index, (reach = spread(index, entries, [], (u) => !u.facts.checksProtectedData)));
+    const entries = launchEntries(index).filter(([u]) => !from || from.has(u.type));
+    byEntries.set(cacheKey, (reach = spread(index, entries, [], (u) => !u.facts.checksProtectedData)));
   }
   return reach;
+}
+
+/** Launch reach of a unit in an app iOS launches in the background: how it is reached, and the modes that launch it. */
+export type LaunchReach = (key: string | undefined) => { how: BackgroundReach; modes: string[] } | undefined;
+
+/**
+ * Launch reach of the project's units, counting only launch code of apps that iOS launches in the
+ * background. `modesByFile`: the relaunching background modes of the targets of each file declaring
+ * launch code (`launchEntryFiles`), so an SDK's code is judged by the sample app that starts it, not by
+ * the SDK's own target; `ownModes` stand in for launch code whose files' targets are unknown (examples,
+ * a single file). Undefined when no launch code runs in the background.
+ */
+export function launchReachIn(index: ProjectIndex, ownModes: string[], modesByFile: Readonly<Record<string, string[]>> = {}): LaunchReach | undefined {
+  const modesOfType = new Map<string, string[]>();
+  for (const [u] of launchEntries(index)) {
+    const files = index.type(u.type)?.files ?? [];
+    const known = files.filter((f) => f in modesByFile);
+    const modes = known.length ? [...new Set(known.flatMap((f) => modesByFile[f]!))] : ownModes;
+    if (modes.length) modesOfType.set(u.type, [...new Set([...(modesOfType.get(u.type) ?? []), ...modes])]);
+  }
+  if (!modesOfType.size) return undefined;
+  const reach = launchReach(index, new Set(modesOfType.keys()));
+  return (key) => {
+    const how = key ? reach.get(key) : undefined;
+    const entryType = how?.path[0]?.split('.')[0] ?? key?.split('.')[0];
+    return how ? { how, modes: modesOfType.get(entryType ?? '') ?? [...modesOfType.values()][0]! } : undefined;
+  };
 }
 
 /**

@@ -123,6 +123,12 @@ export interface RuleContext {
   readonly target: TargetSettings;
   /** The target's Info.plist, entitlements and platforms; undefined when no project file is known. */
   readonly project?: ProjectFacts;
+  /**
+   * For each file of the project that declares launch code (`launchEntryFiles`), the background modes
+   * under which iOS launches its app in the background: an SDK's code is reached from its sample app's
+   * launch, judged by that app's Info.plist. Empty when unknown (examples, a single file).
+   */
+  readonly launchModesByFile: Readonly<Record<string, string[]>>;
   report(input: ReportInput): void;
   /** An edit replacing the text from `at.startIndex` to `at.endIndex` with `text`. */
   replace(at: Span, text: string): Fix['edits'][number];

@@ -38,6 +38,8 @@ export interface LintInput {
   project?: ProjectFacts;
   /** The file's other targets (a file compiled into an app and its extension): it is checked against each. */
   otherTargets?: TargetFacet[];
+  /** Relaunching background modes of the targets of each file that declares launch code (`RuleContext.launchModesByFile`). */
+  launchModesByFile?: Readonly<Record<string, string[]>>;
   /** Report directives that suppress nothing (`--report-unused-disable-directives`). */
   reportUnusedDirectives?: boolean;
   /** Skip the prefilter (used by the test that proves the prefilter loses nothing). */
@@ -193,6 +195,7 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
     index: input.index ?? new ProjectIndex(),
     target: input.target ?? {},
     project: input.project,
+    launchModesByFile: input.launchModesByFile ?? {},
     report(r) {
       sink.push(findingFrom(enabled, input.file, r, r.at.range, {
         related: (r.related ?? []).map((rel) => relatedLocation(input.file, rel)),

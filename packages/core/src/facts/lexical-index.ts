@@ -681,12 +681,20 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
   if (text.includes('waitUntilDone')) for (const m of text.matchAll(PERFORM_ON_THREAD)) callsLater.push({ name: m[1]!, hop: 'perform-on-thread' });
   if (text.includes('nBackground')) for (const m of text.matchAll(PERFORM_IN_BACKGROUND)) callsLater.push({ name: m[1]!, hop: 'perform-on-thread' });
   const memberCalls = [...text.matchAll(MEMBER_CALL)].flatMap((m) => {
-    const via = (m[1] ?? m[3])!.replace(/^_/, '');
+    const named = (m[1] ?? m[3])!.replace(/^_/, '');
     const method = (m[2] ?? m[4])!;
-    if (via === 'self' || via === 'super') return [];
+    if (named === 'self' || named === 'super') return [];
+    // `TokenStore.shared.token()`: a call on the type's shared instance is a call of the type's method.
+    const via = (m[1] && SHARED_INSTANCE.test(named) && TYPE_BEFORE.exec(text.slice(Math.max(0, (m.index ?? 0) - 80), m.index))?.[1]) || named;
     const hop = hopAt(text, m.index ?? 0);
     return [hop ? { via, method, hop } : { via, method }];
   });
+  if (text.includes('[[')) {
+    for (const m of text.matchAll(OBJC_SHARED_CALL)) {
+      const hop = hopAt(text, m.index ?? 0);
+      memberCalls.push(hop ? { via: m[1]!, method: m[2]!, hop } : { via: m[1]!, method: m[2]! });
+    }
+  }
   const uses = LEXICAL_CONSUMERS.filter((api) => text.includes(api.name)).flatMap((api) => [...text.matchAll(api.pattern)].map((m) => {
     const value = m[1]!.split(/\.|->/).pop()!.replace(/[?!]/g, '').replace(/^_+/, '');
     const hop = hopAt(text, m.index ?? 0);
@@ -720,6 +728,12 @@ export const LEXICAL_CONSUMERS: { name: string; pattern: RegExp }[] = [
   { name: 'setTaskCompleted', pattern: /([\w.?!]+)\s*(?:\.\s*setTaskCompleted\s*\(|\s+setTaskCompletedWithSuccess\s*:)/g },
 ];
 
+/** Names of a type's shared instance (`Keychain.shared`, `[Store sharedInstance]`, `Provider.standard`). */
+const SHARED_INSTANCE = /^(shared\w*|standard|default\w*|current|instance)$/;
+/** A type name just before a member (`TokenStore.` of `TokenStore.shared.token()`). */
+const TYPE_BEFORE = /(?:^|[^\w.])([A-Z]\w*)\s*\.\s*$/;
+/** `[[TokenStore sharedInstance] token]`: a message to a type's shared instance. */
+const OBJC_SHARED_CALL = /\[\s*\[\s*([A-Z]\w*)\s+(?:shared\w*|standard\w*|default\w*|current\w*)\s*\]\s+(\w+)\s*[\]:]/g;
 const MEMBER_CALL = /(?:\b(?:self\s*\??\s*\.\s*)?(\w+)\s*[?!]?\s*\.\s*(\w+)\s*\(|\[\s*(?:self\s*\.\s*|self->)?(_?\w+)\s+(\w+)\s*[\]:])/g;
 const PERFORM_ON_THREAD = /perform(?:Selector)?(?:OnMainThread)?\s*[:(]\s*(?:onMainThread\s*:\s*)?(?:#selector|@selector)\s*\(\s*(?:self\.)?(\w+)[^;\n]*waitUntilDone\s*:\s*(?:NO|false)/g;
 const PERFORM_IN_BACKGROUND = /perform(?:SelectorInBackground\s*:|Selector\s*\(\s*inBackground\s*:)\s*(?:#selector|@selector)\s*\(\s*(?:self\.)?(\w+)/g;
