@@ -49,7 +49,7 @@ export type { MainQueueContext, BlockingWait, QueueSettings } from './apis/main-
 export { isNetworkTransfer, NETWORK_TRANSFER } from './apis/network';
 export { BACKGROUND_CONFIGURATION, BACKGROUND_SESSION_TRIGGERS, SESSION_TASK_TRIGGERS, backgroundSessionCallsFromIndex, backgroundSessionMembersIn, backgroundSessionsIn, backgroundSessionOf, backgroundSessionConfiguredBy, isBackgroundConfigurationCall } from './apis/url-session';
 export type { BackgroundSession, Storage as ValueStorage } from './apis/url-session';
-export { KEYCHAIN_TRIGGERS, secItemOperation, keychainQueriesOf, keychainQuery, constantName, entryValue, hasKey } from './apis/keychain';
+export { KEYCHAIN_TRIGGERS, secConstantName, secItemOperation, keychainQueriesOf, keychainQuery, constantName, entryValue, hasKey } from './apis/keychain';
 export type { KeychainQuery, KeychainEntry, SecItemOperation } from './apis/keychain';
 export { backgroundScopeOf, handlerRolesOf, roleSite } from './apis/background-scopes';
 export type { HandlerRole } from './apis/background-scopes';

@@ -15,8 +15,8 @@ export const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/bglint/';
 const CACHE_FILE_NAME = 'cache.json';
 /**
  * Bumped when the layout of the cache file changes, or what a kept scan means (3: an outline's
- * `everywhere` also marks files that can build a background session; 4: kept lexical facts name a call on a
- * type's shared instance by the type).
+ * `everywhere` also marks files that can build a background session; 4: kept lexical facts hold the calls on a
+ * type's shared instance).
  */
 const CACHE_FORMAT = 4;
 

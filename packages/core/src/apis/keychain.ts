@@ -53,10 +53,10 @@ export function constantName(expr: Expr | undefined): string | undefined {
 }
 
 /**
- * A query key's constant, through a file- or type-level alias (`private let SecAttrAccessible = kSecAttrAccessible as String`,
- * then `query[SecAttrAccessible] = …`): without it, a key set through the alias reads as absent.
+ * A query key's or value's constant, through a file- or type-level alias (`private let SecAttrAccessible = kSecAttrAccessible as String`,
+ * then `query[SecAttrAccessible] = SecAttrAccessibleWhenUnlocked`): without it, a key set through the alias reads as absent.
  */
-function keyName(expr: Expr | undefined): string | undefined {
+export function secConstantName(expr: Expr | undefined): string | undefined {
   const name = constantName(expr);
   if (!name || name.startsWith('kSec') || unwrapValue(expr)?.kind !== 'ident') return name;
   return keyAliasesIn(rootOf(expr!)).get(name) ?? name;
@@ -120,7 +120,7 @@ export function keychainQuery(expr: Expr | undefined, depth = 0, bindings?: Read
 
 function literalEntries(literal: LiteralExpr): KeychainEntry[] {
   return dictionaryEntries(literal).flatMap(({ key, value }) => {
-    const name = keyName(key);
+    const name = secConstantName(key);
     return name ? [{ key: name, value }] : [];
   });
 }
@@ -163,12 +163,12 @@ function keySetOn(n: SyntaxNode, name: string): KeychainEntry | 'unknown' | unde
       t.kind === 'call' && !t.receiver && t.baseName === name && t.args.length === 1 ? t.args[0]!.value
       : t.kind === 'other' && t.children.length === 2 && memberPath(t.children[0] as Expr).join('.') === name ? (t.children[1] as Expr)
       : undefined;
-    const key = keyName(keyExpr);
+    const key = secConstantName(keyExpr);
     return key ? { key, value: n.value } : undefined;
   }
   if (n.kind !== 'call' || memberPath(n.receiver).join('.') !== name) return undefined;
   if (/^(setObject|setValue|updateValue)$/.test(n.baseName) && n.args.length === 2) {
-    const key = keyName(n.args[1]!.value);
+    const key = secConstantName(n.args[1]!.value);
     return key ? { key, value: n.args[0]!.value } : undefined;
   }
   if (/^(merge|addEntries|merging)$/.test(n.baseName)) return 'unknown';

@@ -302,6 +302,7 @@ function callTargets(index: ProjectIndex, type: string, facts: ReachCallFacts): 
       const target = receiverType(index, type, c.via);
       return target ? adopters(index, target).map((t) => `${t}.${c.method}`) : [];
     }),
+    ...(facts.sharedCalls ?? []).flatMap((c) => (index.type(c.type) ? adopters(index, c.type).map((t) => `${t}.${c.method}`) : [])),
     ...(facts.sends ?? []).map((a) => `.${a}`),
     ...readTargets(index, type, facts),
   ];

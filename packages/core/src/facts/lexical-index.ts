@@ -30,6 +30,8 @@ export interface IndexedMethod {
   memberCalls?: { via: string; method: string; hop?: string }[];
   /** Calls of the consuming APIs the call-summary layer asks about (`LEXICAL_CONSUMERS`), with the value and any hop. */
   uses?: { api: string; value: string; hop?: string }[];
+  /** Calls on a type's shared instance (`TokenStore.shared.token()`, `[[Store sharedInstance] token]`), for the reach map. */
+  sharedCalls?: { type: string; method: string }[];
   /** Actions sent to a store (`send(.refresh)`, `store.send(.inbox(.pollNow))`): the case names, outer and inner. */
   sends?: string[];
   /** The parameters' local names, when the code runs one of them in the background (`backgroundBlocks[].invokes`). */
@@ -64,6 +66,8 @@ export interface PropertyRead {
 export interface ReachCallFacts {
   calls: string[];
   memberCalls: { via: string; method: string; hop?: string }[];
+  /** Calls on a type's shared instance (`TokenStore.shared.token()`): the type and the method. */
+  sharedCalls?: { type: string; method: string }[];
   sends?: string[];
   reads?: PropertyRead[];
 }
@@ -681,20 +685,12 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
   if (text.includes('waitUntilDone')) for (const m of text.matchAll(PERFORM_ON_THREAD)) callsLater.push({ name: m[1]!, hop: 'perform-on-thread' });
   if (text.includes('nBackground')) for (const m of text.matchAll(PERFORM_IN_BACKGROUND)) callsLater.push({ name: m[1]!, hop: 'perform-on-thread' });
   const memberCalls = [...text.matchAll(MEMBER_CALL)].flatMap((m) => {
-    const named = (m[1] ?? m[3])!.replace(/^_/, '');
+    const via = (m[1] ?? m[3])!.replace(/^_/, '');
     const method = (m[2] ?? m[4])!;
-    if (named === 'self' || named === 'super') return [];
-    // `TokenStore.shared.token()`: a call on the type's shared instance is a call of the type's method.
-    const via = (m[1] && SHARED_INSTANCE.test(named) && TYPE_BEFORE.exec(text.slice(Math.max(0, (m.index ?? 0) - 80), m.index))?.[1]) || named;
+    if (via === 'self' || via === 'super') return [];
     const hop = hopAt(text, m.index ?? 0);
     return [hop ? { via, method, hop } : { via, method }];
   });
-  if (text.includes('[[')) {
-    for (const m of text.matchAll(OBJC_SHARED_CALL)) {
-      const hop = hopAt(text, m.index ?? 0);
-      memberCalls.push(hop ? { via: m[1]!, method: m[2]!, hop } : { via: m[1]!, method: m[2]! });
-    }
-  }
   const uses = LEXICAL_CONSUMERS.filter((api) => text.includes(api.name)).flatMap((api) => [...text.matchAll(api.pattern)].map((m) => {
     const value = m[1]!.split(/\.|->/).pop()!.replace(/[?!]/g, '').replace(/^_+/, '');
     const hop = hopAt(text, m.index ?? 0);
@@ -728,12 +724,14 @@ export const LEXICAL_CONSUMERS: { name: string; pattern: RegExp }[] = [
   { name: 'setTaskCompleted', pattern: /([\w.?!]+)\s*(?:\.\s*setTaskCompleted\s*\(|\s+setTaskCompletedWithSuccess\s*:)/g },
 ];
 
-/** Names of a type's shared instance (`Keychain.shared`, `[Store sharedInstance]`, `Provider.standard`). */
-const SHARED_INSTANCE = /^(shared\w*|standard|default\w*|current|instance)$/;
-/** A type name just before a member (`TokenStore.` of `TokenStore.shared.token()`). */
-const TYPE_BEFORE = /(?:^|[^\w.])([A-Z]\w*)\s*\.\s*$/;
-/** `[[TokenStore sharedInstance] token]`: a message to a type's shared instance. */
-const OBJC_SHARED_CALL = /\[\s*\[\s*([A-Z]\w*)\s+(?:shared\w*|standard\w*|default\w*|current\w*)\s*\]\s+(\w+)\s*[\]:]/g;
+/** `TokenStore.shared.token()`, `[[TokenStore sharedInstance] token]`: a call on a type's shared instance. */
+const SHARED_CALL = /\b([A-Z]\w*)\s*\.\s*(?:shared\w*|standard|default\w*|current|instance)\s*[?!]?\s*\.\s*(\w+)\s*\(|\[\s*\[\s*([A-Z]\w*)\s+(?:shared\w*|standard\w*|default\w*|current\w*)\s*\]\s+(\w+)\s*[\]:]/g;
+
+/** Calls on a type's shared instance, for the reach map: the type and the method (`TokenStore.token`). */
+function sharedCallsIn(text: string): { type: string; method: string }[] {
+  if (!/\.\s*(?:shared|standard|default|current|instance)|\[\s*\[/.test(text)) return [];
+  return [...text.matchAll(SHARED_CALL)].map((m) => ({ type: (m[1] ?? m[3])!, method: (m[2] ?? m[4])! }));
+}
 const MEMBER_CALL = /(?:\b(?:self\s*\??\s*\.\s*)?(\w+)\s*[?!]?\s*\.\s*(\w+)\s*\(|\[\s*(?:self\s*\.\s*|self->)?(_?\w+)\s+(\w+)\s*[\]:])/g;
 const PERFORM_ON_THREAD = /perform(?:Selector)?(?:OnMainThread)?\s*[:(]\s*(?:onMainThread\s*:\s*)?(?:#selector|@selector)\s*\(\s*(?:self\.)?(\w+)[^;\n]*waitUntilDone\s*:\s*(?:NO|false)/g;
 const PERFORM_IN_BACKGROUND = /perform(?:SelectorInBackground\s*:|Selector\s*\(\s*inBackground\s*:)\s*(?:#selector|@selector)\s*\(\s*(?:self\.)?(\w+)/g;
@@ -871,6 +869,8 @@ function reachFacts(text: string, raw: string, params: () => string[], paramType
   if (regenerates.length) facts.regenerates = regenerates;
   const sends = text.includes('send') ? sentActions(text) : [];
   if (sends.length) facts.sends = sends;
+  const sharedCalls = sharedCallsIn(text);
+  if (sharedCalls.length) facts.sharedCalls = sharedCalls;
   const blocks = backgroundBlocksIn(text, receivers);
   if (blocks.length) {
     facts.backgroundBlocks = blocks;
@@ -916,7 +916,8 @@ function backgroundBlocksIn(text: string, receivers: ReadonlySet<string>): Backg
 function callFacts(text: string): ReachCallFacts {
   const { calls, memberCalls } = bodyFacts(text);
   const sends = text.includes('send') ? sentActions(text) : [];
-  return { calls, memberCalls: memberCalls ?? [], ...(sends.length ? { sends } : {}) };
+  const sharedCalls = sharedCallsIn(text);
+  return { calls, memberCalls: memberCalls ?? [], ...(sends.length ? { sends } : {}), ...(sharedCalls.length ? { sharedCalls } : {}) };
 }
 
 /** `isProtectedDataAvailable`, `applicationProtectedDataDidBecomeAvailable`, `protectedDataDidBecomeAvailableNotification`. */

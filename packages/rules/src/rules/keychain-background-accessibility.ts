@@ -1,7 +1,7 @@
 import {
   KEYCHAIN_TRIGGERS, ancestors, backgroundLaunchModes, backgroundReachOf, backgroundScopeOf, callsIn, checksProtectedDataOf, constantName, defineRule, describeReach, descendants,
   enclosingFunction, enclosingType, entryValue, hasKey, keychainQueriesOf, keychainReadUnits, launchReachIn, processInfoPlist, regeneratingCallersOf, rootOf,
-  secItemOperation, signedInChecksOf, staticString, unitKeyOf,
+  secConstantName, secItemOperation, signedInChecksOf, staticString, unitKeyOf,
 } from '@bglint/core';
 import type { BackgroundReach, CallExpr, CodeBody, Expr, FunctionDecl, KeychainQuery, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
 
@@ -80,6 +80,7 @@ export default defineRule({
     examples: {
       swift: {
         invalid: [
+          `private let SecAttrAccessible: String = kSecAttrAccessible as String\nprivate let SecAttrAccessibleWhenUnlocked: String = kSecAttrAccessibleWhenUnlocked as String\n\nfinal class TokenStore {\n  func save(_ token: Data) {\n    var query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    query[SecAttrAccessible] = SecAttrAccessibleWhenUnlocked\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      task.setTaskCompleted(success: self.token() != nil)\n    }\n  }\n}`,
           { code: `final class TokenStore {\n  static let shared = TokenStore()\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n}`, project: { sources: [`final class SyncScheduler {\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.sync", using: nil) { task in\n      task.setTaskCompleted(success: TokenStore.shared.token() != nil)\n    }\n  }\n}`] } },
           { code: `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n}`, project: { infoPlist: { UIBackgroundModes: ['remote-notification'] }, sources: [`@main\nstruct ExampleApp: App {\n  init() {\n    _ = Session()\n  }\n  var body: some Scene { WindowGroup { Text("Hello") } }\n}\nfinal class Session {\n  let store: TokenStore = TokenStore()\n  init() {\n    if store.token() == nil { print("signed out") }\n  }\n}`] } },
           `final class DeviceID {\n  private let accessible = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly\n  func getOrCreate() -> String {\n    if let existing = read() { return existing }\n    let newID = UUID().uuidString\n    save(newID)\n    return newID\n  }\n  private func read() -> String? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "device", kSecReturnData as String: true]\n    var item: CFTypeRef?\n    let status = ↓SecItemCopyMatching(query as CFDictionary, &item)\n    guard status == errSecSuccess, let data = item as? Data else { return nil }\n    return String(data: data, encoding: .utf8)\n  }\n  private func save(_ value: String) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "device", kSecAttrAccessible as String: accessible, kSecValueData as String: Data(value.utf8)]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n}`,
@@ -159,7 +160,7 @@ function lockedOutClass(call: CallExpr, operation: 'add' | 'update'): { name: st
   if (!query) return undefined;
   const entry = [...query.entries].reverse().find((e) => e.key === 'kSecAttrAccessible');
   if (entry) {
-    const name = constantName(entry.value);
+    const name = secConstantName(entry.value);
     return name && LOCKED_OUT.test(name) ? { name, value: entry.value, query } : undefined;
   }
   const defaulted = operation === 'add' && query.complete && !hasKey(query, 'kSecAttrAccessControl');
@@ -520,7 +521,7 @@ function storedClassOf(read: CallExpr): string | undefined {
 /** `kSecAttrAccessible`'s constant, following a member of the same type that holds it (`private let accessible = kSecAttrAccessible…`). */
 function accessibilityName(query: KeychainQuery, at: SyntaxNode): string | undefined {
   const entry = [...query.entries].reverse().find((e) => e.key === 'kSecAttrAccessible');
-  const name = entry ? constantName(entry.value) : undefined;
+  const name = entry ? secConstantName(entry.value) : undefined;
   if (!name || /^kSecAttrAccessible|^(afterFirstUnlock|whenUnlocked|whenPasscode)/.test(name)) return name;
   const type = enclosingType(at)?.name;
   for (const n of descendants(rootOf(at))) {
