@@ -55,7 +55,7 @@ export { backgroundScopeOf, handlerRolesOf, roleSite } from './apis/background-s
 export type { HandlerRole } from './apis/background-scopes';
 export { HOME_URL, HOME_REPOSITORY, RULE_DOCS_URL } from './home';
 export * from './calls';
-export { backgroundReach, backgroundReachOf, checksProtectedDataOf, describeReach, keychainReadUnits, launchEntryFiles, launchReach, launchReachIn, launchReachOf, regeneratingCallersOf, signedInChecksOf, unitKeyOf } from './calls/reach';
+export { backgroundReach, backgroundReachOf, checksProtectedDataOf, describeReach, keychainReadUnits, launchEntryFiles, launchReach, launchReachIn, launchReachOf, passThroughsOf, regeneratingCallersOf, signedInChecksOf, unitKeyOf } from './calls/reach';
 export type { BackgroundReach, LaunchReach } from './calls/reach';
 export { INDEXED_API_USES, API_USE_WORDS, apiUsesIn } from './facts/api-uses';
 export type { IndexedApiUse } from './facts/api-uses';

@@ -3,7 +3,7 @@
  * dependency-client app (a struct of closures, a launch handler calling a handler it was given, reducer
  * actions), and one with a background session factory in a category.
  */
-import { ProjectIndex, backgroundReach, backgroundReachOf, checksProtectedDataOf, describeReach, keychainReadUnits, launchEntryFiles, launchReachIn, launchReachOf, regeneratingCallersOf, restoresBluetoothState, signedInChecksOf } from '@bglint/core';
+import { ProjectIndex, backgroundReach, backgroundReachOf, checksProtectedDataOf, describeReach, keychainReadUnits, launchEntryFiles, launchReachIn, launchReachOf, passThroughsOf, regeneratingCallersOf, restoresBluetoothState, signedInChecksOf } from '@bglint/core';
 
 function indexOf(files: Record<string, string>): ProjectIndex {
   const index = new ProjectIndex();
@@ -105,7 +105,7 @@ describe('background reach', () => {
 
   it('records keychain reads with their literal service, and results kept as the signed-in state', () => {
     expect(keychainReadUnits(index)).toEqual(expect.arrayContaining([{ key: 'TokenStore.load', type: 'TokenStore', service: 'api' }]));
-    expect(signedInChecksOf(index, 'TokenStore.exists')).toEqual([{ unit: 'AppFeature case .onAppear', name: 'hasToken' }]);
+    expect(signedInChecksOf(index, 'TokenStore.exists')).toEqual([{ unit: 'AppFeature case .onAppear', key: '.onAppear', name: 'hasToken' }]);
   });
 
   it('is silent when the handler is given to a member of a type the index cannot name', () => {
@@ -425,5 +425,57 @@ describe('calls on a type\'s shared instance, and launch code judged by its own 
     const reach = launchReachIn(index, ['fetch'], { 'SampleApp/AppDelegate.swift': [] });
     expect(reach?.('TokenStore.token')).toBeUndefined();
     expect(reach?.('LGStore.session')?.modes).toEqual(['fetch']);
+  });
+});
+
+describe('a nil read kept as the signed-in state, through a collection\'s elements', () => {
+  const index = indexOf({
+    'Keychain.swift': `final class Keychain {
+  static var userToken: String? { getValue(for: "token") }
+  private static func getValue(for account: String) -> String? { return nil }
+}`,
+    'Credentials.swift': `final class Credentials {
+  static let standard = Credentials()
+  var userToken: String? { return Keychain.userToken }
+}`,
+    'Uploader.swift': `protocol SyncSubscriber { func shouldSync() -> Bool }
+final class RegionUploader: SyncSubscriber {
+  func shouldSync() -> Bool {
+    let credentials = Credentials.standard
+    let isLoggedIn = credentials.userToken != nil
+    return isLoggedIn
+  }
+}
+final class Notifier: SyncSubscriber {
+  func shouldSync() -> Bool { true }
+  func notify() {}
+}`,
+    'SyncManager.swift': `final class SyncManager {
+  private let subscribers: [SyncSubscriber]
+  private var notifiers: [Notifier] = []
+  func register() {
+    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.sync", using: nil) { task in
+      task.setTaskCompleted(success: self.sync())
+    }
+  }
+  func sync() -> Bool {
+    for notifier in notifiers { notifier.notify() }
+    return !subscribers.filter { $0.shouldSync() }.isEmpty
+  }
+}`,
+  });
+
+  it('follows `xs.filter { $0.m() }` and `for x in xs { x.m() }` on a typed collection property to the element type (a protocol: its adopters)', () => {
+    expect(describeReach(backgroundReachOf(index, 'RegionUploader.shouldSync')!)).toBe('a BGTask launch handler (through SyncManager.sync)');
+    expect(backgroundReachOf(index, 'Notifier.notify')).toBeDefined();
+  });
+
+  it('passes a read\'s value through getters that return it, across types', () => {
+    expect([...passThroughsOf(index, new Set(['Keychain.getValue']))].sort()).toEqual(['Credentials.userToken', 'Keychain.getValue', 'Keychain.userToken']);
+  });
+
+  it('finds `let isLoggedIn = x.token != nil` on a local made from a shared instance, apart from status checks', () => {
+    expect(signedInChecksOf(index, 'Credentials.userToken', true)).toEqual([{ unit: 'RegionUploader.shouldSync', key: 'RegionUploader.shouldSync', name: 'isLoggedIn' }]);
+    expect(signedInChecksOf(index, 'Credentials.userToken')).toEqual([]);
   });
 });

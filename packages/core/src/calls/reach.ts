@@ -64,17 +64,42 @@ export function unitKeyOf(node: SyntaxNode): string | undefined {
   return undefined;
 }
 
-/** Units whose result some code keeps as the signed-in state (`let hasToken = keychain.exists(…)`), by the unit called. */
-export function signedInChecksOf(index: ProjectIndex, key: string): { unit: string; name: string }[] {
-  const found: { unit: string; name: string }[] = [];
+/**
+ * Code that keeps a unit's result as the signed-in state (`let hasToken = keychain.exists(…)`; with `nil`, a nil
+ * taken for "signed out": `let isLoggedIn = provider.userToken != nil`), by the unit called: the checking unit
+ * (`key`, to ask its reach) and how messages name it.
+ */
+export function signedInChecksOf(index: ProjectIndex, key: string, nil = false): { unit: string; key: string; name: string }[] {
+  const found: { unit: string; key: string; name: string }[] = [];
   // A reducer case is named with its reducer: `AppFeature case .onAppear`.
   for (const unit of allUnits(index)) {
     for (const check of unit.facts.authChecks ?? []) {
-      const target = receiverType(index, unit.type, check.via);
-      if (target && `${target}.${check.method}` === key) found.push({ unit: unit.key.startsWith('.') ? `${unit.type} case ${unit.key}` : unit.key, name: check.name });
+      if (Boolean(check.nil) !== nil) continue;
+      const target = check.viaType && index.type(check.viaType) ? check.viaType : receiverType(index, unit.type, check.via);
+      if (target && `${target}.${check.method}` === key) found.push({ unit: unit.key.startsWith('.') ? `${unit.type} case ${unit.key}` : unit.key, key: unit.key, name: check.name });
     }
   }
   return found;
+}
+
+/**
+ * The units that return what one of `keys` returns (`var userToken: String? { return Keychain.userToken }`,
+ * `get { getValue(for: .token) }`), through other such units, with the keys themselves: every way a read's
+ * value reaches code of the project unchanged.
+ */
+export function passThroughsOf(index: ProjectIndex, keys: ReadonlySet<string>): Set<string> {
+  const all = new Set(keys);
+  for (let round = 0; round < 4; round++) {
+    const before = all.size;
+    for (const u of allUnits(index)) {
+      const r = u.facts.returnsFrom;
+      if (!r || all.has(u.key)) continue;
+      const target = r.via === '' ? u.type : receiverType(index, u.type, r.via);
+      if (target && adopters(index, target).some((t) => all.has(`${t}.${r.name}`))) all.add(u.key);
+    }
+    if (all.size === before) break;
+  }
+  return all;
 }
 
 /** Units of other code that read the keychain, with the literal service and account they name. */

@@ -41,7 +41,9 @@ export interface IndexedMethod {
   /** Trailing closures given to a property's member (`manager.registerHandler { … }`): what each calls. */
   closureArgs?: ({ via: string; method: string } & ReachCallFacts)[];
   /** A property member's result kept as the signed-in state (`let hasToken = keychain.exists(…)`). */
-  authChecks?: { via: string; method: string; name: string }[];
+  authChecks?: AuthCheck[];
+  /** The unit returns what one call or property read gives (`{ return Keychain.userToken }`, `get { getValue(for: .token) }`). */
+  returnsFrom?: { via: string; name: string };
   /** `SecItemCopyMatching` calls here, with the service and account when written as string literals. */
   keychainReads?: { service?: string; account?: string }[];
   /** The code checks whether protected data is available (`isProtectedDataAvailable`, `…ProtectedDataDidBecomeAvailable`). */
@@ -281,6 +283,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
     const methods = language === 'swift' ? swiftMethods(body, raw, receivers) : objcMethods(body, raw, receivers);
     const getters = language === 'swift' ? swiftGetters(body, raw, receivers) : [];
     markProtectedDataMembers([...methods, ...getters]);
+    if (language === 'swift') addElementCalls([...methods, ...getters], collectionProperties(body));
     return {
       name: block.name, kind: block.kind, attributes: block.attributes, inherits: block.inherits,
       methods: methods.map((m) => m.method),
@@ -541,6 +544,42 @@ function swiftGetters(body: string, raw: string, receivers: ReadonlySet<string>)
   return units;
 }
 
+/** `let subscribers: [SynchronizationSubscriber]`: a property holding values of one type, by name. */
+const SWIFT_COLLECTION_PROPERTY = /\b(?:var|let)\s+(\w+)\s*:\s*\[\s*([A-Z]\w*)\s*\??\s*\]/g;
+
+function collectionProperties(body: string): Map<string, string> {
+  return new Map([...body.matchAll(SWIFT_COLLECTION_PROPERTY)].map((m) => [m[1]!, m[2]!]));
+}
+
+/**
+ * Calls on a collection property's elements (`subscribers.filter { $0.shouldParticipate(…) }`,
+ * `for s in subscribers { s.sync() }`) are calls of the element type's method, for the reach map.
+ */
+function addElementCalls(units: LexedUnit[], collections: ReadonlyMap<string, string>): void {
+  if (!collections.size) return;
+  const names = [...collections.keys()].join('|');
+  const closures = new RegExp(String.raw`\b(?:self\s*\.\s*)?(${names})\s*\.\s*(?:forEach|filter|map|compactMap|flatMap|contains|first|allSatisfy|sorted|reduce)\b[^{}\n]*\{`, 'g');
+  const loops = new RegExp(String.raw`\bfor\s+(?:case\s+let\s+)?(\w+)\s+in\s+(?:self\s*\.\s*)?(${names})\b[^{}\n]*\{`, 'g');
+  for (const u of units) {
+    if (!u.text.includes('.')) continue;
+    const found: { type: string; method: string }[] = [];
+    for (const m of u.text.matchAll(closures)) {
+      const open = (m.index ?? 0) + m[0].length - 1;
+      const block = u.text.slice(open, matchingBrace(u.text, open));
+      const param = /^\{\s*\(?\s*(\w+)[^)]*\)?\s*in\b/.exec(block)?.[1];
+      for (const c of block.matchAll(ELEMENT_CALL)) if (c[1] === '$0' || c[1] === param) found.push({ type: collections.get(m[1]!)!, method: c[2]! });
+    }
+    for (const m of u.text.matchAll(loops)) {
+      const open = (m.index ?? 0) + m[0].length - 1;
+      const block = u.text.slice(open, matchingBrace(u.text, open));
+      for (const c of block.matchAll(ELEMENT_CALL)) if (c[1] === m[1]) found.push({ type: collections.get(m[2]!)!, method: c[2]! });
+    }
+    if (found.length) u.method.sharedCalls = [...(u.method.sharedCalls ?? []), ...found];
+  }
+}
+
+const ELEMENT_CALL = /(\$0|\b\w+)\s*[?!]?\s*\.\s*(\w+)\s*\(/g;
+
 /**
  * A member whose code checks protected data (`isProtectedDataAvailable`) makes that check for the code of its
  * type that uses it (`static var canUseKeychain: Bool { UIApplication.shared.isProtectedDataAvailable }`,
@@ -592,6 +631,19 @@ function objcMethods(body: string, raw = body, receivers: ReadonlySet<string> = 
       },
     };
   });
+}
+
+/**
+ * A member's result kept as the signed-in state: `let hasToken = keychain.exists(…)` (a status reduced to
+ * success), or `let isLoggedIn = provider.userToken != nil` (`nil: true`: a nil taken for "signed out").
+ */
+export interface AuthCheck {
+  via: string;
+  /** The receiver's type, when it is a parameter or a local made by a type (`let p = Provider.standard`). */
+  viaType?: string;
+  method: string;
+  name: string;
+  nil?: true;
 }
 
 /** `self.token`, `Keychain.userToken`, `store.email`: a member read as a value, not called (`(`, a trailing `{`) nor assigned. */
@@ -882,9 +934,12 @@ function reachFacts(text: string, raw: string, params: () => string[], paramType
     return [{ via: m[1]!.replace(/^_/, ''), method: m[2]!, ...callFacts(text.slice(open, matchingBrace(text, open))) }];
   });
   if (closureArgs.length) facts.closureArgs = closureArgs.slice(0, 20);
-  const authChecks = [...text.matchAll(AUTH_CHECK)].filter((m) => SIGNED_IN_NAME.test(m[1]!) && m[2] !== 'self')
+  const authChecks: AuthCheck[] = [...text.matchAll(AUTH_CHECK)].filter((m) => SIGNED_IN_NAME.test(m[1]!) && m[2] !== 'self')
     .map((m) => ({ via: m[2]!, method: m[3]!, name: m[1]! }));
+  if (text.includes('nil')) authChecks.push(...nilAuthChecks(text, paramTypes));
   if (authChecks.length) facts.authChecks = authChecks;
+  const returned = returnsFrom(text);
+  if (returned) facts.returnsFrom = returned;
   if (raw.includes('SecItemCopyMatching')) {
     const read: { service?: string; account?: string } = {};
     for (const m of raw.matchAll(KEYCHAIN_LITERAL)) {
@@ -894,6 +949,31 @@ function reachFacts(text: string, raw: string, params: () => string[], paramType
     facts.keychainReads = [read];
   }
   return facts;
+}
+
+/** `let isLoggedIn = provider.userToken != nil`, `var hasSession: Bool = store.session() != nil`. */
+const AUTH_NIL_CHECK = /\b(?:let|var)\s+(\w+)\s*(?::\s*Bool\s*)?=\s*(?:self\s*[?!]?\s*\.\s*)?(\w+)\s*[?!]?\s*\.\s*(\w+)\s*(?:\((?:[^()\n]|\([^()\n]*\))*\))?\s*!=\s*nil\b/g;
+
+function nilAuthChecks(text: string, paramTypes: () => { name: string; type: string }[]): AuthCheck[] {
+  const checks: AuthCheck[] = [];
+  let typed: Map<string, string> | undefined;
+  for (const m of text.matchAll(AUTH_NIL_CHECK)) {
+    if (!SIGNED_IN_NAME.test(m[1]!) || m[2] === 'self') continue;
+    typed ??= new Map([...paramTypes().map((p) => [p.name, p.type] as const), ...localsMadeByType(text)]);
+    const viaType = typed.get(m[2]!);
+    checks.push({ via: m[2]!, ...(viaType ? { viaType } : {}), method: m[3]!, name: m[1]!, nil: true });
+  }
+  return checks;
+}
+
+/** The one call or read a body's value is (`{ return Keychain.userToken }`, `{ getValue(for: .token) }`, `{ return [Store token]; }`). */
+function returnsFrom(text: string): { via: string; name: string } | undefined {
+  const inner = text.replace(/^\s*\{/, '').replace(/\}\s*$/, '').trim().replace(/^return\s+/, '').replace(/;$/, '').trim();
+  if (!inner || /[\n;]/.test(inner)) return undefined;
+  const swift = /^(?:self\s*\.\s*)?(?:([A-Za-z_]\w*)\s*[?!]?\s*\.\s*)?([a-z_]\w*)\s*(?:\((?:[^()]|\([^()]*\))*\))?$/.exec(inner);
+  if (swift) return { via: swift[1] ?? '', name: swift[2]! };
+  const objc = /^\[\s*(\w+)\s+([a-z_]\w*)[^\[\]]*\]$/.exec(inner);
+  return objc ? { via: objc[1] === 'self' ? '' : objc[1]!, name: objc[2]! } : undefined;
 }
 
 function sentActions(text: string): string[] {

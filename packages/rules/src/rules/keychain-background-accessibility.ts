@@ -1,6 +1,6 @@
 import {
   KEYCHAIN_TRIGGERS, ancestors, backgroundLaunchModes, backgroundReachOf, backgroundScopeOf, callsIn, checksProtectedDataOf, constantName, defineRule, describeReach, descendants,
-  enclosingFunction, enclosingType, entryValue, hasKey, keychainQueriesOf, keychainReadUnits, launchReachIn, processInfoPlist, regeneratingCallersOf, rootOf,
+  enclosingFunction, enclosingType, entryValue, hasKey, keychainQueriesOf, keychainReadUnits, launchReachIn, passThroughsOf, processInfoPlist, regeneratingCallersOf, rootOf,
   secConstantName, secItemOperation, signedInChecksOf, staticString, unitKeyOf,
 } from '@bglint/core';
 import type { BackgroundReach, CallExpr, CodeBody, Expr, FunctionDecl, KeychainQuery, ProjectIndex, RuleContext, SyntaxNode } from '@bglint/core';
@@ -72,12 +72,15 @@ export default defineRule({
         'This SecItemCopyMatching is reduced to success or not ({{unit}} returns {{status}} == errSecSuccess), and {{caller}} keeps that as {{name}}: while the device is locked (background launches, prewarming) the read fails with errSecInteractionNotAllowed although the item exists, so the user reads as signed out. Return the status (or throw) and handle errSecInteractionNotAllowed apart.',
       failureRegenerates:
         'Every failure of this SecItemCopyMatching comes back as nil ({{unit}}), and {{caller}} takes that nil for "none yet": it makes a new value ({{action}}) and stores it. The read fails with errSecInteractionNotAllowed although the item exists {{when}}, so the existing device id or key is replaced. Return the status (or throw) and create a new value only for errSecItemNotFound.',
+      nilAsSignedOut:
+        'Every failure of this SecItemCopyMatching comes back as nil ({{unit}}), and {{caller}} keeps {{via}} != nil as {{name}}; it runs from {{scope}}, often with the device locked: the read fails with errSecInteractionNotAllowed although the item exists, and the user reads as signed out. Return the status (or throw) and handle errSecInteractionNotAllowed apart.',
       failureLogsOut:
         'Any failure of this SecItemCopyMatching leads to {{action}} (line {{actionLine}}), but while the device is locked (background launches, prewarming) the read fails with errSecInteractionNotAllowed although the item exists: the user is signed out for nothing. Handle errSecInteractionNotAllowed apart (retry once protected data is available).',
     },
     examples: {
       swift: {
         invalid: [
+          { code: `final class Keychain {\n  static var userToken: String? { getValue(for: "token") }\n  private static func getValue(for account: String) -> String? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: account, kSecReturnData as String: true]\n    var result: AnyObject?\n    let status = ↓SecItemCopyMatching(query as CFDictionary, &result)\n    guard status == errSecSuccess else { return nil }\n    return (result as? Data).flatMap { String(data: $0, encoding: .utf8) }\n  }\n}`, project: { sources: [`final class Credentials {\n  static let standard = Credentials()\n  var userToken: String? { return Keychain.userToken }\n}\nprotocol SyncSubscriber { func shouldSync() -> Bool }\nfinal class RegionUploader: SyncSubscriber {\n  var events: [String] = []\n  func shouldSync() -> Bool {\n    let credentials = Credentials.standard\n    let isLoggedIn = credentials.userToken != nil\n    if !isLoggedIn { events.removeAll() }\n    return isLoggedIn\n  }\n}\nfinal class SyncManager {\n  private let subscribers: [SyncSubscriber]\n  init(subscribers: [SyncSubscriber]) { self.subscribers = subscribers }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.sync", using: nil) { task in\n      task.setTaskCompleted(success: self.sync())\n    }\n  }\n  func sync() -> Bool {\n    let active = subscribers.filter { $0.shouldSync() }\n    return !active.isEmpty\n  }\n}`] } },
           `private let SecAttrAccessible: String = kSecAttrAccessible as String\nprivate let SecAttrAccessibleWhenUnlocked: String = kSecAttrAccessibleWhenUnlocked as String\n\nfinal class TokenStore {\n  func save(_ token: Data) {\n    var query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    query[SecAttrAccessible] = SecAttrAccessibleWhenUnlocked\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      task.setTaskCompleted(success: self.token() != nil)\n    }\n  }\n}`,
           { code: `final class TokenStore {\n  static let shared = TokenStore()\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n}`, project: { sources: [`final class SyncScheduler {\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.sync", using: nil) { task in\n      task.setTaskCompleted(success: TokenStore.shared.token() != nil)\n    }\n  }\n}`] } },
           { code: `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    ↓SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n}`, project: { infoPlist: { UIBackgroundModes: ['remote-notification'] }, sources: [`@main\nstruct ExampleApp: App {\n  init() {\n    _ = Session()\n  }\n  var body: some Scene { WindowGroup { Text("Hello") } }\n}\nfinal class Session {\n  let store: TokenStore = TokenStore()\n  init() {\n    if store.token() == nil { print("signed out") }\n  }\n}`] } },
@@ -93,6 +96,7 @@ export default defineRule({
           `final class DeviceID {\n  static var canUseKeychain: Bool { !ProcessInfo.processInfo.isLowPowerModeEnabled }\n  func getOrCreate() -> String {\n    if let existing = load() { return existing }\n    let newID = UUID().uuidString\n    save(newID)\n    return newID\n  }\n  func load() -> String? {\n    guard DeviceID.canUseKeychain else { return UserDefaults.standard.string(forKey: "device") }\n    return read()\n  }\n  private func read() -> String? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "device", kSecReturnData as String: true]\n    var item: CFTypeRef?\n    let status = ↓SecItemCopyMatching(query as CFDictionary, &item)\n    guard status == errSecSuccess, let data = item as? Data else { return nil }\n    return String(data: data, encoding: .utf8)\n  }\n  private func save(_ value: String) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "device", kSecAttrAccessible as String: kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly, kSecValueData as String: Data(value.utf8)]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n}`,
         ],
         valid: [
+          { code: `final class Keychain {\n  static var userToken: String? { getValue(for: "token") }\n  private static func getValue(for account: String) -> String? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: account, kSecReturnData as String: true]\n    var result: AnyObject?\n    let status = SecItemCopyMatching(query as CFDictionary, &result)\n    guard status == errSecSuccess else { return nil }\n    return (result as? Data).flatMap { String(data: $0, encoding: .utf8) }\n  }\n}`, project: { sources: [`final class Credentials {\n  static let standard = Credentials()\n  var userToken: String? { return Keychain.userToken }\n}\nfinal class ProfileViewController: UIViewController {\n  override func viewDidLoad() {\n    super.viewDidLoad()\n    let credentials = Credentials.standard\n    let isLoggedIn = credentials.userToken != nil\n    if !isLoggedIn { showLogin() }\n  }\n  func showLogin() {}\n}`] } },
           `private let SecAttrAccessible = kSecAttrAccessible as String\n\nfinal class TokenStore {\n  func save(_ token: Data) {\n    var query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    query[SecAttrAccessible] = kSecAttrAccessibleAfterFirstUnlock\n    SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n  func register() {\n    BGTaskScheduler.shared.register(forTaskWithIdentifier: "com.example.refresh", using: nil) { task in\n      task.setTaskCompleted(success: self.token() != nil)\n    }\n  }\n}`,
           `final class SecretsStorage {\n  func getOrCreateKey() -> Data {\n    if let key = get(account: \"key\") { return key }\n    let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }\n    add(key, account: \"key\")\n    return key\n  }\n  func get(account: String) -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: account, kSecAttrAccessible as String: kSecAttrAccessibleAfterFirstUnlock, kSecReturnData as String: true]\n    var data: AnyObject?\n    let status = SecItemCopyMatching(query as CFDictionary, &data)\n    guard status == errSecItemNotFound || status == errSecSuccess else { fatalError(\"Keychain query failed\") }\n    guard status != errSecItemNotFound else { return nil }\n    return data as? Data\n  }\n  func add(_ data: Data, account: String) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrAccount as String: account, kSecAttrAccessible as String: kSecAttrAccessibleAfterFirstUnlock, kSecValueData as String: data]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n}`,
           { code: `final class TokenStore {\n  func save(_ token: Data) {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]\n    SecItemAdd(query as CFDictionary, nil)\n  }\n  func token() -> Data? {\n    let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]\n    var result: AnyObject?\n    SecItemCopyMatching(query as CFDictionary, &result)\n    return result as? Data\n  }\n}`, project: { infoPlist: { UIBackgroundModes: ['audio'] }, sources: [`@main\nstruct ExampleApp: App {\n  init() {\n    _ = Session()\n  }\n  var body: some Scene { WindowGroup { Text("Hello") } }\n}\nfinal class Session {\n  let store: TokenStore = TokenStore()\n  init() {\n    if store.token() == nil { print("signed out") }\n  }\n}`] } },
@@ -420,12 +424,37 @@ function checkRegeneration(context: RuleContext, read: CallExpr): void {
   for (const key of [...readers.keys()]) if (checksProtectedDataOf(context.index, key)) readers.delete(key);
   const regenerating = regeneratingCallersOf(context.index, new Set(readers.keys()));
   const found = failsWhileItemExists(context, read, regenerating);
-  if (!found) return;
+  if (!found) {
+    checkSignedOutOnNil(context, read, `${type}.${fn.baseName}`, new Set(readers.keys()));
+    return;
+  }
   context.report({
     at: read,
     messageId: 'failureRegenerates',
     data: { unit: `${type}.${fn.baseName}`, caller: found.caller.unit, action: found.caller.action, when: found.when },
   });
+}
+
+/**
+ * The read's nil, passed on unchanged (`var userToken: String? { return Keychain.userToken }`), kept as the
+ * signed-in state (`let isLoggedIn = provider.userToken != nil`) by code that runs in the background or from
+ * launch code of an app launched in the background: there the locked keychain reads as a signed-out user.
+ */
+function checkSignedOutOnNil(context: RuleContext, read: CallExpr, unit: string, readers: ReadonlySet<string>): void {
+  const launch = launchReach(context);
+  for (const key of passThroughsOf(context.index, readers)) {
+    for (const check of signedInChecksOf(context.index, key, true)) {
+      if (checksProtectedDataOf(context.index, check.key)) continue;
+      const reached = inBackground(context.index)(check.key) ?? launch?.(check.key);
+      if (!reached) continue;
+      context.report({
+        at: read,
+        messageId: 'nilAsSignedOut',
+        data: { unit, caller: check.unit, name: check.name, via: key, scope: scopeOf(reached, check.key).replace(/,$/, '') },
+      });
+      return;
+    }
+  }
 }
 
 /** The method around a node (a function nested in it counts as the method: `func attempt()` inside `load()`). */
