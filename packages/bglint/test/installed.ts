@@ -44,24 +44,43 @@ export interface ServerReply {
   result?: { capabilities?: Record<string, unknown>; serverInfo?: { name: string; version?: string } };
 }
 
-/** Starts `npx bglint lsp --stdio` in `dir`, sends `initialize`, and resolves with the reply. */
+/**
+ * Starts `npx bglint lsp --stdio` in `dir`, sends `initialize`, and resolves with the reply once the
+ * server and everything npx started for it have exited. npx runs the bin through `sh -c`, and a SIGTERM
+ * to npx leaves the node server orphaned with our stdout pipe open (so jest never exits): the server
+ * gets its own process group, and the whole group is killed.
+ */
 export function initializeLanguageServer(dir: string): Promise<ServerReply> {
-  const server = spawn('npx', ['bglint', 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn('npx', ['bglint', 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+  const killGroup = () => {
+    try {
+      process.kill(-server.pid!, 'SIGKILL');
+    } catch {
+      // the group has already exited
+    }
+  };
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, rootUri: `file://${dir}`, capabilities: {}, workspaceFolders: null } });
   server.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (server.kill(), reject(new Error('no answer to initialize in 20 s'))), 20_000);
+    let reply: ServerReply | undefined;
+    const timer = setTimeout(() => (killGroup(), reject(new Error('no answer to initialize in 20 s'))), 20_000);
     let buffer = Buffer.alloc(0);
     server.stdout.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
-      for (let message = nextMessage(); message; message = nextMessage()) {
+      for (let message = nextMessage(); message && !reply; message = nextMessage()) {
         if (message.id !== 1) continue;
+        reply = message;
         clearTimeout(timer);
-        server.kill();
-        resolve(message);
+        server.stdin.end();
+        killGroup();
       }
     });
-    server.on('exit', (code) => reject(new Error(`the server exited (${code}) before answering`)));
+    // 'close' comes once the process has exited and its stdio pipes are closed: nothing of it is left.
+    server.on('close', (code) => {
+      clearTimeout(timer);
+      if (reply) resolve(reply);
+      else reject(new Error(`the server exited (${code}) before answering`));
+    });
     function nextMessage(): ServerReply | undefined {
       const text = buffer.toString('latin1');
       const headerEnd = text.indexOf('\r\n\r\n');
