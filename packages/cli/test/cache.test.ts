@@ -116,6 +116,30 @@ test('a changed fact in another file re-lints a file that did not change', () =>
   expect(lint()).toEqual([]);
 });
 
+describe('one staged file (the pre-commit case)', () => {
+  const lintOne = () => lint({ paths: ['Uploader.swift'] });
+  const entries = () => Object.keys(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries).map((f) => path.basename(f)).sort();
+
+  test('keeps the facts of the other files of its project, and a change to one of them still counts', () => {
+    expect(lintOne()).toEqual([]);
+    expect(entries()).toEqual(['Uploader+Finish.swift', 'Uploader.swift']);
+    expect(lintOne()).toEqual([]);
+    write('Uploader+Finish.swift', FINISH.replace('UIApplication.shared.endBackgroundTask(uploadTask)', 'print("done")'));
+    expect(lintOne()).toEqual(['Uploader.swift:7 background-task-unbalanced']);
+    write('Uploader+Finish.swift', FINISH);
+    expect(lintOne()).toEqual([]);
+  });
+
+  test('keeps the cached results of the files it did not lint', () => {
+    write('Refresher.swift', UPLOADER.replace(/Uploader/g, 'Refresher'));
+    write('Refresher+Finish.swift', FINISH.replace(/Uploader/g, 'Refresher'));
+    lint();
+    plantMarker();
+    lintOne();
+    expect(lint().filter((f) => f.includes(MARKER))).toEqual([`Refresher.swift:1 marker ${MARKER}`]);
+  });
+});
+
 test('--cache-location names the cache file, or a folder to keep it in', () => {
   lint({ cache: { version: '1', location: 'custom.json' } });
   expect(fs.existsSync(path.join(dir, 'custom.json'))).toBe(true);

@@ -77,13 +77,19 @@ export function configFor(options: RunOptions, file: string) {
  * Other sources of the project when single files are linted (pre-commit, an editor's stdin): the
  * index may need their facts too (see project-context.ts).
  */
-function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[]): (IndexCandidate & { text: string })[] {
+/**
+ * The other sources of the projects of explicitly given files (a pre-commit hook passes the staged
+ * ones), scanned like linted files: with `--cache`, an unchanged file is not read again, nor lexed.
+ */
+function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[], executor: Executor, cache: LintCache | undefined): Candidate[] {
   const explicit = options.stdin ? [path.resolve(options.cwd, options.stdin.filename)] : options.paths
     .map((p) => path.resolve(options.cwd, p))
     .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile());
   if (explicit.length === 0) return [];
   const sources = (root: string) => discoverFiles(root, ['.']).filter((f) => languageOf(f) !== undefined);
-  return explicitFilesContext(explicit, new Set(inputs.map((i) => i.file)), sources, readText, languageOf, options.cwd);
+  const files = explicitFilesContext(explicit, new Set(inputs.map((i) => i.file)), sources, options.cwd);
+  // A context file that cannot be read adds nothing to the index; it is not linted, so no notice.
+  return scanFiles(files, executor, cache, []).map((scan) => ({ file: scan.file, outline: scan.outline, facts: scan.facts, factsHash: scan.factsHash, scan }));
 }
 
 function readText(file: string): string | undefined {
@@ -122,7 +128,7 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
     inputs.push({ file, outline: outlineFile(options.stdin.text, languageOf(file) ?? 'swift'), text: options.stdin.text });
   }
   const targets = new TargetResolver(options.cwd, options.paths, cache?.project);
-  const candidates: Candidate[] = [...inputs, ...contextOfExplicitFiles(options, inputs)];
+  const candidates: Candidate[] = [...inputs, ...contextOfExplicitFiles(options, inputs, executor, cache)];
   const lex = lexer(executor, cache);
   const project = options.allTriggers ? undefined : conditionsOf(candidates, lex);
   const slots = planFiles(inputs, options, targets, project);

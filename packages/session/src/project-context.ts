@@ -13,8 +13,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WHOLE_INDEX_WORDS, namesReferencedBy, outlineFile } from '@bglint/core';
-import type { FileFacts, FileOutline, Language } from '@bglint/core';
+import { WHOLE_INDEX_WORDS, namesReferencedBy } from '@bglint/core';
+import type { FileFacts, FileOutline } from '@bglint/core';
 
 const PROJECT_MARKERS = ['Package.swift', '.git'];
 
@@ -95,35 +95,19 @@ export function selectForIndex<C extends IndexCandidate>(
 
 const WORD = /[A-Za-z_]\w*/g;
 
-export interface SourceText {
-  file: string;
-  text: string;
-}
-
 /**
  * The other sources of each explicitly given file's project (not folders: a folder is taken as the
- * project), outlined for `selectForIndex`. Empty when every path was a folder.
+ * project), for `selectForIndex`; the caller scans them (outline, and facts once lexed), through the
+ * cache when there is one. Empty when every path was a folder.
  */
 export function explicitFilesContext(
   explicitFiles: string[],
   lintedFiles: ReadonlySet<string>,
   discover: (root: string) => string[],
-  read: (file: string) => string | undefined,
-  languageOf: (file: string) => Language | undefined,
   cwd: string,
-): (IndexCandidate & SourceText)[] {
-  if (explicitFiles.length === 0) return [];
+): string[] {
   const roots = new Set(explicitFiles.map((f) => projectRootOf(f, cwd)));
-  const others: (IndexCandidate & SourceText)[] = [];
-  const seen = new Set<string>();
-  for (const root of roots) {
-    for (const file of discover(root)) {
-      if (lintedFiles.has(file) || seen.has(file)) continue;
-      seen.add(file);
-      const text = read(file);
-      const language = languageOf(file);
-      if (text !== undefined && language) others.push({ file, text, outline: outlineFile(text, language) });
-    }
-  }
-  return others;
+  const others = new Set<string>();
+  for (const root of roots) for (const file of discover(root)) if (!lintedFiles.has(file)) others.add(file);
+  return [...others];
 }
