@@ -72,8 +72,10 @@ function projectMarkdown(project: ExampleProject): string[] {
   return lines;
 }
 
+/** A rule's summary; its Markdown page is rendered when first read (only SARIF and `--explain` read it). */
 export function ruleSummary(rule: Rule): RuleSummary {
   const { meta } = rule;
+  let markdown: string | undefined;
   return {
     id: meta.id,
     severity: meta.severity,
@@ -85,7 +87,9 @@ export function ruleSummary(rule: Rule): RuleSummary {
     precision: meta.precision,
     securitySeverity: meta.securitySeverity,
     docsUrl: `${DOCS_BASE_URL}${meta.id}.md`,
-    markdown: ruleMarkdown(rule),
+    get markdown() {
+      return (markdown ??= ruleMarkdown(rule));
+    },
   };
 }
 
