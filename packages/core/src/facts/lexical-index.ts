@@ -557,25 +557,34 @@ function collectionProperties(body: string): Map<string, string> {
  */
 function addElementCalls(units: LexedUnit[], collections: ReadonlyMap<string, string>): void {
   if (!collections.size) return;
-  const names = [...collections.keys()].join('|');
-  const closures = new RegExp(String.raw`\b(?:self\s*\.\s*)?(${names})\s*\.\s*(?:forEach|filter|map|compactMap|flatMap|contains|first|allSatisfy|sorted|reduce)\b[^{}\n]*\{`, 'g');
-  const loops = new RegExp(String.raw`\bfor\s+(?:case\s+let\s+)?(\w+)\s+in\s+(?:self\s*\.\s*)?(${names})\b[^{}\n]*\{`, 'g');
+  const names = [...collections.keys()];
+  let patterns: { closures: RegExp; loops: RegExp } | undefined;
   for (const u of units) {
-    if (!u.text.includes('.')) continue;
+    // Most members never name a collection: a substring test spares them both scans (and the patterns' compiling).
+    if (!names.some((name) => u.text.includes(name))) continue;
+    patterns ??= elementPatterns(names.join('|'));
     const found: { type: string; method: string }[] = [];
-    for (const m of u.text.matchAll(closures)) {
+    for (const m of u.text.matchAll(patterns.closures)) {
       const open = (m.index ?? 0) + m[0].length - 1;
       const block = u.text.slice(open, matchingBrace(u.text, open));
       const param = /^\{\s*\(?\s*(\w+)[^)]*\)?\s*in\b/.exec(block)?.[1];
       for (const c of block.matchAll(ELEMENT_CALL)) if (c[1] === '$0' || c[1] === param) found.push({ type: collections.get(m[1]!)!, method: c[2]! });
     }
-    for (const m of u.text.matchAll(loops)) {
+    for (const m of u.text.matchAll(patterns.loops)) {
       const open = (m.index ?? 0) + m[0].length - 1;
       const block = u.text.slice(open, matchingBrace(u.text, open));
       for (const c of block.matchAll(ELEMENT_CALL)) if (c[1] === m[1]) found.push({ type: collections.get(m[2]!)!, method: c[2]! });
     }
     if (found.length) u.method.sharedCalls = [...(u.method.sharedCalls ?? []), ...found];
   }
+}
+
+// The names are in the patterns: one general pattern (any word before `.filter {`) scans much slower.
+function elementPatterns(names: string): { closures: RegExp; loops: RegExp } {
+  return {
+    closures: new RegExp(String.raw`\b(?:self\s*\.\s*)?(${names})\s*\.\s*(?:forEach|filter|map|compactMap|flatMap|contains|first|allSatisfy|sorted|reduce)\b[^{}\n]*\{`, 'g'),
+    loops: new RegExp(String.raw`\bfor\s+(?:case\s+let\s+)?(\w+)\s+in\s+(?:self\s*\.\s*)?(${names})\b[^{}\n]*\{`, 'g'),
+  };
 }
 
 const ELEMENT_CALL = /(\$0|\b\w+)\s*[?!]?\s*\.\s*(\w+)\s*\(/g;
@@ -800,20 +809,72 @@ const HOPS_BEFORE_BRACE: [RegExp, string][] = [
   [/\.notify\s*\([^{}]*\)\s*$/, 'notify'],
 ];
 
-/** The hop of the innermost enclosing block of `at` that runs later, if any (braces matched backwards). */
+/** The hop of the innermost enclosing block of `at` that runs later, if any. */
 function hopAt(text: string, at: number): string | undefined {
-  let depth = 0;
-  for (let i = at - 1; i >= 0; i--) {
-    const ch = text.charCodeAt(i);
-    if (ch === 125) depth++;
-    else if (ch === 123) {
-      if (depth > 0) { depth--; continue; }
-      const before = text.slice(Math.max(0, i - 160), i);
-      const hop = HOPS_BEFORE_BRACE.find(([pattern]) => pattern.test(before));
-      if (hop) return hop[1];
+  if (text !== blocksOfText?.text) blocksOfText = new Blocks(text);
+  return blocksOfText.hopAt(at);
+}
+
+// The calls of one method body are asked about in turn: its blocks are found once, not once per call.
+let blocksOfText: Blocks | undefined;
+
+/**
+ * A text's brace blocks, from one forward pass: for any position, the innermost block enclosing it and
+ * each block's enclosing one. A closing brace closes the nearest open block, and a stray one is skipped,
+ * which finds the same enclosing blocks as matching braces backwards from the position. Whether a block
+ * runs later (the code before its brace) is read only for the blocks asked about.
+ */
+class Blocks {
+  private readonly opens: number[] = [];
+  private readonly parents: number[] = [];
+  private readonly hops: (string | null | undefined)[] = [];
+  /** From `changes[k]` on (until the next change), the innermost enclosing block is `innermost[k]` (-1: none). */
+  private readonly changes: number[] = [];
+  private readonly innermost: number[] = [];
+
+  constructor(readonly text: string) {
+    const stack: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 123) {
+        this.parents.push(stack.length ? stack[stack.length - 1]! : -1);
+        stack.push(this.opens.push(i) - 1);
+      } else if (ch === 125 && stack.length) stack.pop();
+      else continue;
+      this.changes.push(i + 1);
+      this.innermost.push(stack.length ? stack[stack.length - 1]! : -1);
     }
   }
-  return undefined;
+
+  hopAt(at: number): string | undefined {
+    for (let block = this.blockAt(at); block >= 0; block = this.parents[block]!) {
+      const hop = this.hopOf(block);
+      if (hop) return hop;
+    }
+    return undefined;
+  }
+
+  private blockAt(at: number): number {
+    let lo = 0;
+    let hi = this.changes.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.changes[mid]! <= at) (found = mid), (lo = mid + 1);
+      else hi = mid - 1;
+    }
+    return found < 0 ? -1 : this.innermost[found]!;
+  }
+
+  private hopOf(block: number): string | null {
+    let hop = this.hops[block];
+    if (hop === undefined) {
+      const open = this.opens[block]!;
+      const before = this.text.slice(Math.max(0, open - 160), open);
+      hop = this.hops[block] = HOPS_BEFORE_BRACE.find(([pattern]) => pattern.test(before))?.[1] ?? null;
+    }
+    return hop;
+  }
 }
 
 const SWIFT_PROPERTY = /\b(?:var|let)\s+(\w+)\s*:\s*(?:\w+\s+)?([A-Z]\w*)/g;
