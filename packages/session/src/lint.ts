@@ -79,7 +79,10 @@ export function configFor(options: RunOptions, file: string) {
  */
 /**
  * The other sources of the projects of explicitly given files (a pre-commit hook passes the staged
- * ones), scanned like linted files: with `--cache`, an unchanged file is not read again, nor lexed.
+ * ones). With `--cache` they are scanned like linted files, so an unchanged file is not read again, nor
+ * lexed. Without, each is read and outlined here, its text kept for lexing: scanning them would start
+ * the workers for a run that lints one file (measured: 0.3–0.6 s more on home-assistant's 1,700 sources).
+ * A context file that cannot be read adds nothing to the index; it is not linted, so no notice.
  */
 function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[], executor: Executor, cache: LintCache | undefined): Candidate[] {
   const explicit = options.stdin ? [path.resolve(options.cwd, options.stdin.filename)] : options.paths
@@ -88,8 +91,11 @@ function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[], execut
   if (explicit.length === 0) return [];
   const sources = (root: string) => discoverFiles(root, ['.']).filter((f) => languageOf(f) !== undefined);
   const files = explicitFilesContext(explicit, new Set(inputs.map((i) => i.file)), sources, options.cwd);
-  // A context file that cannot be read adds nothing to the index; it is not linted, so no notice.
-  return scanFiles(files, executor, cache, []).map((scan) => ({ file: scan.file, outline: scan.outline, facts: scan.facts, factsHash: scan.factsHash, scan }));
+  if (cache) return scanFiles(files, executor, cache, []).map((scan) => ({ file: scan.file, outline: scan.outline, facts: scan.facts, factsHash: scan.factsHash, scan }));
+  return files.flatMap((file) => {
+    const text = readText(file);
+    return text === undefined ? [] : [{ file, text, outline: outlineFile(text, languageOf(file)!) }];
+  });
 }
 
 function readText(file: string): string | undefined {
