@@ -16,7 +16,7 @@ import { generatedApp, removeDir, repoRoot } from './generated-corpus';
 import { scratchProject } from './scratch-project';
 
 const everyRule: Record<string, RuleSetting> = Object.fromEntries(allRules.map((r) => [r.meta.id, { severity: 'warning', options: {} }]));
-/** Rules whose linted code never needs the whole index (`WHOLE_INDEX_WORDS`: keychain calls, task begins). */
+/** Rules whose linted code never needs the whole index (`WHOLE_INDEX_WORDS`: keychain calls) nor every caller of a method that ends tasks (task begins). */
 const boundedRules: Record<string, RuleSetting> = Object.fromEntries(allRules.map((r) => [r.meta.id, { severity: ['bgtask-handler-main-actor', 'continued-processing-gpu-unchecked', 'discretionary-background-upload'].includes(r.meta.id) ? 'warning' : 'off', options: {} }]));
 const FIXTURES = ['BackgroundTasksApp', 'LegacyObjCApp', 'CleanApp', 'TrailmixApp', 'project-model'];
 
@@ -112,6 +112,30 @@ describe('the on-demand index', () => {
     }
   });
 
+  test('a linted task begin lexes the files that call a method ending tasks, not every file', () => {
+    // GeofenceMonitor's handler ends the task through endTracking(); whether anything else calls it decides the
+    // finding, and the caller (AppFlow) declares nothing the begin's file names. Settings.swift calls nothing of it.
+    const begins = [
+      'import UIKit', '', 'final class GeofenceMonitor {', '    var backgroundTask: UIBackgroundTaskIdentifier = .invalid', '',
+      '    func didEnter() {', '        backgroundTask = UIApplication.shared.beginBackgroundTask { [weak self] in', '            self?.endTracking()', '        }',
+      '        post()', '    }', '', '    func post() {}', '', '    func endTracking() {', '        UIApplication.shared.endBackgroundTask(backgroundTask)',
+      '        backgroundTask = .invalid', '    }', '}', '',
+    ].join('\n');
+    const caller = ['final class AppFlow {', '    let monitor: GeofenceMonitor? = nil', '    func posted() { monitor?.endTracking() }', '}', ''].join('\n');
+    const unrelated = ['final class Settings {', '    var name = "geofence"', '    func reset() { name = "" }', '}', ''].join('\n');
+    const root = scratchProject({ 'GeofenceMonitor.swift': begins, 'AppFlow.swift': caller, 'Settings.swift': unrelated });
+    const one = { paths: ['GeofenceMonitor.swift'] };
+    expect(findingsOf(expectSame(root, one))).toEqual([]);
+    const cache = { location: path.join(root, 'cache.json'), version: 'test' };
+    runLint(options(root, false, { ...one, cache }));
+    const lexed = Object.entries(JSON.parse(fs.readFileSync(cache.location, 'utf8')).entries as Record<string, { scan: { facts?: unknown } }>)
+      .filter(([, e]) => e.scan.facts).map(([file]) => path.basename(file)).sort();
+    expect(lexed).toEqual(['AppFlow.swift', 'GeofenceMonitor.swift']);
+    // Without the caller, the task is ended only by its expiration handler: the caller's file is what makes it clean.
+    fs.rmSync(path.join(root, 'AppFlow.swift'));
+    expect(findingsOf(expectSame(root, one)).map((f) => f.ruleId)).toEqual(['background-task-unbalanced']);
+  });
+
   test('the outline finds every name the lexer indexes a file under', () => {
     const files = [...FIXTURES.flatMap((name) => sourcesUnder(path.join(repoRoot, 'fixtures', name))), ...sourcesUnder(generated)];
     for (const file of files) {
@@ -129,7 +153,7 @@ describe('the on-demand index', () => {
       const cache = { location: path.join(cacheDir, 'cache.json'), version: 'test' };
       // With every rule on, 86 of the 120 generated files hold some trigger (background-session-unsupported-task
       // triggers on every `data(from:` / `dataTaskWith…`), and the files they name reach the rest: all are lexed.
-      // A linted task begin or keychain call asks for the whole index (`WHOLE_INDEX_WORDS`). With rules that
+      // A linted keychain call asks for the whole index (`WHOLE_INDEX_WORDS`), a task begin for the callers of every method that ends tasks. With rules that
       // never do, the linted files are a minority, as in real apps, and the index must stay smaller.
       runLint(options(generated, false, { cache, cliRules: boundedRules }));
       const entries = Object.values(JSON.parse(fs.readFileSync(cache.location, 'utf8')).entries) as { scan: { facts?: unknown } }[];

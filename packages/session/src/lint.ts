@@ -207,7 +207,7 @@ function buildIndex(
         if (text !== undefined) yield text;
       }
     };
-    chosen = selectForIndex(candidates, new Set(candidates.filter((c) => lintedFiles.has(c.file))), texts, lex);
+    chosen = selectForIndex(candidates, new Set(candidates.filter((c) => lintedFiles.has(c.file))), texts, lex, (c) => c.text ?? readText(c.file));
   }
   const index = new ProjectIndex();
   const hashes: string[] = [];

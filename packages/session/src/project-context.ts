@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WHOLE_INDEX_WORDS, namesReferencedBy } from '@bglint/core';
+import { TASK_BEGIN_WORD, WHOLE_INDEX_WORDS, namesReferencedBy, taskEndingMethods } from '@bglint/core';
 import type { FileFacts, FileOutline } from '@bglint/core';
 
 const PROJECT_MARKERS = ['Package.swift', '.git'];
@@ -52,14 +52,16 @@ export interface IndexCandidate {
  * `INDEX_EVERYWHERE_WORDS` in core's lexical-index.ts): the linted files themselves, every file with
  * words of a project-wide fact, and every file declaring a name some linted file contains (a file
  * that declares `class Foo` is asked about only by code containing `Foo`). The supertypes and property
- * types of what was lexed are asked about in turn, to a fixed point. `lex` gives the facts of a batch
- * (in order); the answer maps each chosen candidate to its facts.
+ * types of what was lexed are asked about in turn, to a fixed point. A linted task begin then asks who
+ * calls the methods that end tasks (`TASK_BEGIN_WORD`): the files whose text (`textOf`) names one. `lex`
+ * gives the facts of a batch (in order); the answer maps each chosen candidate to its facts.
  */
 export function selectForIndex<C extends IndexCandidate>(
   candidates: readonly C[],
   linted: ReadonlySet<C>,
   lintedTexts: () => Iterable<string>,
   lex: (batch: C[]) => FileFacts[],
+  textOf: (candidate: C) => string | undefined,
 ): Map<C, FileFacts> {
   const declaring = new Map<string, C[]>();
   for (const c of candidates) {
@@ -77,18 +79,37 @@ export function selectForIndex<C extends IndexCandidate>(
     asked.add(name);
     for (const c of declaring.get(name) ?? []) if (!chosen.has(c)) batch.add(c);
   };
+  let beginsTasks = false;
   for (const text of lintedTexts()) {
     // Code the project-wide reach map is asked about: every file is lexed (see WHOLE_INDEX_WORDS).
     if (WHOLE_INDEX_WORDS.some((w) => text.includes(w))) for (const c of candidates) batch.add(c);
+    beginsTasks ||= text.includes(TASK_BEGIN_WORD);
     for (const m of text.matchAll(WORD)) if (declaring.has(m[0])) ask(m[0]);
   }
-  while (batch.size > 0) {
-    const now = [...batch];
-    batch = new Set();
-    const facts = lex(now);
-    now.forEach((c, i) => chosen.set(c, facts[i]!));
-    for (const f of facts) for (const name of namesReferencedBy(f)) if (declaring.has(name)) ask(name);
-    for (const c of batch) if (chosen.has(c)) batch.delete(c);
+  const lexToFixedPoint = () => {
+    while (batch.size > 0) {
+      const now = [...batch];
+      batch = new Set();
+      const facts = lex(now);
+      now.forEach((c, i) => chosen.set(c, facts[i]!));
+      for (const f of facts) for (const name of namesReferencedBy(f)) if (declaring.has(name)) ask(name);
+      for (const c of batch) if (chosen.has(c)) batch.delete(c);
+    }
+  };
+  lexToFixedPoint();
+  if (beginsTasks && chosen.size < candidates.length) {
+    // The first word of each name: an Objective-C selector's first part is how every call of it starts.
+    const enders = new Set([...chosen.values()].flatMap(taskEndingMethods).map((name) => /\w+/.exec(name)?.[0]).filter((w) => w !== undefined));
+    if (enders.size > 0) {
+      const callsOne = new RegExp(String.raw`\b(?:${[...enders].join('|')})\b`);
+      // A file whose facts are known already (the cache) costs nothing to add; others are read for the names.
+      for (const c of candidates) {
+        if (chosen.has(c)) continue;
+        const text = c.facts ? undefined : textOf(c);
+        if (c.facts || (text !== undefined && callsOne.test(text))) batch.add(c);
+      }
+      lexToFixedPoint();
+    }
   }
   return chosen;
 }

@@ -350,11 +350,23 @@ export const INDEX_EVERYWHERE_WORDS = [
  * Words of linted code that need the whole index, because no name in the linted file bounds the files
  * that answer: the keychain rule follows a read through the project-wide background reach map
  * (calls/reach.ts: calls through any type, closures given for a type's members, reducer actions; facts
- * of that map are `whole`), and background-task-unbalanced judges a task "ended only by its expiration
- * handler" from every call of the ending method in the project (`backgroundTask?.end()` in a file that
- * declares nothing the begin's file names).
+ * of that map are `whole`).
  */
-export const WHOLE_INDEX_WORDS = ['SecItemAdd', 'SecItemUpdate', 'SecItemCopyMatching', 'beginBackgroundTask'];
+export const WHOLE_INDEX_WORDS = ['SecItemAdd', 'SecItemUpdate', 'SecItemCopyMatching'];
+
+/**
+ * A linted task begin asks about every call of the methods that end tasks: background-task-unbalanced
+ * judges a task "ended only by its expiration handler" from every call of the ending method in the
+ * project (`backgroundTask?.end()` in a file that declares nothing the begin's file names). A file that
+ * calls such a method names it, so the files to add are those whose text holds an ending method's name
+ * (`taskEndingMethods` of the facts chosen so far).
+ */
+export const TASK_BEGIN_WORD = 'beginBackgroundTask';
+
+/** The names of the methods that end a task (`endsTasks`), in a file's facts. */
+export function taskEndingMethods(facts: FileFacts): string[] {
+  return facts.types.flatMap((t) => t.methods.filter((m) => m.endsTasks.length > 0).map((m) => m.name));
+}
 
 export const FACTS_REACHED_BY: Record<keyof FileFacts, 'file' | 'name' | 'everywhere' | 'whole'> = {
   file: 'file',
