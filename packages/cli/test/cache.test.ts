@@ -74,6 +74,19 @@ test('a second run with nothing changed is answered from the cache, written atom
   expect(servedFromCache(lint())).toBe(true);
 });
 
+test('a run that changes nothing leaves the cache file as it was (not rewritten)', () => {
+  write('Info.plist', '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n    <key>UIBackgroundModes</key>\n    <array><string>fetch</string></array>\n</dict>\n</plist>\n');
+  lint();
+  lint();
+  const text = fs.readFileSync(cacheFile, 'utf8');
+  const earlier = new Date(Date.now() - 60_000);
+  fs.utimesSync(cacheFile, earlier, earlier);
+  const mtime = fs.statSync(cacheFile).mtimeMs;
+  lint();
+  expect(fs.statSync(cacheFile).mtimeMs).toBe(mtime);
+  expect(fs.readFileSync(cacheFile, 'utf8')).toBe(text);
+});
+
 test('touching a file without changing it keeps the cached result', () => {
   lint();
   plantMarker();

@@ -54,7 +54,8 @@ export class LintCache {
   }
 
   set project(memo: ProjectMemo | undefined) {
-    if (memo === this.projectMemo) return;
+    // Each run that loads the project files makes a new memo: an equal one is no change (no rewrite of the cache).
+    if (memo === this.projectMemo || JSON.stringify(memo) === JSON.stringify(this.projectMemo)) return;
     this.projectMemo = memo;
     this.changed = true;
   }
