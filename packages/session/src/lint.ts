@@ -74,14 +74,11 @@ export function configFor(options: RunOptions, file: string) {
 }
 
 /**
- * Other sources of the project when single files are linted (pre-commit, an editor's stdin): the
- * index may need their facts too (see project-context.ts).
- */
-/**
  * The other sources of the projects of explicitly given files (a pre-commit hook passes the staged
- * ones). With `--cache` they are scanned like linted files, so an unchanged file is not read again, nor
- * lexed. Without, each is read and outlined here, its text kept for lexing: scanning them would start
- * the workers for a run that lints one file (measured: 0.3–0.6 s more on home-assistant's 1,700 sources).
+ * ones, an editor its buffer on stdin): the index may need their facts too (see project-context.ts).
+ * With `--cache` they are scanned like linted files, so an unchanged file is not read again, nor lexed.
+ * Without, each is read and outlined here, its text kept for lexing: scanning them would start the
+ * workers for a run that lints one file (measured: 0.3–0.6 s more on home-assistant's 1,700 sources).
  * A context file that cannot be read adds nothing to the index; it is not linted, so no notice.
  */
 function contextOfExplicitFiles(options: RunOptions, inputs: LintInput[], executor: Executor, cache: LintCache | undefined): Candidate[] {

@@ -118,8 +118,7 @@ const WORD = /[A-Za-z_]\w*/g;
 
 /**
  * The other sources of each explicitly given file's project (not folders: a folder is taken as the
- * project), for `selectForIndex`; the caller scans them (outline, and facts once lexed), through the
- * cache when there is one. Empty when every path was a folder.
+ * project), for `selectForIndex`; the caller outlines them (`contextOfExplicitFiles` in lint.ts).
  */
 export function explicitFilesContext(
   explicitFiles: string[],
