@@ -18,13 +18,13 @@ export class LoweringState {
 }
 
 export function spanOf(node: TSNode): Span {
+  // Each position is computed when read (a search of the line starts): read once each.
+  const start = node.startPosition;
+  const end = node.endPosition;
   return {
     startIndex: node.startIndex,
     endIndex: node.endIndex,
-    range: {
-      start: { line: node.startPosition.row + 1, column: node.startPosition.column + 1 },
-      end: { line: node.endPosition.row + 1, column: node.endPosition.column + 1 },
-    },
+    range: { start: { line: start.row + 1, column: start.column + 1 }, end: { line: end.row + 1, column: end.column + 1 } },
   };
 }
 
