@@ -136,6 +136,34 @@ describe('the on-demand index', () => {
     expect(findingsOf(expectSame(root, one)).map((f) => f.ruleId)).toEqual(['background-task-unbalanced']);
   });
 
+  test('a linted keychain call is linted against every file, the other files against theirs, in this thread and in workers', () => {
+    // The item is read from a background fetch in a file that neither the keychain file nor any other linted file
+    // names: only the whole index links them. The other linted files are linted while the rest is lexed.
+    const app = generatedApp(120, 5);
+    try {
+      fs.writeFileSync(path.join(app, 'TokenStore.swift'), [
+        'import Foundation', '', 'final class TokenStore {', '    static let shared = TokenStore()', '    func save(_ token: Data) {',
+        '        let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]',
+        '        SecItemAdd(query as CFDictionary, nil)', '    }', '    func token() -> Data? {',
+        '        let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]',
+        '        var result: AnyObject?', '        SecItemCopyMatching(query as CFDictionary, &result)', '        return result as? Data', '    }', '}', '',
+      ].join('\n'));
+      fs.writeFileSync(path.join(app, 'FetchDelegate.swift'), [
+        'import UIKit', '', 'final class FetchDelegate: UIResponder, UIApplicationDelegate {',
+        '    func application(_ application: UIApplication, performFetchWithCompletionHandler completionHandler: @escaping (UIBackgroundFetchResult) -> Void) {',
+        '        completionHandler(TokenStore.shared.token() == nil ? .failed : .newData)', '    }', '}', '',
+      ].join('\n'));
+      const cliRules = { ...boundedRules, 'keychain-background-accessibility': { severity: 'warning', options: {} } as RuleSetting };
+      for (const extra of [{}, { jobs: 2, scanInProcessBelow: 0, lintInProcessBelow: 0 }]) {
+        const found = findingsOf(expectSame(app, { cliRules, ...extra }));
+        expect(found.filter((f) => f.ruleId === 'keychain-background-accessibility').map((f) => [path.basename(f.file), f.range.start.line])).toEqual([['TokenStore.swift', 7]]);
+        expect(found.length).toBeGreaterThan(1);
+      }
+    } finally {
+      removeDir(app);
+    }
+  });
+
   test('the outline finds every name the lexer indexes a file under', () => {
     const files = [...FIXTURES.flatMap((name) => sourcesUnder(path.join(repoRoot, 'fixtures', name))), ...sourcesUnder(generated)];
     for (const file of files) {

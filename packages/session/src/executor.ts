@@ -8,6 +8,7 @@ import type { FileFacts, ProjectIndex } from '@bglint/core';
 import { lexSource, lintFile, scanFile } from './file-jobs';
 import type { LintOutcome, LintRequest, ScanResult } from './file-jobs';
 import { WorkerPool } from './workers';
+import type { Meanwhile } from './workers';
 
 export interface ExecutorOptions {
   /** Worker threads for large runs (`--jobs`); default: one per core but one. */
@@ -60,14 +61,18 @@ export class Executor {
     return this.workers().map('lex', files, LEX_BATCH, (batch) => batch.map((f) => lexSource(f)));
   }
 
-  lint(requests: LintRequest[], index: ProjectIndex): LintOutcome[] {
+  /**
+   * Lints the requests against `index`. When workers lint, this thread does `meanwhile`'s steps while
+   * it would wait for them (it does not lint: trees made in this thread are freed only after the run).
+   */
+  lint(requests: LintRequest[], index: ProjectIndex, meanwhile?: Meanwhile): LintOutcome[] {
     if (requests.length === 0) return [];
     if (requests.length < (this.options.lintInProcessBelow ?? DEFAULT_LINT_IN_PROCESS_BELOW)) {
       return requests.map((r) => lintFile(r, index));
     }
     const pool = this.workers();
-    pool.broadcast('index', [index.toData()]);
-    return pool.map('lint', requests, LINT_BATCH);
+    pool.broadcast('index', [index.toData()], meanwhile);
+    return pool.map('lint', requests, LINT_BATCH, undefined, meanwhile);
   }
 
   close(): void {

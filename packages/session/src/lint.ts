@@ -4,11 +4,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProjectIndex, isIgnored, languageOf, outlineFile, passesPrefilter, projectConditions, rulesForFile } from '@bglint/core';
+import { ProjectIndex, asksWholeIndex, isIgnored, languageOf, outlineFile, passesPrefilter, projectConditions, rulesForFile } from '@bglint/core';
 import type { ConfigLayer, EnabledRule, FileFacts, FileOutline, FileResult, LintReport, Notice, ProjectCondition, RuleSetting } from '@bglint/core';
 import { allRules, ruleSets, ruleSummary } from '@bglint/rules';
 import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
 import { Executor } from './executor';
+import type { Meanwhile } from './workers';
 import { sourceFilesUnder } from './source-walk';
 import { choicesOf, decodeSource, hashOf, lexSource, passesTriggers } from './file-jobs';
 import type { LintOutcome, LintRequest, ScanOk } from './file-jobs';
@@ -135,13 +136,10 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
   const lex = lexer(executor, cache);
   const project = options.allTriggers ? undefined : conditionsOf(candidates, lex);
   const slots = planFiles(inputs, options, targets, project);
-  const { index, digest } = buildIndex(options, candidates, slots.filter(isRequest), lex, cache);
-  const requests = slots.filter(isRequest);
-  const launchModesByFile = requests.length ? targets.launchModesByFile(index) : {};
-  for (const request of requests) request.launchModesByFile = launchModesByFile;
-  const keyOf = cache ? resultKeys(options, inputs, digest) : undefined;
+  const linter = new PassLinter(options, inputs, executor, targets, cache);
+  const index = lintInPasses(options, candidates, slots.filter(isRequest), lex, linter);
   const results: FileResult[] = [];
-  for (const outcome of lintPlanned(slots, executor, index, cache, keyOf)) {
+  for (const outcome of slots.map((s) => (isRequest(s) ? linter.outcomeOf(s) : { result: s }))) {
     if ('crash' in outcome) notices.push(outcome.crash);
     else results.push(outcome.result);
   }
@@ -155,21 +153,44 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
 /** A file the index may need: a linted file, or another source of a single file's project. */
 type Candidate = LintInput;
 
-/** Lexes a batch of candidates once each (in the workers when there are any), keeping the facts on them and in the cache. */
-function lexer(executor: Executor, cache: LintCache | undefined): (batch: Candidate[]) => FileFacts[] {
-  return (batch) => {
-    const fromDisk = batch.filter((c) => !c.facts && c.text === undefined);
-    executor.lex(fromDisk.map((c) => c.file)).forEach((facts, i) => (fromDisk[i]!.facts = facts));
-    for (const c of batch) {
-      c.facts ??= lexSource(c.file, c.text);
-      if (cache && c.factsHash === undefined) c.factsHash = hashOf(JSON.stringify(c.facts));
-      if (cache && c.scan && !c.scan.facts) {
-        c.scan.facts = c.facts;
-        c.scan.factsHash = c.factsHash;
-        cache.rememberScan(c.scan);
-      }
+/** Lexes a batch of candidates once each, keeping the facts on them and in the cache. */
+interface Lexer {
+  /** In the workers when there are any; the facts in order. */
+  (batch: Candidate[]): FileFacts[];
+  /** In this thread. */
+  here(batch: Candidate[]): void;
+}
+
+function lexer(executor: Executor, cache: LintCache | undefined): Lexer {
+  const keep = (c: Candidate, facts: FileFacts) => {
+    c.facts = facts;
+    if (cache && c.factsHash === undefined) c.factsHash = hashOf(JSON.stringify(c.facts));
+    if (cache && c.scan && !c.scan.facts) {
+      c.scan.facts = c.facts;
+      c.scan.factsHash = c.factsHash;
+      cache.rememberScan(c.scan);
     }
+  };
+  const here = (batch: Candidate[]) => {
+    for (const c of batch) if (!c.facts) keep(c, lexSource(c.file, c.text));
+  };
+  const lex = (batch: Candidate[]) => {
+    const fromDisk = batch.filter((c) => !c.facts && c.text === undefined);
+    executor.lex(fromDisk.map((c) => c.file)).forEach((facts, i) => keep(fromDisk[i]!, facts));
+    here(batch);
     return batch.map((c) => c.facts!);
+  };
+  return Object.assign(lex, { here });
+}
+
+/** This thread's share while the workers lint: lexing `rest`, a few files a step (a reply waits one step at most). */
+function lexingInSteps(rest: Candidate[], here: (batch: Candidate[]) => void): Meanwhile {
+  const STEP = 4;
+  let at = 0;
+  return () => {
+    if (at >= rest.length) return false;
+    here(rest.slice(at, (at += STEP)));
+    return true;
   };
 }
 
@@ -185,36 +206,47 @@ function conditionsOf(candidates: Candidate[], lex: (batch: Candidate[]) => File
 }
 
 /**
- * The project index for the linted files: the facts of the files they can ask about (`selectForIndex`),
- * or of every file with `fullIndex`, merged in path order (then the other files of single files' projects).
- * The digest covers the facts merged, for the cache's result keys.
+ * Lints the requests, each against the index it needs, and returns the run's index (every file's facts
+ * when some linted code asks the project-wide reach map). Such code (`wide`) waits for every file's
+ * facts: the workers lint the other files first, against the index chosen for them, while this thread
+ * lexes the rest.
  */
-function buildIndex(
-  options: RunOptions, candidates: Candidate[], requests: LintRequest[], lex: (batch: Candidate[]) => FileFacts[], cache: LintCache | undefined,
-): { index: ProjectIndex; digest: string } {
-  let chosen: Map<Candidate, FileFacts>;
+function lintInPasses(options: RunOptions, candidates: Candidate[], requests: LintRequest[], lex: Lexer, linter: PassLinter): ProjectIndex {
+  const { chosen, wide } = chooseForIndex(options, candidates, requests, lex);
+  const rest = wide.size ? candidates.filter((c) => !chosen.has(c)) : [];
+  const first = linter.indexOf(candidates, chosen);
+  linter.lint(requests.filter((r) => !wide.has(r)), first, lexingInSteps(rest, lex.here));
+  if (!wide.size) return first.index;
+  lex(rest).forEach((facts, i) => chosen.set(rest[i]!, facts));
+  const whole = linter.indexOf(candidates, chosen);
+  linter.lint([...wide], whole);
+  return whole.index;
+}
+
+/**
+ * The files lexed for the linted files' index: those they can ask about (`selectForIndex`), or every
+ * file with `fullIndex`, with their facts; and `wide`, the linted files that ask the project-wide reach
+ * map (`asksWholeIndex`), which need every file (empty when every file is chosen already).
+ */
+function chooseForIndex(
+  options: RunOptions, candidates: Candidate[], requests: LintRequest[], lex: Lexer,
+): { chosen: Map<Candidate, FileFacts>; wide: Set<LintRequest> } {
   if (options.fullIndex) {
     const facts = lex(candidates);
-    chosen = new Map(candidates.map((c, i) => [c, facts[i]!]));
-  } else {
-    const lintedFiles = new Set(requests.map((r) => r.file));
-    const texts = function* () {
-      for (const r of requests) {
-        const text = r.text ?? readText(r.file);
-        if (text !== undefined) yield text;
-      }
-    };
-    chosen = selectForIndex(candidates, new Set(candidates.filter((c) => lintedFiles.has(c.file))), texts, lex, (c) => c.text ?? readText(c.file));
+    return { chosen: new Map(candidates.map((c, i) => [c, facts[i]!])), wide: new Set() };
   }
-  const index = new ProjectIndex();
-  const hashes: string[] = [];
-  for (const c of candidates) {
-    const facts = chosen.get(c);
-    if (!facts) continue;
-    index.addFacts(facts);
-    if (cache) hashes.push(c.factsHash ?? hashOf(JSON.stringify(facts)));
-  }
-  return { index, digest: cache ? indexDigest(hashes) : '' };
+  const lintedFiles = new Set(requests.map((r) => r.file));
+  const wide = new Set<LintRequest>();
+  const texts = function* () {
+    for (const r of requests) {
+      const text = r.text ?? readText(r.file);
+      if (text === undefined) continue;
+      if (asksWholeIndex(text)) wide.add(r);
+      yield text;
+    }
+  };
+  const chosen = selectForIndex(candidates, new Set(candidates.filter((c) => lintedFiles.has(c.file))), texts, lex, (c) => c.text ?? readText(c.file));
+  return { chosen, wide: chosen.size < candidates.length ? wide : new Set() };
 }
 
 /** Scans every file (reusing the cache's scan of files whose size and time are unchanged), in path order. */
@@ -271,26 +303,64 @@ function rulesPerFolderConfig(options: RunOptions) {
   };
 }
 
-function resultKeys(options: RunOptions, inputs: LintInput[], digest: string): (request: LintRequest) => string {
-  const hashes = new Map(inputs.map((i) => [i.file, i.scan?.hash]));
-  return (r) => resultKey({
-    contentHash: r.text === undefined ? hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target, project: r.project, otherTargets: r.otherTargets, launchModesByFile: r.launchModesByFile,
-    reportUnusedDirectives: r.reportUnusedDirectives, noPrefilter: r.noPrefilter, indexDigest: digest, version: options.cache!.version,
-  });
+/** A project index, with the digest of the facts merged into it (for the cache's result keys). */
+interface DigestedIndex {
+  index: ProjectIndex;
+  digest: string;
 }
 
-/** Outcomes in the order of `slots`: ready results as they are, cached ones from the cache, the rest linted. */
-function lintPlanned(
-  slots: Slot[], executor: Executor, index: ProjectIndex, cache: LintCache | undefined, keyOf: ((r: LintRequest) => string) | undefined,
-): LintOutcome[] {
-  const requests = slots.filter(isRequest);
-  const keys = new Map(requests.map((r) => [r, keyOf?.(r) ?? '']));
-  const cached = new Map(requests.map((r) => [r, cache?.resultOf(r.file, keys.get(r)!)]));
-  const toLint = requests.filter((r) => !cached.get(r));
-  const linted = new Map(toLint.map((r, i) => [r, i]));
-  const outcomes = executor.lint(toLint, index);
-  toLint.forEach((r, i) => cache?.rememberResult(r.file, keys.get(r)!, outcomes[i]!));
-  return slots.map((s) => (isRequest(s) ? withSource(cached.get(s), s) ?? outcomes[linted.get(s)!]! : { result: s }));
+/** Lints requests in passes, each against its index: cached outcomes from the cache, the rest linted. */
+class PassLinter {
+  private readonly outcomes = new Map<LintRequest, LintOutcome>();
+  private readonly hashes: Map<string, string | undefined>;
+
+  constructor(
+    private readonly options: RunOptions, inputs: LintInput[], private readonly executor: Executor,
+    private readonly targets: TargetResolver, private readonly cache: LintCache | undefined,
+  ) {
+    this.hashes = new Map(inputs.map((i) => [i.file, i.scan?.hash]));
+  }
+
+  /** The chosen facts merged in path order (then the other files of single files' projects). */
+  indexOf(candidates: Candidate[], chosen: ReadonlyMap<Candidate, FileFacts>): DigestedIndex {
+    const index = new ProjectIndex();
+    const hashes: string[] = [];
+    for (const c of candidates) {
+      const facts = chosen.get(c);
+      if (!facts) continue;
+      index.addFacts(facts);
+      if (this.cache) hashes.push(c.factsHash ?? hashOf(JSON.stringify(facts)));
+    }
+    return { index, digest: this.cache ? indexDigest(hashes) : '' };
+  }
+
+  lint(requests: LintRequest[], { index, digest }: DigestedIndex, meanwhile?: Meanwhile): void {
+    if (requests.length === 0) return;
+    const launchModesByFile = this.targets.launchModesByFile(index);
+    for (const request of requests) request.launchModesByFile = launchModesByFile;
+    const keys = new Map(requests.map((r) => [r, this.cache ? this.keyOf(r, digest) : '']));
+    const toLint: LintRequest[] = [];
+    for (const r of requests) {
+      const cached = withSource(this.cache?.resultOf(r.file, keys.get(r)!), r);
+      if (cached) this.outcomes.set(r, cached);
+      else toLint.push(r);
+    }
+    this.executor.lint(toLint, index, meanwhile).forEach((outcome, i) => {
+      this.outcomes.set(toLint[i]!, outcome);
+      this.cache?.rememberResult(toLint[i]!.file, keys.get(toLint[i]!)!, outcome);
+    });
+  }
+
+  outcomeOf(request: LintRequest): LintOutcome {
+    return this.outcomes.get(request)!;
+  }
+
+  private keyOf(r: LintRequest, digest: string): string {
+    return resultKey({
+      contentHash: r.text === undefined ? this.hashes.get(r.file)! : hashOf(r.text), relative: r.relative, rules: r.rules, target: r.target, project: r.project, otherTargets: r.otherTargets, launchModesByFile: r.launchModesByFile,
+      reportUnusedDirectives: r.reportUnusedDirectives, noPrefilter: r.noPrefilter, indexDigest: digest, version: this.options.cache!.version,
+    });
+  }
 }
 
 /** A cached result with findings gets its text back (fixes apply to it); the file is unchanged since it was linted. */

@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TASK_BEGIN_WORD, WHOLE_INDEX_WORDS, namesReferencedBy, taskEndingMethods } from '@bglint/core';
+import { TASK_BEGIN_WORD, namesReferencedBy, taskEndingMethods } from '@bglint/core';
 import type { FileFacts, FileOutline } from '@bglint/core';
 
 const PROJECT_MARKERS = ['Package.swift', '.git'];
@@ -48,7 +48,8 @@ export interface IndexCandidate {
 }
 
 /**
- * The files to lex for an index that answers every question the linted files can ask (see
+ * The files to lex for an index that answers every question the linted files can ask, but the
+ * project-wide reach map's (`asksWholeIndex`: the caller lexes every file for those; see
  * `INDEX_EVERYWHERE_WORDS` in core's lexical-index.ts): the linted files themselves, every file with
  * words of a project-wide fact, and every file declaring a name some linted file contains (a file
  * that declares `class Foo` is asked about only by code containing `Foo`). The supertypes and property
@@ -81,8 +82,6 @@ export function selectForIndex<C extends IndexCandidate>(
   };
   let beginsTasks = false;
   for (const text of lintedTexts()) {
-    // Code the project-wide reach map is asked about: every file is lexed (see WHOLE_INDEX_WORDS).
-    if (WHOLE_INDEX_WORDS.some((w) => text.includes(w))) for (const c of candidates) batch.add(c);
     beginsTasks ||= text.includes(TASK_BEGIN_WORD);
     for (const m of text.matchAll(WORD)) if (declaring.has(m[0])) ask(m[0]);
   }

@@ -16,6 +16,12 @@ export interface TaskMessage {
 
 export type ReplyMessage = { id: number; results: unknown[] } | { id: number; error: string };
 
+/**
+ * Work of another kind this thread does while the workers run a task: one small step a call (a reply
+ * waits at most that long), false once there is none left.
+ */
+export type Meanwhile = () => boolean;
+
 /** Shared with every worker: slot 0 counts replies posted, so the main thread can sleep until one arrives. */
 export const REPLY_SIGNAL_SLOT = 0;
 
@@ -40,8 +46,9 @@ export class WorkerPool {
   /**
    * Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`.
    * With `helper`, this thread takes batches too while the workers are busy (it would only wait).
+   * With `meanwhile`, it does other work in small steps instead (see `Meanwhile`).
    */
-  map<T, R>(task: string, items: T[], batchSize: number, helper?: (batch: T[]) => R[]): R[] {
+  map<T, R>(task: string, items: T[], batchSize: number, helper?: (batch: T[]) => R[], meanwhile?: Meanwhile): R[] {
     const batches: T[][] = [];
     for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize));
     const done: R[][] = new Array(batches.length);
@@ -62,7 +69,7 @@ export class WorkerPool {
         done[own] = helper(batches[own]!);
         remaining--;
       }
-      const replies = helper && next < batches.length ? this.drain() : this.awaitReplies();
+      const replies = helper && next < batches.length ? this.drain() : this.awaitReplies(meanwhile);
       for (const { member, reply } of replies) {
         if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
         done[batchOf.get(reply.id)!] = reply.results as R[];
@@ -75,14 +82,14 @@ export class WorkerPool {
   }
 
   /** Sends the same items to every worker once (shared state such as the project index). */
-  broadcast(task: string, items: unknown[]): void {
+  broadcast(task: string, items: unknown[], meanwhile?: Meanwhile): void {
     for (const member of this.members) {
       member.busy = this.nextId++;
       member.worker.postMessage({ id: member.busy, task, items } satisfies TaskMessage);
     }
     let remaining = this.members.length;
     while (remaining > 0) {
-      for (const { member, reply } of this.awaitReplies()) {
+      for (const { member, reply } of this.awaitReplies(meanwhile)) {
         if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
         member.busy = undefined;
         remaining--;
@@ -104,12 +111,13 @@ export class WorkerPool {
     return { worker, replies: port1 };
   }
 
-  /** Blocks until at least one worker has replied; returns every reply waiting. */
-  private awaitReplies(): { member: Member; reply: ReplyMessage }[] {
+  /** Until at least one worker has replied, does steps of `meanwhile` or blocks; returns every reply waiting. */
+  private awaitReplies(meanwhile?: Meanwhile): { member: Member; reply: ReplyMessage }[] {
     for (;;) {
       const seen = Atomics.load(this.signal, REPLY_SIGNAL_SLOT);
       const replies = this.drain();
       if (replies.length > 0) return replies;
+      if (meanwhile?.()) continue;
       // The timeout only bounds a missed wake-up; a worker that died is noticed by its exit code.
       Atomics.wait(this.signal, REPLY_SIGNAL_SLOT, seen, 1000);
       this.checkAlive();

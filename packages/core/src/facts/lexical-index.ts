@@ -354,6 +354,11 @@ export const INDEX_EVERYWHERE_WORDS = [
  */
 export const WHOLE_INDEX_WORDS = ['SecItemAdd', 'SecItemUpdate', 'SecItemCopyMatching'];
 
+/** Does linted code with this text ask the project-wide reach map (`WHOLE_INDEX_WORDS`)? */
+export function asksWholeIndex(text: string): boolean {
+  return WHOLE_INDEX_WORDS.some((w) => text.includes(w));
+}
+
 /**
  * A linted task begin asks about every call of the methods that end tasks: background-task-unbalanced
  * judges a task "ended only by its expiration handler" from every call of the ending method in the
