@@ -49,12 +49,15 @@ export function scanFile(file: string, withHash: boolean): ScanResult {
   };
 }
 
-/** A file's lexical facts for the index, read from disk or from `text`; an unreadable file adds nothing. */
-export function lexSource(file: string, text?: string): FileFacts {
+/**
+ * A file's lexical facts for the index, read from disk or from `text`; an unreadable file adds nothing.
+ * `lex`: `lexFacts` in a worker, whose facts are copied on their way to the main thread.
+ */
+export function lexSource(file: string, text?: string, lex: typeof lexFile = lexFile): FileFacts {
   const language = languageOf(file) ?? 'swift';
-  if (text !== undefined) return lexFile(file, text, language);
+  if (text !== undefined) return lex(file, text, language);
   try {
-    return lexFile(file, decodeSource(fs.readFileSync(file)), language);
+    return lex(file, decodeSource(fs.readFileSync(file)), language);
   } catch {
     return { file, types: [], mainActorGlobals: [], registeredTaskIds: [], unresolvedTaskRegistrations: 0, apiUses: [] };
   }

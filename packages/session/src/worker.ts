@@ -1,7 +1,7 @@
 /** A worker thread's entry: runs the file jobs it is sent and signals the main thread after each reply. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { ProjectIndex } from '@bglint/core';
+import { ProjectIndex, lexFacts } from '@bglint/core';
 import type { ProjectIndexData } from '@bglint/core';
 import { lexSource, lintFile, scanFile } from './file-jobs';
 import type { LintRequest } from './file-jobs';
@@ -13,7 +13,7 @@ let index = new ProjectIndex();
 
 const tasks: Record<string, (items: unknown[]) => unknown[]> = {
   scan: (items) => (items as { file: string; withHash: boolean }[]).map((i) => scanFile(i.file, i.withHash)),
-  lex: (items) => (items as string[]).map((file) => lexSource(file)),
+  lex: (items) => (items as string[]).map((file) => lexSource(file, undefined, lexFacts)),
   index: (items) => {
     index = ProjectIndex.fromData(items[0] as ProjectIndexData);
     return [];

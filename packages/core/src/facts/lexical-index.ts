@@ -271,8 +271,19 @@ export interface FileFacts {
   actionHandlers?: IndexedUnit[];
 }
 
-/** The lexical pass over one file (no parse). */
+/** The lexical pass over one file (no parse), its facts with strings of their own, to keep in an index. */
 export function lexFile(file: string, text: string, language: Language): FileFacts {
+  // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
+  // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
+  // gives the facts strings of their own (measured: 106 MB of heap for 12,000 files before, see docs/benchmarks.md).
+  return JSON.parse(JSON.stringify(lexFacts(file, text, language))) as FileFacts;
+}
+
+/**
+ * The lexical pass, its facts' strings cut from `text` (which they keep alive): for facts that are copied
+ * anyway, such as those a worker posts to the main thread (the structured clone copies every string).
+ */
+export function lexFacts(file: string, text: string, language: Language): FileFacts {
   const code = stripCommentsAndStrings(text);
   const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
   const types = blocks.map((block): TypeFacts => {
@@ -304,10 +315,7 @@ export function lexFile(file: string, text: string, language: Language): FileFac
     ...optional('closureMembers', language === 'swift' ? [...closureMembersIn(code, text), ...initializersIn(code, text, blocks)] : []),
     ...optional('actionHandlers', language === 'swift' && code.includes('switch action') ? actionHandlersIn(code, text, blocks) : []),
   };
-  // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
-  // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
-  // gives the facts strings of their own (measured: 106 MB of heap for 12,000 files before, see docs/benchmarks.md).
-  return JSON.parse(JSON.stringify(facts)) as FileFacts;
+  return facts;
 }
 
 /** `{ key: list }` when the list has entries, else nothing (the facts stay small: most files have none). */
@@ -350,7 +358,7 @@ export const INDEX_EVERYWHERE_WORDS = [
  * Words of linted code that need the whole index, because no name in the linted file bounds the files
  * that answer: the keychain rule follows a read through the project-wide background reach map
  * (calls/reach.ts: calls through any type, closures given for a type's members, reducer actions; facts
- * of that map are `whole`).
+ * of that map are `whole`). Only the files with these words get it: a run lints them after the others.
  */
 export const WHOLE_INDEX_WORDS = ['SecItemAdd', 'SecItemUpdate', 'SecItemCopyMatching'];
 
