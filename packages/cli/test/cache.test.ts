@@ -134,6 +134,43 @@ test('a changed fact in another file re-lints a file that did not change', () =>
   expectOtherFileFactsCount(() => lint());
 });
 
+test('facts kept without what the reach map reads are lexed again when a run asks the map', () => {
+  // The background fetch reads TokenStore's item; the first run has no keychain call, so nothing asks the reach map.
+  write('FetchDelegate.swift', `import UIKit
+
+final class FetchDelegate: UIResponder, UIApplicationDelegate {
+    func application(_ application: UIApplication, performFetchWithCompletionHandler completionHandler: @escaping (UIBackgroundFetchResult) -> Void) {
+        var task = UIBackgroundTaskIdentifier.invalid
+        task = application.beginBackgroundTask { application.endBackgroundTask(task) }
+        completionHandler(TokenStore.shared.token() == nil ? .failed : .newData)
+        application.endBackgroundTask(task)
+    }
+}
+`);
+  write('TokenStore.swift', 'import Foundation\n\nfinal class TokenStore {\n    static let shared = TokenStore()\n    func token() -> Data? { nil }\n}\n');
+  expect(lint()).toEqual([]);
+  const kept = JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries[path.join(dir, 'FetchDelegate.swift')].scan.facts;
+  expect(kept.withoutReach).toBe(true);
+  write('TokenStore.swift', `import Foundation
+
+final class TokenStore {
+    static let shared = TokenStore()
+    func save(_ token: Data) {
+        let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]
+        SecItemAdd(query as CFDictionary, nil)
+    }
+    func token() -> Data? {
+        let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecReturnData as String: true]
+        var result: AnyObject?
+        SecItemCopyMatching(query as CFDictionary, &result)
+        return result as? Data
+    }
+}
+`);
+  expect(lint()).toEqual(['TokenStore.swift:7 keychain-background-accessibility']);
+  expect(lint({ fullIndex: true })).toEqual(['TokenStore.swift:7 keychain-background-accessibility']);
+});
+
 describe('one staged file (the pre-commit case)', () => {
   const lintOne = () => lint({ paths: ['Uploader.swift'] });
   const entries = () => Object.keys(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries).map((f) => path.basename(f)).sort();

@@ -1,5 +1,8 @@
 /** The project index reads declarations without parsing: attributes and modifiers as people write them. */
-import { ProjectIndex, stripCommentsAndStrings } from '@bglint/core';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ProjectIndex, languageOf, lexFile, stripCommentsAndStrings } from '@bglint/core';
+import type { FileFacts, IndexedMethod } from '@bglint/core';
 
 function methodsOf(code: string) {
   const index = new ProjectIndex();
@@ -45,5 +48,36 @@ describe('lexical index', () => {
     expect(stripped).toHaveLength(text.length);
     expect(stripped.split('\n').length).toBe(text.split('\n').length);
     expect(stripped.replace(/\s+/g, ' ').trim()).toBe('let a = let b = +');
+  });
+});
+
+/**
+ * A run that asks no question of the background reach map lexes without the facts only the map reads
+ * (`LexOptions.reach`): every other fact must be the same, on every fixture file (Swift and Objective-C).
+ */
+describe('lexing without the reach facts', () => {
+  const REACH_ONLY_UNIT_FIELDS = ['checksProtectedData', 'regenerates', 'sends', 'sharedCalls', 'backgroundBlocks', 'params', 'closureArgs', 'authChecks', 'returnsFrom', 'keychainReads', 'reads'];
+  const withoutReach = (facts: FileFacts): FileFacts => {
+    const { closureMembers: _members, actionHandlers: _actions, ...rest } = facts;
+    const types = facts.types.map(({ getters: _getters, ...type }) => ({
+      ...type,
+      methods: type.methods.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !REACH_ONLY_UNIT_FIELDS.includes(k)))) as IndexedMethod[],
+    }));
+    return { ...rest, types, withoutReach: true };
+  };
+  const fixtures = path.join(__dirname, '../../../fixtures');
+  const files = fs.readdirSync(fixtures, { recursive: true, encoding: 'utf8' }).map((f) => path.join(fixtures, f)).filter((f) => languageOf(f) !== undefined);
+
+  it('leaves out only what the reach map reads', () => {
+    let left = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const full = lexFile(file, text, languageOf(file)!);
+      const lite = lexFile(file, text, languageOf(file)!, { reach: false });
+      expect(lite).toEqual(withoutReach(full));
+      if (JSON.stringify(lite).length < JSON.stringify(full).length - '"withoutReach":true,'.length) left++;
+    }
+    // The fixtures hold reach facts to leave out (getters, closures handed on, reads…), so the comparison is not empty.
+    expect(left).toBeGreaterThan(10);
   });
 });

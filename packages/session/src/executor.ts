@@ -4,7 +4,7 @@
  * reused by both passes.
  */
 import * as os from 'node:os';
-import type { FileFacts, ProjectIndex } from '@bglint/core';
+import type { FileFacts, LexOptions, ProjectIndex } from '@bglint/core';
 import { lexSource, lintFile, scanFile } from './file-jobs';
 import type { LintOutcome, LintRequest, ScanResult } from './file-jobs';
 import { WorkerPool } from './workers';
@@ -39,6 +39,12 @@ export function defaultJobs(): number {
   return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 }
 
+/** A file to lex in a worker, and how. */
+export interface LexItem {
+  file: string;
+  options: LexOptions;
+}
+
 export class Executor {
   private pool?: WorkerPool;
 
@@ -55,10 +61,11 @@ export class Executor {
    * more than a scan, so the scan's threshold is kept: a few hundred files are lexed here rather than
    * start workers that a small run would not need (it may lint in this thread too). Once started, they help.
    */
-  lex(files: string[]): FileFacts[] {
+  lex(files: string[], options: LexOptions): FileFacts[] {
     if (files.length === 0) return [];
-    if (!this.pool && files.length < (this.options.scanInProcessBelow ?? DEFAULT_SCAN_IN_PROCESS_BELOW)) return files.map((f) => lexSource(f));
-    return this.workers().map('lex', files, LEX_BATCH, (batch) => batch.map((f) => lexSource(f)));
+    if (!this.pool && files.length < (this.options.scanInProcessBelow ?? DEFAULT_SCAN_IN_PROCESS_BELOW)) return files.map((f) => lexSource(f, undefined, options));
+    const items: LexItem[] = files.map((file) => ({ file, options }));
+    return this.workers().map('lex', items, LEX_BATCH, (batch) => batch.map((i) => lexSource(i.file, undefined, i.options)));
   }
 
   /**

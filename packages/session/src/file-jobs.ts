@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { countedTriggers, languageOf, lexFile, lintSource, optionTriggers, outlineFile } from '@bglint/core';
-import type { EnabledRule, FileFacts, FileOutline, FileResult, Notice, ProjectCondition, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
+import { WHOLE_INDEX_WORDS, countedTriggers, languageOf, lexFile, lintSource, optionTriggers, outlineFile } from '@bglint/core';
+import type { EnabledRule, FileFacts, LexOptions, FileOutline, FileResult, Notice, ProjectCondition, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 
 export interface ScanOk {
@@ -21,13 +21,14 @@ export interface ScanOk {
   /** The file's lexical facts and their sha1, once the index needed them (`lexFiles`; the cache keeps them). */
   facts?: FileFacts;
   factsHash?: string;
-  /** The trigger strings of any rule that occur in the text (the prefilter, independent of config). */
+  /** The trigger strings of any rule that occur in the text (the prefilter, independent of config), and the words that ask the reach map. */
   triggers: string[];
 }
 
 export type ScanResult = ScanOk | { file: string; error: string };
 
-const ALL_TRIGGERS = [...new Set(allRules.flatMap((r) => r.meta.triggers))];
+/** Every rule's trigger strings, and the words that ask the reach map (the lexer's options depend on them). */
+const ALL_TRIGGERS = [...new Set([...allRules.flatMap((r) => r.meta.triggers), ...WHOLE_INDEX_WORDS])];
 
 export function scanFile(file: string, withHash: boolean): ScanResult {
   let buffer: Buffer;
@@ -53,11 +54,11 @@ export function scanFile(file: string, withHash: boolean): ScanResult {
  * A file's lexical facts for the index, read from disk or from `text`; an unreadable file adds nothing.
  * `lex`: `lexFacts` in a worker, whose facts are copied on their way to the main thread.
  */
-export function lexSource(file: string, text?: string, lex: typeof lexFile = lexFile): FileFacts {
+export function lexSource(file: string, text: string | undefined, options: LexOptions, lex: typeof lexFile = lexFile): FileFacts {
   const language = languageOf(file) ?? 'swift';
-  if (text !== undefined) return lex(file, text, language);
+  if (text !== undefined) return lex(file, text, language, options);
   try {
-    return lex(file, decodeSource(fs.readFileSync(file)), language);
+    return lex(file, decodeSource(fs.readFileSync(file)), language, options);
   } catch {
     return { file, types: [], mainActorGlobals: [], registeredTaskIds: [], unresolvedTaskRegistrations: 0, apiUses: [] };
   }

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProjectIndex, asksWholeIndex, isIgnored, languageOf, outlineFile, passesPrefilter, projectConditions, rulesForFile } from '@bglint/core';
-import type { ConfigLayer, EnabledRule, FileFacts, FileOutline, FileResult, LintReport, Notice, ProjectCondition, RuleSetting } from '@bglint/core';
+import { ProjectIndex, WHOLE_INDEX_WORDS, asksWholeIndex, isIgnored, languageOf, outlineFile, passesPrefilter, projectConditions, rulesForFile } from '@bglint/core';
+import type { ConfigLayer, EnabledRule, FileFacts, FileOutline, LexOptions, FileResult, LintReport, Notice, ProjectCondition, RuleSetting } from '@bglint/core';
 import { allRules, ruleSets, ruleSummary } from '@bglint/rules';
 import { LintCache, cacheFilePath, indexDigest, resultKey } from './cache';
 import { Executor } from './executor';
@@ -133,7 +133,7 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
   }
   const targets = new TargetResolver(options.cwd, options.paths, cache?.project);
   const candidates: Candidate[] = [...inputs, ...contextOfExplicitFiles(options, inputs, executor, cache)];
-  const lex = lexer(executor, cache);
+  const lex = lexer(executor, cache, { reach: Boolean(options.fullIndex) || inputs.some(asksReachMap) });
   const project = options.allTriggers ? undefined : conditionsOf(candidates, lex);
   const slots = planFiles(inputs, options, targets, project);
   const linter = new PassLinter(options, inputs, executor, targets, cache);
@@ -161,26 +161,34 @@ interface Lexer {
   here(batch: Candidate[]): void;
 }
 
-function lexer(executor: Executor, cache: LintCache | undefined): Lexer {
+function lexer(executor: Executor, cache: LintCache | undefined, options: LexOptions): Lexer {
+  // Facts kept by the cache without what the reach map reads do not do for a run that asks the map.
+  const known = (c: Candidate) => c.facts !== undefined && !(options.reach && c.facts.withoutReach);
   const keep = (c: Candidate, facts: FileFacts) => {
     c.facts = facts;
-    if (cache && c.factsHash === undefined) c.factsHash = hashOf(JSON.stringify(c.facts));
-    if (cache && c.scan && !c.scan.facts) {
-      c.scan.facts = c.facts;
+    if (!cache) return;
+    c.factsHash = hashOf(JSON.stringify(facts));
+    if (c.scan) {
+      c.scan.facts = facts;
       c.scan.factsHash = c.factsHash;
       cache.rememberScan(c.scan);
     }
   };
   const here = (batch: Candidate[]) => {
-    for (const c of batch) if (!c.facts) keep(c, lexSource(c.file, c.text));
+    for (const c of batch) if (!known(c)) keep(c, lexSource(c.file, c.text, options));
   };
   const lex = (batch: Candidate[]) => {
-    const fromDisk = batch.filter((c) => !c.facts && c.text === undefined);
-    executor.lex(fromDisk.map((c) => c.file)).forEach((facts, i) => keep(fromDisk[i]!, facts));
+    const fromDisk = batch.filter((c) => !known(c) && c.text === undefined);
+    executor.lex(fromDisk.map((c) => c.file), options).forEach((facts, i) => keep(fromDisk[i]!, facts));
     here(batch);
     return batch.map((c) => c.facts!);
   };
   return Object.assign(lex, { here });
+}
+
+/** Does a linted file ask the project-wide reach map? (Its words are rule triggers, which the scan looked for.) */
+function asksReachMap(input: LintInput): boolean {
+  return input.scan ? input.scan.triggers.some((t) => WHOLE_INDEX_WORDS.includes(t)) : asksWholeIndex(input.text!);
 }
 
 /** This thread's share while the workers lint: lexing `rest`, a few files a step (a reply waits one step at most). */

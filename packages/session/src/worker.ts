@@ -5,6 +5,7 @@ import { ProjectIndex, lexFacts } from '@bglint/core';
 import type { ProjectIndexData } from '@bglint/core';
 import { lexSource, lintFile, scanFile } from './file-jobs';
 import type { LintRequest } from './file-jobs';
+import type { LexItem } from './executor';
 import { REPLY_SIGNAL_SLOT } from './workers';
 import type { ReplyMessage, TaskMessage } from './workers';
 
@@ -13,7 +14,7 @@ let index = new ProjectIndex();
 
 const tasks: Record<string, (items: unknown[]) => unknown[]> = {
   scan: (items) => (items as { file: string; withHash: boolean }[]).map((i) => scanFile(i.file, i.withHash)),
-  lex: (items) => (items as string[]).map((file) => lexSource(file, undefined, lexFacts)),
+  lex: (items) => (items as LexItem[]).map((item) => lexSource(item.file, undefined, item.options, lexFacts)),
   index: (items) => {
     index = ProjectIndex.fromData(items[0] as ProjectIndexData);
     return [];

@@ -269,21 +269,33 @@ export interface FileFacts {
   closureMembers?: IndexedUnit[];
   /** The cases of `switch action` (a reducer), one unit per action name, named `.name`. */
   actionHandlers?: IndexedUnit[];
+  /** Lexed without the facts only the background reach map reads (`LexOptions.reach`). */
+  withoutReach?: true;
+}
+
+export interface LexOptions {
+  /**
+   * The facts only the project-wide background reach map reads (calls/reach.ts): getters, closure
+   * members, reducer actions, and per unit the reads, shared-instance calls, closures handed on, sign-in
+   * checks and keychain reads. Without them lexing costs about 0.6× (docs/benchmarks.md); a run leaves them
+   * out when no linted code asks the map (`asksWholeIndex`). Default: with.
+   */
+  reach?: boolean;
 }
 
 /** The lexical pass over one file (no parse), its facts with strings of their own, to keep in an index. */
-export function lexFile(file: string, text: string, language: Language): FileFacts {
+export function lexFile(file: string, text: string, language: Language, options: LexOptions = {}): FileFacts {
   // Names cut out of the text by regexes are V8 sliced strings that keep the whole file's text alive;
   // the index holds thousands of them, so it would hold every file of the project. A JSON round trip
   // gives the facts strings of their own (measured: 106 MB of heap for 12,000 files before, see docs/benchmarks.md).
-  return JSON.parse(JSON.stringify(lexFacts(file, text, language))) as FileFacts;
+  return JSON.parse(JSON.stringify(lexFacts(file, text, language, options))) as FileFacts;
 }
 
 /**
  * The lexical pass, its facts' strings cut from `text` (which they keep alive): for facts that are copied
  * anyway, such as those a worker posts to the main thread (the structured clone copies every string).
  */
-export function lexFacts(file: string, text: string, language: Language): FileFacts {
+export function lexFacts(file: string, text: string, language: Language, { reach = true }: LexOptions = {}): FileFacts {
   const code = stripCommentsAndStrings(text);
   const blocks = language === 'swift' ? swiftTypeBlocks(code) : objcTypeBlocks(code);
   const types = blocks.map((block): TypeFacts => {
@@ -291,9 +303,9 @@ export function lexFacts(file: string, text: string, language: Language): FileFa
     const raw = text.slice(block.bodyStart, block.bodyEnd);
     const properties = typedProperties(body, language);
     const receivers = new Set(['self', ...properties.map((p) => p.name)]);
-    const methods = language === 'swift' ? swiftMethods(body, raw, receivers) : objcMethods(body, raw, receivers);
-    const getters = language === 'swift' ? swiftGetters(body, raw, receivers) : [];
-    markProtectedDataMembers([...methods, ...getters]);
+    const methods = language === 'swift' ? swiftMethods(body, raw, receivers, reach) : objcMethods(body, raw, receivers, reach);
+    const getters = language === 'swift' && reach ? swiftGetters(body, raw, receivers) : [];
+    if (reach) markProtectedDataMembers([...methods, ...getters]);
     if (language === 'swift') addElementCalls([...methods, ...getters], collectionProperties(body));
     return {
       name: block.name, kind: block.kind, attributes: block.attributes, inherits: block.inherits,
@@ -312,8 +324,9 @@ export function lexFacts(file: string, text: string, language: Language): FileFa
     registeredTaskIds: [...registrations.identifiers], unresolvedTaskRegistrations: registrations.unresolved,
     apiUses: apiUsesIn(code),
     taskRegistrationSites: registrations.sites,
-    ...optional('closureMembers', language === 'swift' ? [...closureMembersIn(code, text), ...initializersIn(code, text, blocks)] : []),
-    ...optional('actionHandlers', language === 'swift' && code.includes('switch action') ? actionHandlersIn(code, text, blocks) : []),
+    ...optional('closureMembers', language === 'swift' && reach ? [...closureMembersIn(code, text), ...initializersIn(code, text, blocks)] : []),
+    ...optional('actionHandlers', language === 'swift' && reach && code.includes('switch action') ? actionHandlersIn(code, text, blocks) : []),
+    ...(reach ? {} : { withoutReach: true as const }),
   };
   return facts;
 }
@@ -391,6 +404,7 @@ export const FACTS_REACHED_BY: Record<keyof FileFacts, 'file' | 'name' | 'everyw
   apiUses: 'everywhere',
   closureMembers: 'whole',
   actionHandlers: 'whole',
+  withoutReach: 'file',
 };
 
 /** What a file can add to the index, found without lexing method bodies: the names it declares, and whether it is always indexed. */
@@ -508,7 +522,7 @@ interface LexedUnit {
   text: string;
 }
 
-function swiftMethods(body: string, raw = body, receivers: ReadonlySet<string> = new Set()): LexedUnit[] {
+function swiftMethods(body: string, raw = body, receivers: ReadonlySet<string> = new Set(), reach = true): LexedUnit[] {
   return [...body.matchAll(SWIFT_FUNC)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const close = matchingBrace(body, open);
@@ -522,8 +536,10 @@ function swiftMethods(body: string, raw = body, receivers: ReadonlySet<string> =
         attributes: attributesIn(prefix),
         nonisolated: /\bnonisolated\b/.test(prefix),
         ...bodyFacts(text),
-        ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0]), () => swiftHeaderParamTypes(m[0]), receivers),
-        ...optionalReads(text, receivers, () => swiftHeaderParamTypes(m[0])),
+        ...(reach ? {
+          ...reachFacts(text, raw.slice(open, close), () => swiftParams(m[0]), () => swiftHeaderParamTypes(m[0]), receivers),
+          ...optionalReads(text, receivers, () => swiftHeaderParamTypes(m[0])),
+        } : {}),
       },
     };
   });
@@ -649,7 +665,7 @@ function declarationPrefix(code: string, at: number): string {
   return prefix.slice(lastBoundary + 1);
 }
 
-function objcMethods(body: string, raw = body, receivers: ReadonlySet<string> = new Set()): LexedUnit[] {
+function objcMethods(body: string, raw = body, receivers: ReadonlySet<string> = new Set(), reach = true): LexedUnit[] {
   return [...body.matchAll(OBJC_METHOD)].map((m) => {
     const open = (m.index ?? 0) + m[0].length - 1;
     const close = matchingBrace(body, open);
@@ -660,8 +676,10 @@ function objcMethods(body: string, raw = body, receivers: ReadonlySet<string> = 
       text,
       method: {
         name: m[1]!, fullName: swiftNameForSelector(objcSelector(m[0])), attributes: [], nonisolated: false, ...(getter ? { getter: true as const } : {}), ...bodyFacts(text),
-        ...reachFacts(text, raw.slice(open, close), () => [...m[0].matchAll(/\)\s*(\w+)/g)].map((p) => p[1]!), () => objcParamTypes(m[0]), receivers),
-        ...optionalReads(text, receivers, () => objcParamTypes(m[0])),
+        ...(reach ? {
+          ...reachFacts(text, raw.slice(open, close), () => [...m[0].matchAll(/\)\s*(\w+)/g)].map((p) => p[1]!), () => objcParamTypes(m[0]), receivers),
+          ...optionalReads(text, receivers, () => objcParamTypes(m[0])),
+        } : {}),
       },
     };
   });
