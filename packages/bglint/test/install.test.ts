@@ -1,11 +1,14 @@
 /**
  * The package a user installs: `npm pack`, then `npm i -D <tarball>` and `pnpm add -D <tarball>` in
  * scratch projects outside the workspace, run through npm's `.bin` link (`npx bglint`), the language
- * server, SARIF, the Node API and its types. Findings must be the workspace CLI's own.
+ * server, SARIF, the Node API and its types, the compile cache. Findings must be the workspace CLI's own.
  */
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import { run } from '@bglint/cli';
 import { validateSarif } from '../../formatters/test/sarif-validator';
 import { initializeLanguageServer, installInScratch, packTarball, repoRoot, sh } from './installed';
@@ -42,6 +45,7 @@ function findingKeys(json: string, dir: string): string[] {
 test('the tarball holds what runs, and nothing that runs at install', () => {
   const listing = sh('tar', ['-tzf', tarball], packDir).stdout.split('\n').filter(Boolean);
   expect(listing).toContain('package/bin/bglint.js');
+  expect(listing).toContain('package/bin/compile-cache.js');
   expect(listing).toContain('package/dist/cli.js');
   expect(listing).toContain('package/dist/index.d.ts');
   expect(listing).toContain('package/prebuilds/darwin-arm64/tree-sitter-swift.node');
@@ -162,7 +166,103 @@ describe('installed with npm', () => {
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
+
+  describe('the compile cache (bin/compile-cache.js)', () => {
+    const LINT = ['--format', 'json', 'App'];
+    let cacheDir: string;
+    let uncached: Map<string, Outcome>;
+    beforeAll(() => {
+      cacheDir = path.join(dir, 'node_modules/.cache/bglint');
+      uncached = new Map([LINT, ['--version'], ['--bogus']].map((args) => [args.join(' '), bin(dir, args, { BGLINT_NO_COMPILE_CACHE: '1' })]));
+    });
+    beforeEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+    test('a lint writes it, the next run reads it; exit codes and output are those of a run without it', () => {
+      const version = bin(dir, ['--version'], REPORT);
+      expect(version.cache).toMatchObject({ read: null, wrote: null }); // compiled too little to be worth a cache
+      const first = bin(dir, LINT, REPORT);
+      expect(first.cache).toMatchObject({ read: null, wrote: expect.stringContaining(cacheDir) });
+      expect(fs.existsSync(first.cache!.wrote!)).toBe(true);
+      const second = bin(dir, LINT, REPORT);
+      expect(second.cache).toMatchObject({ read: first.cache!.wrote, rejected: false, wrote: null });
+      expect(outcome(first)).toEqual(uncached.get(LINT.join(' ')));
+      expect(outcome(second)).toEqual(uncached.get(LINT.join(' ')));
+      for (const [args, expected] of uncached) expect(bin(dir, args.split(' '))).toEqual(expected);
+      expect([...uncached.values()].map((o) => o.status)).toEqual([1, 0, 2]);
+    });
+
+    test('a corrupt cache is not used, a cache V8 rejects is replaced; the output stays the same', () => {
+      const file = bin(dir, LINT, REPORT).cache!.wrote!;
+      const good = fs.readFileSync(file);
+      const flipped = Buffer.from(good);
+      for (let i = 1000; i < 1064; i++) flipped[i] ^= 0x5a; // V8 checks its header only: data changed after it can crash node
+      for (const corrupt of [flipped, good.subarray(0, good.length >> 1), Buffer.from('not a cache')]) {
+        fs.writeFileSync(file, corrupt);
+        const result = bin(dir, LINT, REPORT);
+        expect(result.cache).toMatchObject({ read: null, wrote: file });
+        expect(outcome(result)).toEqual(uncached.get(LINT.join(' ')));
+      }
+      // Intact, but V8 data for another script: V8 rejects it, and it is written again.
+      const other = new vm.Script('1 + 1').createCachedData();
+      fs.writeFileSync(file, Buffer.concat([crypto.createHash('sha256').update(other).digest(), other]));
+      const rejected = bin(dir, LINT, REPORT);
+      expect(rejected.cache).toMatchObject({ read: file, rejected: true, wrote: file });
+      expect(outcome(rejected)).toEqual(uncached.get(LINT.join(' ')));
+      expect(bin(dir, LINT, REPORT).cache).toMatchObject({ read: file, rejected: false, wrote: null });
+    });
+
+    test("a cache folder that cannot be written: the temp folder, and without one the run is the same", () => {
+      const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-tmpdir-'));
+      scratch.push(temp);
+      const inTemp = path.join(temp, `bglint-${process.getuid!()}`);
+      try {
+        fs.mkdirSync(path.dirname(cacheDir), { recursive: true });
+        fs.writeFileSync(cacheDir, 'a file where the folder would be'); // mkdir fails, also for root
+        const fallback = bin(dir, LINT, { ...REPORT, TMPDIR: temp });
+        expect(fallback.cache).toMatchObject({ wrote: expect.stringContaining(inTemp) });
+        expect(outcome(fallback)).toEqual(uncached.get(LINT.join(' ')));
+        expect(bin(dir, LINT, { ...REPORT, TMPDIR: temp }).cache).toMatchObject({ read: fallback.cache!.wrote, wrote: null });
+        // A temp folder others may write to is neither read nor written: the cache is code V8 runs.
+        fs.chmodSync(inTemp, 0o777);
+        const shared = bin(dir, LINT, { ...REPORT, TMPDIR: temp });
+        expect(shared.cache).toMatchObject({ read: null, wrote: null });
+        expect(fs.readdirSync(inTemp)).toEqual([path.basename(fallback.cache!.wrote!)]);
+        const nowhere = bin(dir, LINT, { ...REPORT, TMPDIR: path.join(cacheDir, 'tmp') });
+        expect(nowhere.cache).toMatchObject({ read: null, wrote: null });
+        expect(outcome(nowhere)).toEqual(uncached.get(LINT.join(' ')));
+      } finally {
+        fs.rmSync(cacheDir, { force: true });
+      }
+    });
+  });
 });
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface CacheReport {
+  read: string | null;
+  rejected: boolean;
+  wrote: string | null;
+}
+
+const REPORT = { BGLINT_DEBUG_COMPILE_CACHE: '1' };
+
+/** `node node_modules/bglint/bin/bglint.js` in `dir`, without the caller's BGLINT_ variables; the cache's report taken out of stderr. */
+function bin(dir: string, args: string[], env: Record<string, string> = {}): Outcome & { cache?: CacheReport } {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BGLINT_')));
+  const result = spawnSync(process.execPath, [path.join(dir, 'node_modules/bglint/bin/bglint.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...inherited, ...env } });
+  const report = /^bglint compile cache: (.*)\n/m.exec(result.stderr);
+  const out = { status: result.status, stdout: result.stdout, stderr: result.stderr.replace(report?.[0] ?? '', '') };
+  return report ? { ...out, cache: JSON.parse(report[1]!) as CacheReport } : out;
+}
+
+function outcome({ status, stdout, stderr }: Outcome): Outcome {
+  return { status, stdout, stderr };
+}
 
 describe('installed with pnpm', () => {
   let dir: string;
@@ -175,5 +275,7 @@ describe('installed with pnpm', () => {
     const result = sh(path.join(dir, 'node_modules/.bin/bglint'), ['--format', 'json', 'App'], dir);
     expect(result.status).toBe(1);
     expect(findingKeys(result.stdout, dir)).toEqual(workspaceFindings(dir));
+    // The compile cache is the project's, not in pnpm's store (node_modules/.pnpm/bglint@…/node_modules).
+    expect(fs.readdirSync(path.join(dir, 'node_modules/.cache/bglint'))).toEqual([expect.stringMatching(/^cli\.js-[0-9a-f]+\.cache$/)]);
   });
 });
