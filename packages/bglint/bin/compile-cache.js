@@ -26,12 +26,7 @@ const WRAPPER = '(function (exports, require, module, __filename, __dirname) {\n
 // cache lacked (an Info.plist cached, then a Swift file) rewrites it with those functions added.
 const MIN_COMPILED = 96 * 1024;
 
-/**
- * `when`: 'exit' as above; 'load' writes what loading compiled, at once, when there is no cache: for a
- * bundle whose run sets V8 flags (the language server tunes its heap), since V8 rejects code cached
- * under flags other than its own.
- */
-exports.loadBundle = function loadBundle(name, when = 'exit') {
+exports.loadBundle = function loadBundle(name) {
   const file = path.join(__dirname, '..', 'dist', name);
   if (process.env.BGLINT_NO_COMPILE_CACHE) return require(file);
   const source = fs.readFileSync(file);
@@ -55,30 +50,19 @@ exports.loadBundle = function loadBundle(name, when = 'exit') {
   report.rejected = Boolean(cachedData && script.cachedDataRejected);
   const bundle = { exports: {} };
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file));
-  const save = () => {
-    // Flags set since loading (a worker's --expose-gc) would make V8 reject the data: none then.
-    if (v8.cachedDataVersionTag() === tag) report.wrote = writeCache(() => script.createCachedData(), dirs, name, cacheName);
-  };
-  if (when === 'load') {
-    if (!report.read || report.rejected) quietly(save);
-  } else {
-    const loaded = bytecodeSize();
-    process.once('exit', () => quietly(() => {
+  const loaded = bytecodeSize();
+  process.once('exit', () => {
+    try {
       report.compiled = bytecodeSize() - loaded;
-      if (report.compiled >= MIN_COMPILED) save();
-    }));
-  }
+      // Flags set since loading (a worker's --expose-gc) would make V8 reject the data: none then.
+      if (report.compiled >= MIN_COMPILED && v8.cachedDataVersionTag() === tag) report.wrote = writeCache(script, dirs, name, cacheName);
+    } catch {
+      // no cache this time
+    }
+  });
   if (process.env.BGLINT_DEBUG_COMPILE_CACHE) process.once('exit', () => fs.writeSync(2, `bglint compile cache: ${JSON.stringify(report)}\n`));
   return bundle.exports;
 };
-
-function quietly(action) {
-  try {
-    action();
-  } catch {
-    // no cache this time
-  }
-}
 
 /** node_modules/.cache/bglint of the project bglint is installed in (pnpm's store too), else the temp folder. */
 function cacheDirs() {
@@ -111,11 +95,11 @@ function readCache(file) {
 }
 
 /** Written to a temporary file and renamed, so a reader never sees half a file; older caches of the bundle go. */
-function writeCache(makeData, dirs, name, cacheName) {
+function writeCache(script, dirs, name, cacheName) {
   let data;
   for (const dir of dirs) {
     if (!usable(dir, true)) continue;
-    data ??= makeData();
+    data ??= script.createCachedData(); // 25–40 ms after a lint: only once a folder can take it
     const file = path.join(dir, cacheName);
     const temporary = `${file}.${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`;
     try {
