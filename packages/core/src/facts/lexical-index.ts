@@ -277,8 +277,9 @@ export interface LexOptions {
   /**
    * The facts only the project-wide background reach map reads (calls/reach.ts): getters, closure
    * members, reducer actions, and per unit the reads, shared-instance calls, closures handed on, sign-in
-   * checks and keychain reads. Without them lexing costs about 0.6× (docs/benchmarks.md); a run leaves them
-   * out when no linted code asks the map (`asksWholeIndex`). Default: with.
+   * checks and keychain reads. Without them lexing costs about half (0.48× CPU on the corpus apps,
+   * docs/benchmarks.md); a run leaves them out when no linted code asks the map (`asksWholeIndex`).
+   * Default: with.
    */
   reach?: boolean;
 }
