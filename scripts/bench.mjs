@@ -15,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BGLINT = path.join(root, 'packages/cli/bin/bglint.js');
+// The installed package's bin (bundled, with its compile cache) when built (`pnpm --filter bglint build`):
+// what users run; else the workspace's.
+const PACKAGE_BIN = path.join(root, 'packages/bglint/bin/bglint.js');
+const BGLINT = fs.existsSync(path.join(root, 'packages/bglint/dist/cli.js')) ? PACKAGE_BIN : path.join(root, 'packages/cli/bin/bglint.js');
 const ONE_FILE = path.join(root, 'fixtures/BackgroundTasksApp/BackgroundTasksApp/SyncService.swift');
 const TIME = fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0 ? '/usr/bin/time' : undefined;
 
@@ -99,6 +102,7 @@ function main() {
   const astGrep = args.astGrep ? findAstGrep() : undefined;
   if (astGrep) commands['ast-grep scan -j 2'] = [astGrep, ['scan', '-j', '2', '--rule', AST_GREP_RULES, dir]];
 
+  console.log(`bglint: ${path.relative(root, BGLINT)}${BGLINT === PACKAGE_BIN ? ' (the package, bundled)' : ' (the workspace; run `pnpm --filter bglint build` to time the package)'}`);
   console.log(`corpus: ${dir}\n  ${sources.length} files, ${(bytes / 1e6).toFixed(1)} MB (${sources.filter((f) => f.endsWith('.swift')).length} Swift)`);
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`runs: ${args.runs} of each, taking turns; medians${astGrep ? '' : '; ast-grep not found (npm i -g @ast-grep/cli to compare)'}\n`);
