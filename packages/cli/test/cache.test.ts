@@ -171,6 +171,27 @@ final class TokenStore {
   expect(lint({ fullIndex: true })).toEqual(['TokenStore.swift:7 keychain-background-accessibility']);
 });
 
+test('a project with a keychain call: a second run with nothing changed is answered from the cache', () => {
+  // The keychain file asks the whole index, Uploader.swift (a task begin) the files naming its ending method;
+  // Settings.swift is in neither selection.
+  write('TokenStore.swift', `import Foundation
+
+final class TokenStore {
+    func save(_ token: Data) {
+        let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]
+        SecItemAdd(query as CFDictionary, nil)
+    }
+}
+`);
+  write('Settings.swift', 'final class Settings {\n    var name = "upload"\n}\n');
+  lint();
+  const linted = Object.entries(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries as Record<string, { result?: unknown }>)
+    .filter(([, e]) => e.result).map(([file]) => path.basename(file)).sort();
+  expect(linted).toEqual(['TokenStore.swift', 'Uploader.swift']);
+  plantMarker();
+  expect(lint().filter((f) => f.includes(MARKER)).map((f) => f.split(':')[0]).sort()).toEqual(linted);
+});
+
 describe('one staged file (the pre-commit case)', () => {
   const lintOne = () => lint({ paths: ['Uploader.swift'] });
   const entries = () => Object.keys(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries).map((f) => path.basename(f)).sort();

@@ -217,18 +217,20 @@ function conditionsOf(candidates: Candidate[], lex: (batch: Candidate[]) => File
  * Lints the requests, each against the index it needs, and returns the run's index (every file's facts
  * when some linted code asks the project-wide reach map). Such code (`wide`) waits for every file's
  * facts: the workers lint the other files first, against the index chosen for them, while this thread
- * lexes the rest.
+ * lexes the rest. With `--cache`, every file is linted against the whole index instead, as it was
+ * remembered: the files chosen for the others' index depend on which facts the cache holds (it adds
+ * those it has to a task begin's), so a result keyed by that index would miss in the next run.
  */
 function lintInPasses(options: RunOptions, candidates: Candidate[], requests: LintRequest[], lex: Lexer, linter: PassLinter): ProjectIndex {
   const { chosen, wide } = chooseForIndex(options, candidates, requests, lex);
-  const rest = wide.size ? candidates.filter((c) => !chosen.has(c)) : [];
-  const first = linter.indexOf(candidates, chosen);
-  linter.lint(requests.filter((r) => !wide.has(r)), first, lexingInSteps(rest, lex.here));
-  if (!wide.size) return first.index;
-  lex(rest).forEach((facts, i) => chosen.set(rest[i]!, facts));
-  const whole = linter.indexOf(candidates, chosen);
-  linter.lint([...wide], whole);
-  return whole.index;
+  if (wide.size) {
+    const rest = candidates.filter((c) => !chosen.has(c));
+    if (!options.cache) linter.lint(requests.filter((r) => !wide.has(r)), linter.indexOf(candidates, chosen), lexingInSteps(rest, lex.here));
+    lex(rest).forEach((facts, i) => chosen.set(rest[i]!, facts));
+  }
+  const index = linter.indexOf(candidates, chosen);
+  linter.lint(requests.filter((r) => !linter.hasLinted(r)), index);
+  return index.index;
 }
 
 /**
@@ -357,6 +359,10 @@ class PassLinter {
       this.outcomes.set(toLint[i]!, outcome);
       this.cache?.rememberResult(toLint[i]!.file, keys.get(toLint[i]!)!, outcome);
     });
+  }
+
+  hasLinted(request: LintRequest): boolean {
+    return this.outcomes.has(request);
   }
 
   outcomeOf(request: LintRequest): LintOutcome {
