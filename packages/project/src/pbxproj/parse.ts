@@ -27,7 +27,13 @@ class PbxSyntaxError extends Error {
 }
 
 const PUNCT = new Set(['{', '}', '(', ')', '=', ';', ',']);
-const STOP = new Set([...PUNCT, '"', "'", '<', '>']);
+/** Characters that end a bare word, by code (ASCII; other code points: whitespace ends one). */
+const STOPS_BARE = new Uint8Array(128);
+for (const c of [...PUNCT, '"', "'", '<', '>']) STOPS_BARE[c.charCodeAt(0)] = 1;
+for (let c = 0; c < 128; c++) if (/\s/.test(String.fromCharCode(c))) STOPS_BARE[c] = 1;
+const endsBare = (code: number) => (code < 128 ? STOPS_BARE[code] === 1 : /\s/.test(String.fromCharCode(code)));
+const SLASH = 47;
+const STAR = 42;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' };
 
 class PbxTokenizer {
@@ -70,10 +76,11 @@ class PbxTokenizer {
   private readBare(): string {
     const start = this.pos;
     const text = this.text;
+    // Character codes, not one-character strings and a regex each: a large project file is mostly bare words.
     while (this.pos < text.length) {
-      const c = text[this.pos];
-      if (text.startsWith('$(', this.pos)) this.skipVariable();
-      else if (STOP.has(c) || /\s/.test(c) || text.startsWith('/*', this.pos)) break;
+      const c = text.charCodeAt(this.pos);
+      if (c === 36 && text.charCodeAt(this.pos + 1) === 40) this.skipVariable(); // `$(`
+      else if (endsBare(c) || (c === SLASH && text.charCodeAt(this.pos + 1) === STAR)) break;
       else this.pos++;
     }
     if (this.pos === start) throw new PbxSyntaxError(`unexpected character "${text[start]}"`, start);
@@ -89,19 +96,22 @@ class PbxTokenizer {
   private readQuoted(quote: string): string {
     const start = this.pos;
     const text = this.text;
+    const close = quote.charCodeAt(0);
     let out = '';
     this.pos++;
+    // The runs between escapes are sliced whole.
+    let run = this.pos;
     while (this.pos < text.length) {
-      const c = text[this.pos];
-      if (c === quote) {
+      const c = text.charCodeAt(this.pos);
+      if (c === close) {
+        out += text.slice(run, this.pos);
         this.pos++;
         return out;
       }
-      if (c === '\\') out += this.readEscape();
-      else {
-        out += c;
-        this.pos++;
-      }
+      if (c === 92) { // backslash
+        out += text.slice(run, this.pos) + this.readEscape();
+        run = this.pos;
+      } else this.pos++;
     }
     throw new PbxSyntaxError(`unterminated string opened on line ${this.lineOf(start)}`, start);
   }
@@ -176,7 +186,7 @@ class OpenStepParser {
       if (!frame) {
         if (this.root !== undefined) return this.end(token);
         if (token.kind === 'eof') throw new PbxSyntaxError('empty file', token.start);
-        this.startValue(token, 'a value');
+        this.startValue(token, () => 'a value');
       } else if (token.kind === 'eof') {
         const bracket = frame.kind === 'dict' ? '{' : '(';
         throw new PbxSyntaxError(`unclosed "${bracket}" opened on line ${this.lineOf(frame.start)}`, token.start);
@@ -191,21 +201,20 @@ class OpenStepParser {
   }
 
   private inDict(frame: Extract<Frame, { kind: 'dict' }>, token: Token): void {
-    const opened = `the dictionary opened on line ${this.lineOf(frame.start)}`;
     switch (frame.state) {
       case 'key':
         if (isPunct(token, '}')) this.close();
         else if (token.kind === 'string') {
           frame.key = token.text;
           frame.state = 'equals';
-        } else throw new PbxSyntaxError(`expected a key or "}" in ${opened}, found ${describe(token)}`, token.start);
+        } else throw new PbxSyntaxError(`expected a key or "}" in the dictionary opened on line ${this.lineOf(frame.start)}, found ${describe(token)}`, token.start);
         return;
       case 'equals':
         if (!isPunct(token, '=')) throw new PbxSyntaxError(`expected "=" after key "${frame.key}", found ${describe(token)}`, token.start);
         frame.state = 'value';
         return;
       case 'value':
-        this.startValue(token, `a value for key "${frame.key}"`);
+        this.startValue(token, () => `a value for key "${frame.key}"`);
         return;
       case 'semicolon':
         if (!isPunct(token, ';')) {
@@ -221,7 +230,7 @@ class OpenStepParser {
       return;
     }
     if (frame.state === 'item') {
-      this.startValue(token, 'an array item');
+      this.startValue(token, () => 'an array item');
       return;
     }
     if (!isPunct(token, ',')) {
@@ -231,11 +240,12 @@ class OpenStepParser {
     frame.state = 'item';
   }
 
-  private startValue(token: Token, what: string): void {
+  /** `what`: how an error names the value expected (made only for an error). */
+  private startValue(token: Token, what: () => string): void {
     if (token.kind === 'string') this.deliver(token.text);
     else if (isPunct(token, '{')) this.stack.push({ kind: 'dict', value: {}, start: token.start, state: 'key', key: '' });
     else if (isPunct(token, '(')) this.stack.push({ kind: 'array', value: [], start: token.start, state: 'item' });
-    else throw new PbxSyntaxError(`expected ${what}, found ${describe(token)}`, token.start);
+    else throw new PbxSyntaxError(`expected ${what()}, found ${describe(token)}`, token.start);
   }
 
   private close(): void {
