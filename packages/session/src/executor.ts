@@ -82,6 +82,11 @@ export class Executor {
     return pool.map('lint', requests, LINT_BATCH, undefined, meanwhile);
   }
 
+  /** The workers drop the index they lint against and collect (it is most of their memory). */
+  releaseIndex(meanwhile?: Meanwhile): void {
+    this.pool?.broadcast('release', [], meanwhile);
+  }
+
   close(): void {
     this.pool?.close();
   }

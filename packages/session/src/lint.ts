@@ -225,7 +225,12 @@ function lintInPasses(options: RunOptions, candidates: Candidate[], requests: Li
   const { chosen, wide } = chooseForIndex(options, candidates, requests, lex);
   if (wide.size) {
     const rest = candidates.filter((c) => !chosen.has(c));
-    if (!options.cache) linter.lint(requests.filter((r) => !wide.has(r)), linter.indexOf(candidates, chosen), lexingInSteps(rest, lex.here));
+    if (!options.cache) {
+      const meanwhile = lexingInSteps(rest, lex.here);
+      linter.lint(requests.filter((r) => !wide.has(r)), linter.indexOf(candidates, chosen), meanwhile);
+      // The keychain files are linted here (few): the workers' copy of that index is most of their memory.
+      linter.releaseIndex(meanwhile);
+    }
     lex(rest).forEach((facts, i) => chosen.set(rest[i]!, facts));
   }
   const index = linter.indexOf(candidates, chosen);
@@ -359,6 +364,11 @@ class PassLinter {
       this.outcomes.set(toLint[i]!, outcome);
       this.cache?.rememberResult(toLint[i]!.file, keys.get(toLint[i]!)!, outcome);
     });
+  }
+
+  /** The workers' copy of the last index is not needed any more. */
+  releaseIndex(meanwhile?: Meanwhile): void {
+    this.executor.releaseIndex(meanwhile);
   }
 
   hasLinted(request: LintRequest): boolean {

@@ -19,6 +19,11 @@ const tasks: Record<string, (items: unknown[]) => unknown[]> = {
     index = ProjectIndex.fromData(items[0] as ProjectIndexData);
     return [];
   },
+  release: () => {
+    index = new ProjectIndex();
+    collect();
+    return [];
+  },
   lint: (items) => {
     rssAfterCollection ??= process.memoryUsage.rss();
     const results = (items as LintRequest[]).map((r) => lintFile(r, index));
