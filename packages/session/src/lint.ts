@@ -205,7 +205,7 @@ function lexingInSteps(rest: Candidate[], here: (batch: Candidate[]) => void): M
 /**
  * The project conditions some triggers depend on (`RuleMeta.triggersWhen`), known before any file is
  * chosen for linting: every file that can make one true is always indexed (`outline.everywhere`), so
- * the index of those files alone answers as the run's index will. They are lexed once; `buildIndex` reuses their facts.
+ * the index of those files alone answers as the run's index will. They are lexed once; the index's selection reuses their facts.
  */
 function conditionsOf(candidates: Candidate[], lex: (batch: Candidate[]) => FileFacts[]): Set<ProjectCondition> {
   const index = new ProjectIndex();
@@ -228,7 +228,7 @@ function lintInPasses(options: RunOptions, candidates: Candidate[], requests: Li
     if (!options.cache) {
       const meanwhile = lexingInSteps(rest, lex.here);
       linter.lint(requests.filter((r) => !wide.has(r)), linter.indexOf(candidates, chosen), meanwhile);
-      // The keychain files are linted here (few): the workers' copy of that index is most of their memory.
+      // The keychain files are few and linted in this thread: the workers' copy of that index is most of their memory.
       linter.releaseIndex(meanwhile);
     }
     lex(rest).forEach((facts, i) => chosen.set(rest[i]!, facts));
