@@ -47,6 +47,17 @@ describeWithPreCommit('the pre-commit hook', () => {
     expect(run.status).toBe(1);
   }, 300_000);
 
+  it('runs bglint bundled as the npm package is, which starts sooner than the workspace', () => {
+    const rev = sh('git', ['rev-parse', 'HEAD'], repoRoot).output.trim();
+    const clones = fs.readdirSync(preCommitHome).map((name) => path.join(preCommitHome, name))
+      .filter((dir) => fs.existsSync(path.join(dir, '.pre-commit-hooks.yaml')) && sh('git', ['rev-parse', 'HEAD'], dir).output.trim() === rev);
+    expect(clones).toHaveLength(1);
+    expect(fs.existsSync(path.join(clones[0]!, 'packages/bglint/dist/cli.js'))).toBe(true);
+    const hook = sh('sh', [path.join(clones[0]!, 'scripts/pre-commit-hook.sh'), '--version'], userRepo, { BGLINT_DEBUG_COMPILE_CACHE: '1' });
+    expect(hook.status).toBe(0);
+    expect(hook.output).toContain('compile cache'); // only the bundle's bin loads through it
+  }, 300_000);
+
   it('lets a clean change through', () => {
     sh('git', ['reset', '-q'], userRepo);
     sh('git', ['add', '.pre-commit-config.yaml', 'CleanApp'], userRepo);
