@@ -31,8 +31,17 @@ const WORKER_SCRIPT = path.join(__dirname, '..', 'dist', 'worker.js');
 interface Member {
   worker: Worker;
   replies: MessagePort;
-  busy?: number;
+  /** Messages sent and not replied to yet. */
+  pending: number;
 }
+
+/**
+ * Batches a worker holds at once in `map`, so it starts the next as soon as it replies rather than when
+ * this thread, busy with its own items or a `meanwhile` step, gets to send one: the one it works on and
+ * the next when this thread takes items too (more would leave it less to take), more otherwise (a
+ * step of other work is not bounded by the worker's batch).
+ */
+const BATCHES_IN_FLIGHT = { helping: 2, otherwise: 4 };
 
 export class WorkerPool {
   private readonly members: Member[];
@@ -45,53 +54,61 @@ export class WorkerPool {
 
   /**
    * Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`.
-   * With `helper`, this thread takes batches too while the workers are busy (it would only wait).
+   * With `helper`, this thread takes a few items at a time too while the workers are busy (it would
+   * only wait), and hands the workers their next batch between them.
    * With `meanwhile`, it does other work in small steps instead (see `Meanwhile`).
    */
-  map<T, R>(task: string, items: T[], batchSize: number, helper?: (batch: T[]) => R[], meanwhile?: Meanwhile): R[] {
-    const batches: T[][] = [];
-    for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize));
-    const done: R[][] = new Array(batches.length);
-    const batchOf = new Map<number, number>();
+  map<T, R>(task: string, items: T[], batchSize: number, helper?: (items: T[]) => R[], meanwhile?: Meanwhile): R[] {
+    const results: R[] = new Array(items.length);
+    const firstItemOf = new Map<number, number>();
+    const helperStep = Math.max(1, Math.floor(batchSize / 8));
     let next = 0;
-    let remaining = batches.length;
-    const dispatch = (member: Member) => {
-      if (next >= batches.length) return;
-      const id = this.nextId++;
-      batchOf.set(id, next);
-      member.busy = id;
-      member.worker.postMessage({ id, task, items: batches[next++] } satisfies TaskMessage);
+    let done = 0;
+    const take = (count: number) => {
+      const first = next;
+      next = Math.min(items.length, next + count);
+      return { first, taken: items.slice(first, next) };
     };
-    this.members.forEach(dispatch);
-    while (remaining > 0) {
-      if (helper && next < batches.length) {
-        const own = next++;
-        done[own] = helper(batches[own]!);
-        remaining--;
+    const dispatch = (member: Member) => {
+      if (next >= items.length) return;
+      const id = this.nextId++;
+      const { first, taken } = take(batchSize);
+      firstItemOf.set(id, first);
+      member.pending++;
+      member.worker.postMessage({ id, task, items: taken } satisfies TaskMessage);
+    };
+    const record = (first: number, values: R[]) => {
+      values.forEach((value, i) => (results[first + i] = value));
+      done += values.length;
+    };
+    for (let i = 0; i < (helper ? BATCHES_IN_FLIGHT.helping : BATCHES_IN_FLIGHT.otherwise); i++) this.members.forEach(dispatch);
+    while (done < items.length) {
+      if (helper && next < items.length) {
+        const { first, taken } = take(helperStep);
+        record(first, helper(taken));
       }
-      const replies = helper && next < batches.length ? this.drain() : this.awaitReplies(meanwhile);
+      const replies = helper && next < items.length ? this.drain() : this.awaitReplies(meanwhile);
       for (const { member, reply } of replies) {
         if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
-        done[batchOf.get(reply.id)!] = reply.results as R[];
-        remaining--;
-        member.busy = undefined;
+        record(firstItemOf.get(reply.id)!, reply.results as R[]);
+        member.pending--;
         dispatch(member);
       }
     }
-    return done.flat();
+    return results;
   }
 
   /** Sends the same items to every worker once (shared state such as the project index). */
   broadcast(task: string, items: unknown[], meanwhile?: Meanwhile): void {
     for (const member of this.members) {
-      member.busy = this.nextId++;
-      member.worker.postMessage({ id: member.busy, task, items } satisfies TaskMessage);
+      member.pending++;
+      member.worker.postMessage({ id: this.nextId++, task, items } satisfies TaskMessage);
     }
     let remaining = this.members.length;
     while (remaining > 0) {
       for (const { member, reply } of this.awaitReplies(meanwhile)) {
         if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
-        member.busy = undefined;
+        member.pending--;
         remaining--;
       }
     }
@@ -108,7 +125,7 @@ export class WorkerPool {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER_SCRIPT, { workerData: { replies: port2, signal: this.signal }, transferList: [port2] });
     worker.unref();
-    return { worker, replies: port1 };
+    return { worker, replies: port1, pending: 0 };
   }
 
   /** Until at least one worker has replied, does steps of `meanwhile` or blocks; returns every reply waiting. */
@@ -137,7 +154,7 @@ export class WorkerPool {
   private checkAlive(): void {
     for (const member of this.members) {
       // threadId becomes -1 once the thread has exited; a busy worker that exited will never reply.
-      if (member.busy !== undefined && member.worker.threadId === -1) throw new Error('a worker thread exited unexpectedly');
+      if (member.pending > 0 && member.worker.threadId === -1) throw new Error('a worker thread exited unexpectedly');
     }
   }
 }
