@@ -56,7 +56,8 @@ class MirrorNode implements GrammarNode {
   kids: MirrorNode[] = NO_CHILDREN;
   /**
    * The native node of a deferred subtree, until it is copied; `FIND` when it is to be found again in
-   * the copier's tree (a subtree kept from an earlier parse of the buffer, see `rebindDeferred`).
+   * the copier's tree (a subtree rarely read, see `Deferral`, or one kept from an earlier parse of the
+   * buffer, see `rebindDeferred`).
    */
   pending?: Parser.SyntaxNode | typeof FIND;
   private named?: MirrorNode[];
@@ -112,10 +113,40 @@ interface NameTables {
 const tablesByGrammar = new Map<string, NameTables>();
 
 /**
- * Which subtrees to copy only when asked: `(parent type, node type) => boolean`. The lowerings defer
- * function bodies, most of which no rule ever reads (see `deferBody` in lower-common.ts).
+ * How a subtree waits to be copied until its children are first asked for. `'native'` keeps its native
+ * node (one unmarshal now, about the cost of copying a node): for subtrees often read, function bodies
+ * (see `deferBody` in lower-common.ts). `'search'` keeps nothing and finds the node again by type and
+ * span when read (a few native calls then): for subtrees rarely read, the declaration parts a lowering
+ * reads only as text (a parameter's type, a modifier) or skips (imports).
  */
-export type DeferredSubtree = (parentType: string, type: string) => boolean;
+export type Deferral = 'native' | 'search';
+
+/** Which subtrees to copy only when asked, and how they wait: `(parent type, node type) => Deferral`. */
+export type DeferredSubtree = (parentType: string, type: string) => Deferral | undefined;
+
+/** Every child of a parent type, in a `searchedSubtrees` table, but those listed. */
+export interface AllChildrenBut {
+  allBut: readonly string[];
+}
+
+/**
+ * A `DeferredSubtree` for `native` subtrees and for those found again when read: the types `anywhere`
+ * (whatever their parent), and by parent type the child types (or every child `allBut` some).
+ */
+export function deferredSubtrees(
+  native: (parentType: string, type: string) => boolean,
+  searched: { anywhere: readonly string[]; byParent: Record<string, readonly string[] | AllChildrenBut> },
+): DeferredSubtree {
+  const anywhere = new Set(searched.anywhere);
+  const byParent = new Map(Object.entries(searched.byParent).map(([parent, types]) =>
+    [parent, 'allBut' in types ? { all: true, types: new Set(types.allBut) } : { all: false, types: new Set(types) }]));
+  return (parentType, type) => {
+    if (native(parentType, type)) return 'native';
+    if (anywhere.has(type)) return 'search';
+    const children = byParent.get(parentType);
+    return children && children.all !== children.types.has(type) ? 'search' : undefined;
+  };
+}
 
 export class TreeCopier {
   readonly source: SourceText;
@@ -147,16 +178,32 @@ export class TreeCopier {
     if (parent) {
       if (parent.kids === NO_CHILDREN) parent.kids = [node];
       else parent.kids.push(node);
-      if (this.deferred?.(parent.type, type)) node.pending = cursor.currentNode;
+      const deferral = this.deferred?.(parent.type, type);
+      if (deferral === 'native') node.pending = cursor.currentNode;
+      // An empty span would not find its node again (siblings can share it): such nodes are copied.
+      else if (deferral === 'search' && node.endIndex > node.startIndex) node.pending = FIND;
     }
     return node;
   }
 
-  /** The native node of this tree with `node`'s type and span. */
+  /**
+   * The native node of this tree that `node` copies: the one with its type and span. Nodes with the
+   * same type and span can nest (Swift's `?` token in a `?` node): the match is the one with as many
+   * of them above it as `node` has in its own tree.
+   */
   find(node: MirrorNode): Parser.SyntaxNode {
-    let found: Parser.SyntaxNode | null = this.tree.rootNode.descendantForIndex(node.startIndex, node.endIndex);
-    while (found && !(found.type === node.type && found.startIndex === node.startIndex && found.endIndex === node.endIndex)) found = found.parent;
-    if (!found) throw new Error(`syntax view: no ${node.type} at ${node.startIndex}–${node.endIndex} in the reparsed tree`);
+    const { startIndex: start, endIndex: end, type } = node;
+    // The ancestors with the same span are the nearest ones of the same length (a kept subtree's
+    // ancestors may not have moved with it: lengths still compare).
+    let sameAbove = 0;
+    for (let up = node.parent; up && up.endIndex - up.startIndex === end - start; up = up.parent) if (up.type === type) sameAbove++;
+    // The deepest node holding the span lies under (or is) every node with that span: walk up from it.
+    const matches: Parser.SyntaxNode[] = [];
+    for (let at: Parser.SyntaxNode | null = this.tree.rootNode.descendantForIndex(start, end); at && at.startIndex === start && at.endIndex === end; at = at.parent) {
+      if (at.type === type) matches.push(at);
+    }
+    const found = matches[matches.length - 1 - sameAbove];
+    if (!found) throw new Error(`syntax view: no ${type} at ${start}–${end} in the tree`);
     return found;
   }
 

@@ -1,5 +1,6 @@
 /** Lowers a tree-sitter-swift tree into the syntax view. */
 import type { GrammarNode as TSNode } from './grammar-tree';
+import { deferredSubtrees } from './grammar-tree';
 import type {
   Argument, Block, CallExpr, ClosureExpr, Expr, FileNode, FunctionDecl, IfStmt, SyntaxNode, TypeDecl, TypeKind, VarDecl,
 } from './ir';
@@ -17,8 +18,38 @@ const SKIPPED_KINDS = new Set(['comment', 'multiline_comment', 'import_declarati
 const STRING_KINDS = new Set(['line_string_literal', 'multi_line_string_literal', 'raw_string_literal']);
 const NUMBER_KINDS = new Set(['integer_literal', 'real_literal', 'hex_literal', 'oct_literal', 'bin_literal']);
 
-/** Function bodies and computed properties, copied from the tree only when lowered (see syntax/deferred.ts). */
-export const SWIFT_DEFERRED_SUBTREES = (_parent: string, type: string): boolean => type === 'function_body' || type === 'computed_property';
+/** What a function or type declaration's lowering reads the children of; the rest of it is read as text, if at all. */
+const FUNCTION_PARTS_READ = ['modifiers', 'parameter', 'function_body'];
+const TYPE_PARTS_READ = ['modifiers', 'inheritance_specifier', 'class_body', 'enum_class_body', 'protocol_body'];
+
+/**
+ * Function bodies and computed properties, copied from the tree only when lowered (see syntax/deferred.ts);
+ * and the parts of declarations this lowering reads as text or skips (types, modifiers, default values,
+ * imports), copied only if something asks for their children (chosen by counting, on five apps, the
+ * subtrees a lint with every rule leaves unread).
+ */
+export const SWIFT_DEFERRED_SUBTREES = deferredSubtrees(
+  (_parent, type) => type === 'function_body' || type === 'computed_property',
+  {
+    anywhere: ['import_declaration', 'typealias_declaration', 'willset_didset_block', 'protocol_property_requirements', 'boolean_literal'],
+    byParent: {
+      function_declaration: { allBut: FUNCTION_PARTS_READ },
+      init_declaration: { allBut: FUNCTION_PARTS_READ },
+      protocol_function_declaration: { allBut: FUNCTION_PARTS_READ },
+      class_declaration: { allBut: TYPE_PARTS_READ },
+      protocol_declaration: { allBut: TYPE_PARTS_READ },
+      parameter: { allBut: [] },
+      type_annotation: { allBut: [] },
+      inheritance_specifier: { allBut: [] },
+      modifiers: { allBut: ['attribute'] },
+      attribute: { allBut: [] },
+      property_declaration: ['value_binding_pattern'],
+      value_argument: ['value_argument_label'],
+      line_string_literal: ['str_escaped_char'],
+      multi_line_string_literal: ['str_escaped_char'],
+    },
+  },
+);
 
 export function lowerSwift(root: TSNode, state = new LoweringState(), reuse?: TopLevelReuse): FileNode {
   const lowering = new SwiftLowering(state);
