@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 /**
- * `node scripts/view-cost.mjs DIR [--rounds N] [--triggered]`: in one process, on the same Swift/ObjC files,
- * times (CPU) the raw tree-sitter parse, bglint's parse + syntax view, and a full lint with every rule
- * (no prefilter), and a lint as a run does it (the prefilter and each rule's triggers), taking turns each round so a noisy machine slows all three alike. Prints MB/s and each
- * one's share of the raw parse's throughput (the physical floor of a parse-bound run). `--triggered` keeps
- * only the files that contain some rule's trigger string (where the rules really run).
+ * `node scripts/view-cost.mjs DIR [--rounds N] [--turns T] [--triggered]`: on the same Swift/ObjC files, times
+ * (CPU) the raw tree-sitter parse, bglint's parse + syntax view, a full lint with every rule (no prefilter),
+ * and a lint as a run does it (the prefilter and each rule's triggers). Prints MB/s and each one's share of
+ * the raw parse's throughput (the physical floor of a parse-bound run). `--triggered` keeps only the files
+ * that contain some rule's trigger string (where the rules really run).
+ *
+ * Each step runs in a process of its own, the steps taking turns `T` times (default 3, so a noisy machine
+ * slows them alike), each process passing over the files `N` times (default 3). The first pass is what a
+ * CLI run does (every file once, code not yet optimized); the later ones what a long-lived process (an
+ * editor's server) does. Every 4 files the event loop turns, as a worker's does between batches: native
+ * trees are freed only then (in one synchronous loop every tree of every pass stayed, 1.8 GB, and the
+ * steps paid for that memory unevenly).
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -20,6 +28,8 @@ const coreRequire = createRequire(path.join(root, 'packages/core/package.json'))
 const args = process.argv.slice(2);
 const dir = path.resolve(args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? '.');
 const rounds = Number(args[args.indexOf('--rounds') + 1]) || 3;
+const turns = args.includes('--turns') ? Number(args[args.indexOf('--turns') + 1]) : 3;
+const onlyStep = args.includes('--step') ? args[args.indexOf('--step') + 1] : undefined;
 const triggeredOnly = args.includes('--triggered');
 
 function* walk(d) {
@@ -47,20 +57,45 @@ const steps = {
   // What a run does: each file gets only the rules whose triggers it holds (none: not parsed).
   'lint as a run does': (f) => { core.lintSource({ file: f.file, text: f.text, language: f.language, rules }); },
 };
-const times = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
-for (let r = 0; r < rounds; r++) {
-  for (const [name, step] of Object.entries(steps)) {
+
+if (onlyStep !== undefined) {
+  // One step's passes, in this process: CPU per pass, as JSON on stdout.
+  const step = steps[onlyStep];
+  const passes = [];
+  for (let r = 0; r < rounds; r++) {
     globalThis.gc?.();
     const start = process.cpuUsage();
-    for (const f of files) step(f);
+    for (let i = 0; i < files.length; i++) {
+      step(files[i]);
+      if (i % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
+    }
     const used = process.cpuUsage(start);
-    times[name].push((used.user + used.system) / 1000);
+    passes.push((used.user + used.system) / 1000);
   }
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const floor = median(times['raw tree-sitter parse']);
-console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${rounds} rounds (median CPU)${triggeredOnly ? ', files with a trigger only' : ''}`);
-for (const [name, t] of Object.entries(times)) {
-  const ms = median(t);
-  console.log(`${name.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms  ${(bytes / 1e6 / (ms / 1000)).toFixed(2).padStart(5)} MB/s  ${((floor / ms) * 100).toFixed(0).padStart(3)}% of raw parse`);
+  process.stdout.write(JSON.stringify(passes));
+} else {
+  const first = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
+  const later = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
+  for (let t = 0; t < turns; t++) {
+    for (const name of Object.keys(steps)) {
+      const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args, '--step', name], { encoding: 'utf8', maxBuffer: 1 << 20, env: process.env });
+      if (run.status !== 0) throw new Error(`${name}: ${run.stderr}`);
+      const passes = JSON.parse(run.stdout);
+      first[name].push(passes[0]);
+      later[name].push(...passes.slice(1));
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${turns} processes a step taking turns, ${rounds} passes each (median CPU)${triggeredOnly ? ', files with a trigger only' : ''}`);
+  const table = (label, times) => {
+    if (times['raw tree-sitter parse'].length === 0) return;
+    const floor = median(times['raw tree-sitter parse']);
+    console.log(label);
+    for (const [name, t] of Object.entries(times)) {
+      const ms = median(t);
+      console.log(`  ${name.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms  ${(bytes / 1e6 / (ms / 1000)).toFixed(2).padStart(5)} MB/s  ${((floor / ms) * 100).toFixed(0).padStart(3)}% of raw parse`);
+    }
+  };
+  table('first pass (a CLI run):', first);
+  table('later passes (a long-lived process):', later);
 }
