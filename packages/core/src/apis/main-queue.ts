@@ -10,6 +10,7 @@ import { isolationAt, typeIsolation } from '../facts/isolation';
 import type { IsolationSettings } from '../facts/isolation';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { usesOfCode } from '../calls/code-uses';
+import { mayMention } from '../syntax/deferred';
 import { handlerRolesOf, roleSite } from './background-scopes';
 import { REGISTER_TASK } from './task-scheduler';
 
@@ -255,7 +256,8 @@ function isSignalOf(call: CallExpr, name: string): boolean {
  * walk may never enter them; reading them here lowers them.
  */
 export function propertyWaitsIn(type: TypeDecl): BlockingWait[] {
-  const waitables = new Set(type.members.flatMap((m) => (m.kind === 'var' && ((m.value && creationKind(m.value)) || typeKind(m.typeName)) ? [m.name.replace(/^_/, '')] : [])));
+  const root = rootOf(type);
+  const waitables = new Set(type.members.flatMap((m) => (m.kind === 'var' && holdsWaitable(m, root) ? [m.name.replace(/^_/, '')] : [])));
   if (waitables.size === 0) return [];
   const waits: BlockingWait[] = [];
   for (const member of sameTypeDecls(type).flatMap((t) => t.members)) {
@@ -302,11 +304,25 @@ function sameTypeDecls(type: TypeDecl): TypeDecl[] {
   return all.filter((n): n is TypeDecl => n.kind === 'type' && n.name === type.name);
 }
 
+/** The calls that make a semaphore or a group. */
+const WAITABLE_MAKERS = new Map<string, 'semaphore' | 'group'>([
+  ['DispatchSemaphore', 'semaphore'], ['dispatch_semaphore_create', 'semaphore'],
+  ['DispatchGroup', 'group'], ['dispatch_group_create', 'group'],
+]);
+const WAITABLE_MAKER_NAMES = [...WAITABLE_MAKERS.keys()];
+
 function creationKind(expr: Expr): 'semaphore' | 'group' | undefined {
-  if (expr.kind !== 'call') return undefined;
-  if (/^(DispatchSemaphore|dispatch_semaphore_create)$/.test(expr.baseName)) return 'semaphore';
-  if (/^(DispatchGroup|dispatch_group_create)$/.test(expr.baseName)) return 'group';
-  return undefined;
+  return expr.kind === 'call' ? WAITABLE_MAKERS.get(expr.baseName) : undefined;
+}
+
+/**
+ * Does a property hold a semaphore or group, by its type or its value? The value is read only if its
+ * text names a maker of one, so that a value not lowered yet (syntax/deferred.ts) stays so.
+ */
+function holdsWaitable(property: VarDecl, root: SyntaxNode): boolean {
+  if (typeKind(property.typeName)) return true;
+  if (!WAITABLE_MAKER_NAMES.some((maker) => mayMention(property, maker, root))) return false;
+  return property.value !== undefined && creationKind(property.value) !== undefined;
 }
 
 function typeKind(typeName: string | undefined): 'semaphore' | 'group' | undefined {

@@ -49,8 +49,8 @@ export function mayMention(node: SyntaxNode, word: string, root: SyntaxNode): bo
   const pending = pendingBodies.get(node);
   const text = pending && fileTexts.get(root);
   if (!pending || text === undefined) return true;
-  const at = text.indexOf(word, pending.span.startIndex);
-  return at !== -1 && at + word.length <= pending.span.endIndex;
+  // Searched in the body only (a search from its start to the file's end, for each of many bodies, is quadratic).
+  return text.slice(pending.span.startIndex, pending.span.endIndex).includes(word);
 }
 
 /** The pending body moved (the text before it changed length): its new span. */
