@@ -2,7 +2,7 @@ export * from './types';
 export * from './syntax/ir';
 export * from './syntax/query';
 export { childrenOf } from './syntax/children';
-export { bodiesLowered } from './syntax/deferred';
+export { partsLowered } from './syntax/deferred';
 export { resolveString, dictionaryEntries } from './syntax/constants';
 export type { StringValue } from './syntax/constants';
 export { swiftNameForSelector, parseSwiftName } from './syntax/api-names';

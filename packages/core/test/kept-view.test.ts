@@ -1,9 +1,9 @@
 /**
  * The language server's incremental parse keeps the view of top-level declarations an edit did not
- * touch (`ParseCache.view`, syntax/reuse.ts): moved by the edit, their pending bodies pointed at the
- * new tree. After every edit of seeded random sequences over the fixtures, the view must equal one
- * lowered afresh from the same tree, with bodies lowered before the edit, after it, or never, in a
- * seeded mix.
+ * touch (`ParseCache.view`, syntax/reuse.ts): moved by the edit, their pending parts (bodies,
+ * property values) pointed at the new tree. After every edit of seeded random sequences over the
+ * fixtures, the view must equal one lowered afresh from the same tree, with parts lowered before the
+ * edit, after it, or never, in a seeded mix.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import type { Language, SyntaxNode } from '@bglint/core';
 import { mirrorTree } from '../src/syntax/grammar-tree';
 import { lowerSwift, SWIFT_DEFERRED_SUBTREES } from '../src/syntax/lower-swift';
 import { lowerObjC, OBJC_DEFERRED_SUBTREES } from '../src/syntax/lower-objc';
-import { pendingBodySpan } from '../src/syntax/deferred';
+import { pendingPartSpan } from '../src/syntax/deferred';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures');
 const EDITS_PER_FILE = 14;
@@ -65,9 +65,9 @@ function edit(text: string, pick: (n: number) => number, language: Language): st
 }
 
 /**
- * The view as plain data: every field but `parent`; a function's body (a computed property's getter)
- * only where `enter` says so, which lowers it if it is pending. The pending spans of the bodies left
- * out are collected by the function's offset.
+ * The view as plain data: every field but `parent`; a function's body (a property's getter or value)
+ * only where `enter` says so, which lowers it if it is pending. The pending spans of the parts left
+ * out are collected by the declaration's offset.
  */
 function plain(root: SyntaxNode, enter: (node: SyntaxNode) => boolean, pending: Map<number, unknown>): unknown {
   const seen = new Set<object>();
@@ -80,9 +80,9 @@ function plain(root: SyntaxNode, enter: (node: SyntaxNode) => boolean, pending: 
     const node = value as SyntaxNode;
     for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(value))) {
       if (key === 'parent') continue;
-      if ((key === 'body' || key === 'getter') && (node.kind === 'function' || node.kind === 'var')) {
+      if ((key === 'body' && node.kind === 'function') || ((key === 'getter' || key === 'value') && node.kind === 'var')) {
         if (!enter(node)) {
-          if (descriptor.get) pending.set(node.startIndex, pendingBodySpan(node));
+          if (descriptor.get) pending.set(node.startIndex, pendingPartSpan(node));
           out[key] = '(not entered)';
           continue;
         }

@@ -1,11 +1,11 @@
 /**
- * Lowering function bodies is most of the syntax view's cost, so the view lowers a body only when read
- * (core's syntax/deferred.ts). A rule that reads every function's body before checking its name undoes
- * that for every file of a run with no prefilter: here, code that holds no rule's trigger string, every
- * rule enabled, must lower no body at all.
+ * Lowering function bodies (and properties' values) is most of the syntax view's cost, so the view
+ * lowers one only when read (core's syntax/deferred.ts). A rule that reads every function's body (every
+ * property's value) before checking its name undoes that for every file of a run with no prefilter:
+ * here, code that holds no rule's trigger string, every rule enabled, must lower no body or value at all.
  */
 import { allRules } from '@bglint/rules';
-import { bodiesLowered, lintSource } from '@bglint/core';
+import { partsLowered, lintSource } from '@bglint/core';
 import type { Language } from '@bglint/core';
 
 const rules = allRules.map((rule) => ({ rule, severity: rule.meta.severity, options: {} }));
@@ -15,6 +15,8 @@ const swift = `import UIKit
 
 final class FeedViewController: UIViewController {
   private var items: [String] = []
+  private let formatter = DateFormatter()
+  static let titles = ["Feed", "Recent"].map { $0.uppercased() }
   override func loadView() { super.loadView(); view.backgroundColor = .systemBackground }
   override func viewDidLoad() {
     super.viewDidLoad()
@@ -32,6 +34,8 @@ struct Settings {
 }
 
 func helper(_ value: Int) -> Int { value > 0 ? value * 2 : 0 }
+
+let defaultSettings = Settings()
 `;
 
 const objc = `#import <UIKit/UIKit.h>
@@ -53,15 +57,15 @@ int run(int argc, char *argv[]) { return helper(argc); }
 `;
 
 describe.each([['swift', swift], ['objc', objc]] as const)('%s code with no trigger string', (language, text) => {
-  it('holds no rule trigger (so no rule has a reason to read a body)', () => {
+  it('holds no rule trigger (so no rule has a reason to read a body or value)', () => {
     expect(triggers.filter((t) => t !== '' && text.includes(t))).toEqual([]);
   });
 
-  it('lowers no function body when every rule runs on it', () => {
-    const before = bodiesLowered();
+  it('lowers no function body or property value when every rule runs on it', () => {
+    const before = partsLowered();
     const result = lintSource({ file: `Feed.${language === 'swift' ? 'swift' : 'm'}`, text, language: language as Language, rules, noPrefilter: true });
     expect(result.skipped).toBe(false);
     expect(result.findings).toEqual([]);
-    expect(bodiesLowered() - before).toBe(0);
+    expect(partsLowered() - before).toBe(0);
   });
 });

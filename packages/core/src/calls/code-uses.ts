@@ -11,7 +11,7 @@ import type { AssignExpr, CallExpr, CodeBody, Expr, FunctionDecl, SyntaxNode } f
 import { ancestors, descendants, enclosingType, isSelfReceiver, memberPath, rootOf } from '../syntax/query';
 import type { ProjectIndex } from '../facts/lexical-index';
 import { resolveCallable, resolveCallee, unwrapExpr } from './resolve';
-import { mayMention, pendingBodySpan } from '../syntax/deferred';
+import { mayMention, pendingPartSpan } from '../syntax/deferred';
 
 /** One place a closure or func is handed on or run. */
 export type CodeUse =
@@ -100,7 +100,7 @@ function findUses(body: CodeBody, index: ProjectIndex): CodeUse[] {
 
 interface Mentions {
   byName: Map<string, (CallExpr | AssignExpr)[]>;
-  /** Functions (and getters) whose bodies were not lowered yet when their part of the file was read. */
+  /** Declarations whose body, getter or property value was not lowered yet when their part of the file was read. */
   unread: SyntaxNode[];
 }
 
@@ -130,7 +130,7 @@ function mentionsOf(root: SyntaxNode, name: string): (CallExpr | AssignExpr)[] {
   return mentions.byName.get(name) ?? [];
 }
 
-/** Notes the mentions under `under`, leaving bodies not yet lowered for later. */
+/** Notes the mentions under `under`, leaving bodies and values not yet lowered for later. */
 function readMentions(mentions: Mentions, under: SyntaxNode, touched?: Set<(CallExpr | AssignExpr)[]>): void {
   const note = (name: string | undefined, node: CallExpr | AssignExpr) => {
     if (!name) return;
@@ -140,8 +140,7 @@ function readMentions(mentions: Mentions, under: SyntaxNode, touched?: Set<(Call
     touched?.add(list);
   };
   const enter = (node: SyntaxNode) => {
-    // A getter pending beside an initial value is read with it (the value may mention the name).
-    if (pendingBodySpan(node) === undefined || (node.kind === 'var' && node.value)) return true;
+    if (pendingPartSpan(node) === undefined) return true;
     mentions.unread.push(node);
     return false;
   };

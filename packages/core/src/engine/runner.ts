@@ -5,7 +5,7 @@
 import type { CallExpr, Language, Span, SyntaxNode } from '../syntax/ir';
 import type { Finding, FileResult, Notice, Range, Severity } from '../types';
 import { childrenOf } from '../syntax/children';
-import { pendingBodySpan } from '../syntax/deferred';
+import { pendingPartSpan } from '../syntax/deferred';
 import { parseSwiftName } from '../syntax/api-names';
 import { matchesSignature } from '../syntax/query';
 import { parseSource } from '../source/parse';
@@ -311,7 +311,7 @@ function walk(root: SyntaxNode, active: ActiveRule[], entered: (body: Span) => b
       if (subscribers) run([...new Set(subscribers.filter((s) => matchesSignature(node as CallExpr, s.signature)).map((s) => s.dispatch.run))].map((fn) => subscribers.find((s) => s.dispatch.run === fn)!.dispatch), node);
     }
     stack.push({ node, exiting: true });
-    const pending = pendingBodySpan(node);
+    const pending = pendingPartSpan(node);
     if (pending && !entered(pending)) continue;
     const kids = childrenOf(node);
     for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, exiting: false });

@@ -115,14 +115,17 @@ const tablesByGrammar = new Map<string, NameTables>();
 /**
  * How a subtree waits to be copied until its children are first asked for. `'native'` keeps its native
  * node (one unmarshal now, about the cost of copying a node): for subtrees often read, function bodies
- * (see `deferBody` in lower-common.ts). `'search'` keeps nothing and finds the node again by type and
+ * (see `setPart` in lower-common.ts). `'search'` keeps nothing and finds the node again by type and
  * span when read (a few native calls then): for subtrees rarely read, the declaration parts a lowering
- * reads only as text (a parameter's type, a modifier) or skips (imports).
+ * reads only as text (a parameter's type, a modifier) or skips (imports), and properties' values.
  */
 export type Deferral = 'native' | 'search';
 
-/** Which subtrees to copy only when asked, and how they wait: `(parent type, node type) => Deferral`. */
-export type DeferredSubtree = (parentType: string, type: string) => Deferral | undefined;
+/**
+ * Which subtrees to copy only when asked, and how they wait: by the node's type and field name, and its
+ * parent (whose own parent it may ask about).
+ */
+export type DeferredSubtree = (parent: GrammarNode, type: string, field: string | undefined) => Deferral | undefined;
 
 /** Every child of a parent type, in a `searchedSubtrees` table, but those listed. */
 export interface AllChildrenBut {
@@ -140,7 +143,7 @@ export function deferredSubtrees(
   const anywhere = new Set(searched.anywhere);
   const byParent = new Map(Object.entries(searched.byParent).map(([parent, types]) =>
     [parent, 'allBut' in types ? { all: true, types: new Set(types.allBut) } : { all: false, types: new Set(types) }]));
-  return (parentType, type) => {
+  return ({ type: parentType }, type) => {
     if (native(parentType, type)) return 'native';
     if (anywhere.has(type)) return 'search';
     const children = byParent.get(parentType);
@@ -178,7 +181,7 @@ export class TreeCopier {
     if (parent) {
       if (parent.kids === NO_CHILDREN) parent.kids = [node];
       else parent.kids.push(node);
-      const deferral = this.deferred?.(parent.type, type);
+      const deferral = this.deferred?.(parent, type, field);
       if (deferral === 'native') node.pending = cursor.currentNode;
       // An empty span would not find its node again (siblings can share it): such nodes are copied.
       else if (deferral === 'search' && node.endIndex > node.startIndex) node.pending = FIND;

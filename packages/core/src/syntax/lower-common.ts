@@ -2,7 +2,7 @@
 import type { GrammarNode as TSNode } from './grammar-tree';
 import type { Block, Expr, FunctionDecl, OtherExpr, Span, SyntaxNode, VarDecl } from './ir';
 import { childrenOf } from './children';
-import { deferBody, pendingBodySpan } from './deferred';
+import { deferPart, pendingPartSpan } from './deferred';
 
 /**
  * Deeper syntax than this is kept as one opaque node and reported, so neither the lowering nor any
@@ -13,7 +13,7 @@ export const MAX_SYNTAX_DEPTH = 300;
 export class LoweringState {
   depth = 0;
   tooDeepAt: Span | undefined;
-  /** Lower function bodies at once instead of on first read (the soundness test compares both). */
+  /** Lower function bodies and property values at once instead of on first read (the soundness test compares both). */
   constructor(readonly eager = false) {}
 }
 
@@ -62,12 +62,12 @@ export function isExpr(node: SyntaxNode | undefined): node is Expr {
   }
 }
 
-/** Sets `parent` on every node, iteratively (a deferred body links its own when it is lowered). */
+/** Sets `parent` on every node, iteratively (a deferred part links its own when it is lowered). */
 export function linkParents(root: SyntaxNode): void {
   const stack: SyntaxNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (pendingBodySpan(node)) continue;
+    if (pendingPartSpan(node)) continue;
     for (const child of childrenOf(node)) {
       child.parent = node;
       stack.push(child);
@@ -152,26 +152,28 @@ export abstract class Lowering {
   }
 
   /**
-   * Sets `fn.body` from `bodyNode` (or a computed property's `getter`): at once when the state is
-   * eager, else on first read, at the depth the declaration was found at (so the depth limit holds).
+   * Sets `decl[key]` from `part` (a function's body, a property's getter or initial value): at once
+   * when the state is eager or `now`, else on first read, at the depth the declaration was found at (so
+   * the depth limit holds).
    */
-  protected setBody<D extends FunctionDecl | VarDecl>(decl: D, bodyNode: TSNode | null | undefined, lower: (node: TSNode) => Block): D {
-    if (!bodyNode) return decl;
-    const key = decl.kind === 'function' ? 'body' : 'getter';
-    if (this.state.eager || (decl.kind === 'var' && decl.value)) {
-      (decl as { body?: Block; getter?: Block })[key] = lower(bodyNode);
+  protected setPart<D extends FunctionDecl | VarDecl>(
+    decl: D, key: 'body' | 'getter' | 'value', part: TSNode | null | undefined, lower: (node: TSNode) => SyntaxNode | undefined, now = false,
+  ): D {
+    if (!part) return decl;
+    if (this.state.eager || now) {
+      (decl as Partial<Record<typeof key, unknown>>)[key] = lower(part);
       return decl;
     }
     const depth = this.state.depth;
-    deferBody(decl as never, key, spanOf(bodyNode), () => {
+    deferPart(decl, key, spanOf(part), () => {
       const outer = this.state.depth;
       this.state.depth = depth;
       try {
-        return lower(bodyNode);
+        return lower(part);
       } finally {
         this.state.depth = outer;
       }
-    }, linkParents, bodyNode);
+    }, linkParents, part);
     return decl;
   }
 

@@ -158,7 +158,7 @@ class ObjCLowering extends Lowering {
       nameSpan: spanOf(firstName ?? node),
       ...spanOf(node),
     };
-    return this.setBody(fn, node.namedChildren.find((c) => c.type === 'compound_statement'), (body) => this.block(body));
+    return this.setPart(fn, 'body', node.namedChildren.find((c) => c.type === 'compound_statement'), (body) => this.block(body));
   }
 
   private cFunction(node: TSNode): FunctionDecl {
@@ -179,7 +179,7 @@ class ObjCLowering extends Lowering {
       nameSpan: spanOf(nameNode),
       ...spanOf(node),
     };
-    return this.setBody(fn, node.childForFieldName('body'), (body) => this.block(body));
+    return this.setPart(fn, 'body', node.childForFieldName('body'), (body) => this.block(body));
   }
 
   private declaration(node: TSNode): SyntaxNode | undefined {

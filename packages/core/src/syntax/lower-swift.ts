@@ -1,6 +1,7 @@
 /** Lowers a tree-sitter-swift tree into the syntax view. */
 import type { GrammarNode as TSNode } from './grammar-tree';
 import { deferredSubtrees } from './grammar-tree';
+import type { DeferredSubtree } from './grammar-tree';
 import type {
   Argument, Block, CallExpr, ClosureExpr, Expr, FileNode, FunctionDecl, IfStmt, SyntaxNode, TypeDecl, TypeKind, VarDecl,
 } from './ir';
@@ -28,7 +29,7 @@ const TYPE_PARTS_READ = ['modifiers', 'inheritance_specifier', 'class_body', 'en
  * imports), copied only if something asks for their children (chosen by counting, on five apps, the
  * subtrees a lint with every rule leaves unread).
  */
-export const SWIFT_DEFERRED_SUBTREES = deferredSubtrees(
+const SWIFT_DECLARATION_PARTS = deferredSubtrees(
   (_parent, type) => type === 'function_body' || type === 'computed_property',
   {
     anywhere: ['import_declaration', 'typealias_declaration', 'willset_didset_block', 'protocol_property_requirements', 'boolean_literal'],
@@ -50,6 +51,13 @@ export const SWIFT_DEFERRED_SUBTREES = deferredSubtrees(
     },
   },
 );
+
+/**
+ * Those, and the initial values of a type's properties, which are lowered only when read (see
+ * `valueWaits`): found again when read, as most never are.
+ */
+export const SWIFT_DEFERRED_SUBTREES: DeferredSubtree = (parent, type, field) =>
+  field === 'value' && parent.type === 'property_declaration' && valueWaits(parent) ? 'search' : SWIFT_DECLARATION_PARTS(parent, type, field);
 
 export function lowerSwift(root: TSNode, state = new LoweringState(), reuse?: TopLevelReuse): FileNode {
   const lowering = new SwiftLowering(state);
@@ -180,7 +188,7 @@ class SwiftLowering extends Lowering {
       nameSpan: spanOf(nameNode ?? node),
       ...spanOf(node),
     };
-    return this.setBody(fn, node.childForFieldName('body'), (body) => this.bodyOf(body));
+    return this.setPart(fn, 'body', node.childForFieldName('body'), (body) => this.bodyOf(body));
   }
 
   private varDecl(node: TSNode): VarDecl {
@@ -188,6 +196,7 @@ class SwiftLowering extends Lowering {
     const name = pattern?.childForFieldName('bound_identifier')?.text ?? pattern?.text ?? '';
     const { attributes, modifiers } = this.modifiers(node);
     const computed = node.childForFieldName('computed_value');
+    const valueNode = node.childForFieldName('value');
     const typeNode = node.namedChildren.find((c) => c.type === 'type_annotation');
     const decl: VarDecl = {
       kind: 'var',
@@ -196,11 +205,13 @@ class SwiftLowering extends Lowering {
       attributes,
       modifiers,
       typeName: typeNode?.childForFieldName('name')?.text,
-      value: this.expr(node.childForFieldName('value')),
       constant: node.namedChildren.some((c) => c.type === 'value_binding_pattern' && c.text.startsWith('let')),
       ...spanOf(node),
     };
-    return this.setBody(decl, computed, (getter) => this.bodyOf(getter));
+    // A node waits for one part at most: a property with a value and a getter (not valid Swift) lowers both now.
+    const both = valueNode !== null && computed !== null;
+    this.setPart(decl, 'value', valueNode, (value) => this.expr(value), both || !valueWaits(node));
+    return this.setPart(decl, 'getter', computed, (getter) => this.bodyOf(getter), both);
   }
 
   /**
@@ -480,7 +491,18 @@ function stripGenerics(name: string): string {
   return (lt >= 0 ? name.slice(0, lt) : name).trim();
 }
 
+const TYPE_BODIES = new Set(['class_body', 'protocol_body', 'enum_class_body']);
+
 function isTypeMember(node: TSNode): boolean {
-  const parent = node.parent;
-  return parent?.type === 'class_body' || parent?.type === 'protocol_body' || parent?.type === 'enum_class_body';
+  return TYPE_BODIES.has(node.parent?.type ?? '');
+}
+
+/**
+ * Does this property declaration's initial value wait to be copied and lowered until read? A type's
+ * properties' do (most are never read: generated tables of constants, formatters); a local's is read
+ * with its function's body. A global's is lowered at once: top-level code nested too deeply to lower
+ * is reported whether or not a rule reads it (a test of the language server pins that notice).
+ */
+function valueWaits(declaration: TSNode): boolean {
+  return isTypeMember(declaration);
 }

@@ -1,18 +1,18 @@
 /**
  * Keeping the view of a top-level declaration across parses of one buffer (the language server): a
  * declaration an edit did not touch keeps its view nodes, lowered bodies included; those after the
- * edit are moved by the edit's length and line count, and the bodies still waiting to be lowered are
- * pointed at the new tree. `source/parse.ts` decides what is kept (tree-sitter's changed ranges).
+ * edit are moved by the edit's length and line count, and the parts still waiting to be lowered
+ * (bodies, property values) are pointed at the new tree. `source/parse.ts` decides what is kept (tree-sitter's changed ranges).
  */
 import type { Span, SyntaxNode } from './ir';
 import { childrenOf } from './children';
-import { movePendingBody, pendingBodySource, pendingBodySpan } from './deferred';
+import { movePendingPart, pendingPartSource, pendingPartSpan } from './deferred';
 import type { GrammarNode, TreeCopier } from './grammar-tree';
 import { rebindDeferred } from './grammar-tree';
 
 /**
  * Moves `nodes` (and everything lowered under them) `delta` characters and `lines` lines on, and
- * rebinds their pending bodies to `copier`'s tree. Ranges and name spans are replaced, not changed in
+ * rebinds their pending parts to `copier`'s tree. Ranges and name spans are replaced, not changed in
  * place: findings of an earlier result share them. Only nodes that start on a line after the edit
  * are moved, so columns stay as they are.
  */
@@ -28,10 +28,10 @@ export function moveView(nodes: SyntaxNode[], delta: number, lines: number, copi
       const named = node as { nameSpan?: Span };
       if (named.nameSpan) named.nameSpan = moved(named.nameSpan, delta, lines);
     }
-    const pending = pendingBodySpan(node);
+    const pending = pendingPartSpan(node);
     if (pending) {
-      movePendingBody(node, moved(pending, delta, lines));
-      const source = pendingBodySource(node) as GrammarNode | undefined;
+      movePendingPart(node, moved(pending, delta, lines));
+      const source = pendingPartSource(node) as GrammarNode | undefined;
       if (source) rebindDeferred(source, copier, delta);
       continue;
     }
