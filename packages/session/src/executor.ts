@@ -50,10 +50,11 @@ export class Executor {
 
   constructor(private readonly options: ExecutorOptions = {}) {}
 
-  scan(files: string[], withHash: boolean): ScanResult[] {
+  /** Scans the files; when workers scan, this thread does `meanwhile`'s steps first, then scans too. */
+  scan(files: string[], withHash: boolean, meanwhile?: Meanwhile): ScanResult[] {
     if (files.length < (this.options.scanInProcessBelow ?? DEFAULT_SCAN_IN_PROCESS_BELOW)) return files.map((f) => scanFile(f, withHash));
     // This thread scans too: scanning builds no trees, so nothing piles up here while it helps.
-    return this.workers().map('scan', files.map((file) => ({ file, withHash })), SCAN_BATCH, (batch) => batch.map((i) => scanFile(i.file, i.withHash)));
+    return this.workers().map('scan', files.map((file) => ({ file, withHash })), SCAN_BATCH, (batch) => batch.map((i) => scanFile(i.file, i.withHash)), meanwhile);
   }
 
   /**

@@ -97,6 +97,11 @@ export class TargetResolver {
     return this.settings[file];
   }
 
+  /** Reads the Xcode projects now in a run over folders, which always needs them (`lintProjectFiles`). */
+  prepare(): void {
+    if (this.folders.length > 0) this.load();
+  }
+
   /** Malformed or unreadable project files, at their line (from the last run's memo when nothing was loaded). */
   notices(cwd: string): Notice[] {
     if (this.loaded || !this.memo) return projectFileNotices(this.model, cwd);

@@ -125,13 +125,14 @@ interface LintInput extends IndexCandidate {
 function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | undefined): LintReport {
   const notices: Notice[] = [];
   const files = options.stdin ? [] : discoverFiles(options.cwd, options.paths);
-  const scans = scanFiles(files, executor, cache, notices);
+  const targets = new TargetResolver(options.cwd, options.paths, cache?.project);
+  // While workers scan, this thread reads the Xcode projects first: planning needs them, and the workers would wait.
+  const scans = scanFiles(files, executor, cache, notices, once(() => targets.prepare()));
   const inputs: LintInput[] = scans.map((scan) => ({ file: scan.file, outline: scan.outline, facts: scan.facts, factsHash: scan.factsHash, scan }));
   if (options.stdin) {
     const file = path.resolve(options.cwd, options.stdin.filename);
     inputs.push({ file, outline: outlineFile(options.stdin.text, languageOf(file) ?? 'swift'), text: options.stdin.text });
   }
-  const targets = new TargetResolver(options.cwd, options.paths, cache?.project);
   const candidates: Candidate[] = [...inputs, ...contextOfExplicitFiles(options, inputs, executor, cache)];
   const lex = lexer(executor, cache, { reach: Boolean(options.fullIndex) || inputs.some(asksReachMap) });
   const project = options.allTriggers ? undefined : conditionsOf(candidates, lex);
@@ -189,6 +190,17 @@ function lexer(executor: Executor, cache: LintCache | undefined, options: LexOpt
 /** Does a linted file ask the project-wide reach map? (Its words are rule triggers, which the scan looked for.) */
 function asksReachMap(input: LintInput): boolean {
   return input.scan ? input.scan.triggers.some((t) => WHOLE_INDEX_WORDS.includes(t)) : asksWholeIndex(input.text!);
+}
+
+/** One step that runs `work`. */
+function once(work: () => void): Meanwhile {
+  let done = false;
+  return () => {
+    if (done) return false;
+    done = true;
+    work();
+    return true;
+  };
 }
 
 /** This thread's share while the workers lint: lexing `rest`, a few files a step (a reply waits one step at most). */
@@ -265,9 +277,9 @@ function chooseForIndex(
 }
 
 /** Scans every file (reusing the cache's scan of files whose size and time are unchanged), in path order. */
-function scanFiles(files: string[], executor: Executor, cache: LintCache | undefined, notices: Notice[]): ScanOk[] {
+function scanFiles(files: string[], executor: Executor, cache: LintCache | undefined, notices: Notice[], meanwhile?: Meanwhile): ScanOk[] {
   const remembered = files.map((f) => cache?.scanOf(f, fs.statSync(f, { throwIfNoEntry: false })));
-  const fresh = new Map(executor.scan(files.filter((_, i) => !remembered[i]), cache !== undefined).map((s) => [s.file, s]));
+  const fresh = new Map(executor.scan(files.filter((_, i) => !remembered[i]), cache !== undefined, meanwhile).map((s) => [s.file, s]));
   return files.flatMap((file, i) => {
     const scan = remembered[i] ?? fresh.get(file)!;
     if ('error' in scan) {

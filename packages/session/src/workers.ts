@@ -38,10 +38,11 @@ interface Member {
 /**
  * Batches a worker holds at once in `map`, so it starts the next as soon as it replies rather than when
  * this thread, busy with its own items or a `meanwhile` step, gets to send one: the one it works on and
- * the next when this thread takes items too (more would leave it less to take), more otherwise (a
- * step of other work is not bounded by the worker's batch).
+ * the next when this thread takes items too (more would leave it less to take); more while this thread
+ * does steps of other work, which a batch does not bound (reading the Xcode projects during a scan took
+ * as long as 20 batches of it).
  */
-const BATCHES_IN_FLIGHT = { helping: 2, otherwise: 4 };
+const BATCHES_IN_FLIGHT = { helping: 2, otherwise: 4, helpingLater: 16 };
 
 export class WorkerPool {
   private readonly members: Member[];
@@ -56,7 +57,7 @@ export class WorkerPool {
    * Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`.
    * With `helper`, this thread takes a few items at a time too while the workers are busy (it would
    * only wait), and hands the workers their next batch between them.
-   * With `meanwhile`, it does other work in small steps instead (see `Meanwhile`).
+   * With `meanwhile`, it does other work in small steps (see `Meanwhile`): first, when it also helps.
    */
   map<T, R>(task: string, items: T[], batchSize: number, helper?: (items: T[]) => R[], meanwhile?: Meanwhile): R[] {
     const results: R[] = new Array(items.length);
@@ -69,25 +70,34 @@ export class WorkerPool {
       next = Math.min(items.length, next + count);
       return { first, taken: items.slice(first, next) };
     };
+    // Whether this thread, which helps, does steps of `meanwhile` first (until one says there are none left).
+    let stepsFirst = helper !== undefined && meanwhile !== undefined;
+    const inFlight = () => (!helper ? BATCHES_IN_FLIGHT.otherwise : stepsFirst ? BATCHES_IN_FLIGHT.helpingLater : BATCHES_IN_FLIGHT.helping);
     const dispatch = (member: Member) => {
-      if (next >= items.length) return;
-      const id = this.nextId++;
-      const { first, taken } = take(batchSize);
-      firstItemOf.set(id, first);
-      member.pending++;
-      member.worker.postMessage({ id, task, items: taken } satisfies TaskMessage);
+      while (next < items.length && member.pending < inFlight()) {
+        const id = this.nextId++;
+        const { first, taken } = take(batchSize);
+        firstItemOf.set(id, first);
+        member.pending++;
+        member.worker.postMessage({ id, task, items: taken } satisfies TaskMessage);
+      }
     };
     const record = (first: number, values: R[]) => {
       values.forEach((value, i) => (results[first + i] = value));
       done += values.length;
     };
-    for (let i = 0; i < (helper ? BATCHES_IN_FLIGHT.helping : BATCHES_IN_FLIGHT.otherwise); i++) this.members.forEach(dispatch);
+    this.members.forEach(dispatch);
+    // This thread's turn: a step of `meanwhile` while it has any (that work is this thread's alone), else a few items.
+    const ownStep = () => {
+      if (stepsFirst && meanwhile!()) return true;
+      stepsFirst = false;
+      const { first, taken } = take(helperStep);
+      record(first, helper!(taken));
+      return true;
+    };
     while (done < items.length) {
-      if (helper && next < items.length) {
-        const { first, taken } = take(helperStep);
-        record(first, helper(taken));
-      }
-      const replies = helper && next < items.length ? this.drain() : this.awaitReplies(meanwhile);
+      const stepped = helper !== undefined && next < items.length && ownStep();
+      const replies = stepped ? this.drain() : this.awaitReplies(meanwhile);
       for (const { member, reply } of replies) {
         if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
         record(firstItemOf.get(reply.id)!, reply.results as R[]);
