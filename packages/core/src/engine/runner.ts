@@ -185,7 +185,7 @@ export function crashNotice(file: string, ruleId: string, error: unknown): Notic
   return { kind: 'rule-crash', severity: 'warning', file, ruleId, message: `rule ${ruleId} crashed on ${file} and was skipped for it: ${detail}` };
 }
 
-function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[], sink: Finding[]): RuleContext {
+function makeContext(input: LintInput & { index: ProjectIndex }, enabled: EnabledRule, lineStarts: number[], sink: Finding[]): RuleContext {
   const position = (index: number) => {
     const line = lineAt(lineStarts, index);
     return { line, column: index - lineStarts[line - 1]! + 1 };
@@ -195,7 +195,7 @@ function makeContext(input: LintInput, enabled: EnabledRule, lineStarts: number[
     language: input.language,
     text: input.text,
     options: { ...defaultsOf(enabled.rule), ...enabled.options },
-    index: input.index ?? new ProjectIndex(),
+    index: input.index,
     target: input.target ?? {},
     project: input.project,
     launchModesByFile: input.launchModesByFile ?? {},

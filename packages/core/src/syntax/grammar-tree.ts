@@ -127,7 +127,7 @@ export type Deferral = 'native' | 'search';
  */
 export type DeferredSubtree = (parent: GrammarNode, type: string, field: string | undefined) => Deferral | undefined;
 
-/** Every child of a parent type, in a `searchedSubtrees` table, but those listed. */
+/** In `deferredSubtrees`' `byParent`: every child of the parent type but those listed. */
 export interface AllChildrenBut {
   allBut: readonly string[];
 }
