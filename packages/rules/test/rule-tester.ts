@@ -55,12 +55,13 @@ export function exampleProjectFacts(project: ExampleProject): ProjectFacts {
   };
 }
 
-export function lintExample(rule: Rule, code: string, language: Language, target: TargetSettings = {}, project?: ExampleProject): Finding[] {
+/** `eagerView`: every part of the view lowered up front (what the lazy view must equal). */
+export function lintExample(rule: Rule, code: string, language: Language, target: TargetSettings = {}, project?: ExampleProject, eagerView = false): Finding[] {
   const file = language === 'swift' ? 'Example.swift' : 'Example.m';
   const index = indexOf(project);
   index.addFile(file, code, language);
   const facts = project ? exampleProjectFacts(project) : undefined;
-  const result = lintSource({ file, text: code, language, rules: [{ rule, severity: rule.meta.severity, options: {} }], index, target, project: facts });
+  const result = lintSource({ file, text: code, language, rules: [{ rule, severity: rule.meta.severity, options: {} }], index, target, project: facts, eagerView });
   if (result.notices.some((n) => n.kind === 'rule-crash')) throw new Error(result.notices.map((n) => n.message).join('\n'));
   return result.findings;
 }

@@ -56,6 +56,12 @@ function codeExampleTests(rule: Rule, language: Language, invalid: RuleExample[]
   it.each(numbered(valid))('valid #%i reports nothing', (_i, example) => {
     expect(positionsOf(lint(example, codeOf(example)))).toEqual([]);
   });
+
+  // The lazy view lowers a part only when read, and shared helpers read only the parts that can matter: same findings.
+  it.each(numbered([...invalid, ...valid]))('example #%i (invalid first) finds the same with every part of the view lowered up front', (_i, example) => {
+    const { code } = stripMarkers(codeOf(example));
+    expect(lint(example, code)).toEqual(lintExample(rule, code, language, {}, projectOf(example), true));
+  });
 }
 
 function projectFileExampleTests(rule: Rule, kind: ProjectFileKind, invalid: RuleExample[], valid: RuleExample[]): void {

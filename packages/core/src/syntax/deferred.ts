@@ -49,11 +49,17 @@ export function recordFileText(root: SyntaxNode, text: string): void {
  * contain it, so a search for a name need not lower it; true once lowered, or when the text is unknown.
  */
 export function mayMention(node: SyntaxNode, word: string, root: SyntaxNode): boolean {
+  return mayMentionAny(node, [word], root);
+}
+
+/** `mayMention` for several words: could the subtree hold any of them? */
+export function mayMentionAny(node: SyntaxNode, words: readonly string[], root: SyntaxNode): boolean {
   const pending = pendingParts.get(node);
   const text = pending && fileTexts.get(root);
   if (!pending || text === undefined) return true;
   // Searched in the part only (a search from its start to the file's end, for each of many parts, is quadratic).
-  return text.slice(pending.span.startIndex, pending.span.endIndex).includes(word);
+  const part = text.slice(pending.span.startIndex, pending.span.endIndex);
+  return words.some((w) => part.includes(w));
 }
 
 /** The pending part moved (the text before it changed length): its new span. */

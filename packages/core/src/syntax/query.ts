@@ -2,6 +2,7 @@
 import type { CallExpr, ClosureExpr, CodeBody, Expr, FunctionDecl, SyntaxNode, TypeDecl } from './ir';
 import { childrenOf } from './children';
 import { parseSwiftName } from './api-names';
+import { mayMentionAny } from './deferred';
 
 /** Every node under `root` (not `root` itself), depth-first; `into` decides whether to enter a node. */
 export function* descendants(root: SyntaxNode, into: (node: SyntaxNode) => boolean = () => true): Generator<SyntaxNode> {
@@ -14,6 +15,16 @@ export function* descendants(root: SyntaxNode, into: (node: SyntaxNode) => boole
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
   }
+}
+
+/**
+ * Every node under `root` that a search for `words` can need: all of the view lowered so far or never
+ * deferred, and the deferred parts (function bodies, getters, property values) whose text holds one of
+ * the words, which are lowered now. A reference to a name contains the name, so a search for references
+ * to some names (a variable, a property, a method's result) need not lower the other parts.
+ */
+export function nodesMentioning(root: SyntaxNode, words: readonly string[]): SyntaxNode[] {
+  return [...descendants(root, (node) => mayMentionAny(node, words, root))];
 }
 
 export function* ancestors(node: SyntaxNode): Generator<SyntaxNode> {
