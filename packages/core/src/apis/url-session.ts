@@ -127,7 +127,7 @@ export function backgroundSessionCallsFromIndex(node: SyntaxNode, index: Project
     // A reference to an indexed member names it: only the parts that do are lowered.
     const names = [...new Set([...members.values()].flatMap((set) => [...set]))];
     const sources = nodesMentioning(root, names).filter((n): n is Expr => (n.kind === 'call' || n.kind === 'member' || n.kind === 'ident') && isIndexedSession(n, members, index));
-    found = sources.length ? new SessionTracker(root).callsOnSessions(sources) : [];
+    found = sources.length ? new SessionTracker(root, false, []).callsOnSessions(sources) : [];
     perIndex.set(index, found);
   }
   return found;
@@ -217,15 +217,20 @@ const CONFIGURATION_WORDS = ['withIdentifier', 'backgroundSessionConfiguration']
  */
 class SessionTracker {
   private readonly types = new Map<string, TypeDecl[]>();
+  /** The words of the names asked so far (`nodesNaming`), and the nodes that can mention one of them. */
+  private readonly words: Set<string>;
+  private nodes: SyntaxNode[] | undefined;
 
-  constructor(private readonly root: SyntaxNode, private readonly possibly = false) {
+  /** `words`: what the values to follow are written with (`sessions` looks for the configurations' calls). */
+  constructor(private readonly root: SyntaxNode, private readonly possibly = false, words = CONFIGURATION_WORDS) {
+    this.words = new Set(words);
     for (const n of descendants(root, (d) => d.kind === 'file' || d.kind === 'type')) {
       if (n.kind === 'type') this.types.set(n.name, [...(this.types.get(n.name) ?? []), n]);
     }
   }
 
   sessions(): BackgroundSession[] {
-    return nodesMentioning(this.root, CONFIGURATION_WORDS).filter(isBackgroundConfigurationCall).map((configuration) => {
+    return this.nodesNaming([]).filter(isBackgroundConfigurationCall).map((configuration) => {
       // `if background { config = .background(…) } else { config = .default }`: the session may be a background one.
       const configurationStorages = this.unambiguous([configuration], this.follow([configuration], this.storagesOf(configuration)), this.possibly ? configuration : undefined);
       // A creation given the configuration holds the call itself (lowered already) or names where it is kept.
@@ -248,9 +253,18 @@ class SessionTracker {
     );
   }
 
-  /** The nodes that can be a value lowered already (`sources`: the parts holding them are) or name one of `storages`. */
+  /**
+   * The nodes that can be a value lowered already (`sources`: the parts holding them are) or name one of
+   * `storages`: those of every name asked so far (more nodes than one question needs never change an
+   * answer), gathered again only when a new name is asked.
+   */
   private nodesNaming(storages: Storage[]): SyntaxNode[] {
-    return nodesMentioning(this.root, [...new Set(storages.map((s) => s.name))]);
+    const fresh = storages.filter((s) => !this.words.has(s.name));
+    if (fresh.length > 0 || !this.nodes) {
+      for (const s of fresh) this.words.add(s.name);
+      this.nodes = nodesMentioning(this.root, [...this.words]);
+    }
+    return this.nodes;
   }
 
   /** Adds copies (`let s = self.session`) and hand-offs to other types' initializers until nothing new is found. */

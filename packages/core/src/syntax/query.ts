@@ -24,7 +24,16 @@ export function* descendants(root: SyntaxNode, into: (node: SyntaxNode) => boole
  * to some names (a variable, a property, a method's result) need not lower the other parts.
  */
 export function nodesMentioning(root: SyntaxNode, words: readonly string[]): SyntaxNode[] {
-  return [...descendants(root, (node) => mayMentionAny(node, words, root))];
+  const found: SyntaxNode[] = [];
+  const stack = [...childrenOf(root)].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    found.push(node);
+    if (!mayMentionAny(node, words, root)) continue;
+    const kids = childrenOf(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
+  return found;
 }
 
 export function* ancestors(node: SyntaxNode): Generator<SyntaxNode> {
