@@ -164,6 +164,37 @@ describe('the on-demand index', () => {
     }
   });
 
+  test('a linted keychain call asks for every file only with a rule enabled that reads the reach map', () => {
+    // macos-keychain-data-protection triggers on the same calls but judges the query alone: with it and not
+    // keychain-background-accessibility, the keychain file is linted against the index it names.
+    const app = generatedApp(120, 5);
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bglint-index-cache-'));
+    try {
+      fs.writeFileSync(path.join(app, 'TokenStore.swift'), [
+        'import Foundation', '', 'final class TokenStore {', '    func save(_ token: Data) {',
+        '        let query: [String: Any] = [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: "api", kSecValueData as String: token]',
+        '        SecItemAdd(query as CFDictionary, nil)', '    }', '}', '',
+      ].join('\n'));
+      const on = (...ids: string[]) => ({ ...boundedRules, ...Object.fromEntries(ids.map((id) => [id, { severity: 'warning', options: {} } as RuleSetting])) });
+      const lexedWith = (cliRules: Record<string, RuleSetting>) => {
+        const cache = { location: path.join(cacheDir, `${Object.keys(cliRules).filter((id) => cliRules[id]!.severity !== 'off').length}.json`), version: 'test' };
+        const report = runLint(options(app, false, { cache, cliRules }));
+        expect(report.results.find((r) => r.file.endsWith('TokenStore.swift'))?.skipped).toBeFalsy();
+        const entries = Object.values(JSON.parse(fs.readFileSync(cache.location, 'utf8')).entries) as { scan: { facts?: { withoutReach?: true } } }[];
+        return { all: entries.length, lexed: entries.filter((e) => e.scan.facts).length, withReach: entries.filter((e) => e.scan.facts && !e.scan.facts.withoutReach).length };
+      };
+      const bounded = lexedWith(on('macos-keychain-data-protection'));
+      expect(bounded.lexed).toBeLessThan(bounded.all);
+      expect(bounded.withReach).toBe(0);
+      const whole = lexedWith(on('macos-keychain-data-protection', 'keychain-background-accessibility'));
+      expect(whole).toEqual({ all: whole.all, lexed: whole.all, withReach: whole.all });
+      expectSame(app, { cliRules: on('macos-keychain-data-protection') });
+    } finally {
+      removeDir(app);
+      removeDir(cacheDir);
+    }
+  });
+
   test('the outline finds every name the lexer indexes a file under', () => {
     const files = [...FIXTURES.flatMap((name) => sourcesUnder(path.join(repoRoot, 'fixtures', name))), ...sourcesUnder(generated)];
     for (const file of files) {

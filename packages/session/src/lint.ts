@@ -134,9 +134,10 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
     inputs.push({ file, outline: outlineFile(options.stdin.text, languageOf(file) ?? 'swift'), text: options.stdin.text });
   }
   const candidates: Candidate[] = [...inputs, ...contextOfExplicitFiles(options, inputs, executor, cache)];
-  const lex = lexer(executor, cache, { reach: Boolean(options.fullIndex) || inputs.some(asksReachMap) });
+  const rulesOf = rulesPerFile(options);
+  const lex = lexer(executor, cache, { reach: Boolean(options.fullIndex) || inputs.some((i) => asksReachMap(i, rulesOf(i.file))) });
   const project = options.allTriggers ? undefined : conditionsOf(candidates, lex);
-  const slots = planFiles(inputs, options, targets, project);
+  const slots = planFiles(inputs, options, targets, project, rulesOf);
   const linter = new PassLinter(options, inputs, executor, targets, cache);
   const index = lintInPasses(options, candidates, slots.filter(isRequest), lex, linter);
   const results: FileResult[] = [];
@@ -187,8 +188,12 @@ function lexer(executor: Executor, cache: LintCache | undefined, options: LexOpt
   return Object.assign(lex, { here });
 }
 
-/** Does a linted file ask the project-wide reach map? (Its words are rule triggers, which the scan looked for.) */
-function asksReachMap(input: LintInput): boolean {
+/**
+ * Does a linted file ask the project-wide reach map: does it hold its words (rule triggers, which the scan
+ * looked for), with a rule that reads the map enabled for it?
+ */
+function asksReachMap(input: LintInput, rules: EnabledRule[]): boolean {
+  if (!rules.some((r) => r.rule.meta.needsWholeIndex)) return false;
   return input.scan ? input.scan.triggers.some((t) => WHOLE_INDEX_WORDS.includes(t)) : asksWholeIndex(input.text!);
 }
 
@@ -268,7 +273,7 @@ function chooseForIndex(
     for (const r of requests) {
       const text = r.text ?? readText(r.file);
       if (text === undefined) continue;
-      if (asksWholeIndex(text)) wide.add(r);
+      if (asksWholeIndex(text) && r.rules.some((c) => WHOLE_INDEX_RULES.has(c.id))) wide.add(r);
       yield text;
     }
   };
@@ -298,14 +303,12 @@ const isRequest = (slot: Slot): slot is LintRequest => 'rules' in slot;
  * Per file, in order: left out (ignored), a result already (no trigger string that counts in this
  * project: `project` holds its conditions, undefined counts every trigger), or a request to lint.
  */
-function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetResolver, project: ReadonlySet<ProjectCondition> | undefined): Slot[] {
-  const finder = new ConfigFinder(options);
-  const rulesOf = rulesPerFolderConfig(options);
+function planFiles(
+  inputs: LintInput[], options: RunOptions, targets: TargetResolver, project: ReadonlySet<ProjectCondition> | undefined, rulesOf: RulesOfFile,
+): Slot[] {
   return inputs.flatMap((input): Slot[] => {
-    const layers = finder.layersFor(input.file);
-    const relativeTo = (l: ConfigLayer) => path.relative(l.dir, input.file);
-    if (isIgnored(input.file, layers, relativeTo)) return [];
-    const rules = rulesOf(layers, relativeTo);
+    if (rulesOf.isIgnored(input.file)) return [];
+    const rules = rulesOf(input.file);
     const relative = path.relative(options.cwd, input.file) || path.basename(input.file);
     const passes = input.scan ? passesTriggers(input.scan.triggers, rules, project) : passesPrefilter(input.text!, rules, project);
     // Unused-directive reports need every file's directives, so that option sends every file to lintSource.
@@ -319,16 +322,29 @@ function planFiles(inputs: LintInput[], options: RunOptions, targets: TargetReso
   });
 }
 
+/** The rules enabled for a file by its config, and whether the config ignores it. */
+interface RulesOfFile {
+  (file: string): EnabledRule[];
+  isIgnored(file: string): boolean;
+}
+
 /** `rulesForFile`, worked out once per config when no layer has path overrides (the usual case). */
-function rulesPerFolderConfig(options: RunOptions) {
+function rulesPerFile(options: RunOptions): RulesOfFile {
+  const finder = new ConfigFinder(options);
   const known = new WeakMap<ConfigLayer[], EnabledRule[]>();
-  return (layers: ConfigLayer[], relativeTo: (l: ConfigLayer) => string): EnabledRule[] => {
-    if (layers.some((l) => l.overrides.length > 0)) return rulesForFile(relativeTo, layers, ruleSets, options.cliRules);
+  const relativeTo = (file: string) => (l: ConfigLayer) => path.relative(l.dir, file);
+  const rulesOf = (file: string): EnabledRule[] => {
+    const layers = finder.layersFor(file);
+    if (layers.some((l) => l.overrides.length > 0)) return rulesForFile(relativeTo(file), layers, ruleSets, options.cliRules);
     let rules = known.get(layers);
-    if (!rules) known.set(layers, (rules = rulesForFile(relativeTo, layers, ruleSets, options.cliRules)));
+    if (!rules) known.set(layers, (rules = rulesForFile(relativeTo(file), layers, ruleSets, options.cliRules)));
     return rules;
   };
+  return Object.assign(rulesOf, { isIgnored: (file: string) => isIgnored(file, finder.layersFor(file), relativeTo(file)) });
 }
+
+/** The rules that read the project-wide reach map (`RuleMeta.needsWholeIndex`). */
+const WHOLE_INDEX_RULES = new Set(allRules.filter((r) => r.meta.needsWholeIndex).map((r) => r.meta.id));
 
 /** A project index, with the digest of the facts merged into it (for the cache's result keys). */
 interface DigestedIndex {

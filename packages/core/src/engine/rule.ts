@@ -87,6 +87,12 @@ export interface RuleMeta {
    * prefilter asks `countedTriggers` (core's engine/triggers.ts), which reads this.
    */
   triggersWhen?: { project: ProjectCondition; triggers: string[] }[];
+  /**
+   * Linted code holding one of `WHOLE_INDEX_WORDS` (core's facts/lexical-index.ts) asks this rule what no
+   * name in the file bounds (the keychain rule's project-wide background reach map): with the rule enabled
+   * for such a file, a run lexes every file of the project for it. Without, the index stays on demand.
+   */
+  needsWholeIndex?: boolean;
   options?: Record<string, OptionSpec>;
   /** Options whose string entries are API names the prefilter must also look for (`wrappers`). */
   optionTriggers?: string[];

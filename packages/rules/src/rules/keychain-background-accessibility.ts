@@ -145,6 +145,7 @@ export default defineRule({
       },
     },
     triggers: KEYCHAIN_TRIGGERS,
+    needsWholeIndex: true,
   },
   create(context) {
     return {
