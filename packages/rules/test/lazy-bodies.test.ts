@@ -110,3 +110,32 @@ describe('a file that builds a background session', () => {
     expect(partsLowered() - before).toBe(3);
   });
 });
+
+// In Objective-C a setter call reads as an assignment (`[self setCurrent:…]` sets `current`): its text holds the
+// name capitalized. Here it gives the property another session, so the task may not be made on the background one.
+const objcUploader = `@implementation Uploader
+- (void)setUp {
+  NSURLSessionConfiguration *configuration = [NSURLSessionConfiguration backgroundSessionConfigurationWithIdentifier:@"com.example.upload"];
+  _current = [NSURLSession sessionWithConfiguration:configuration delegate:self delegateQueue:nil];
+}
+- (void)reset {
+  [self setCurrent:[NSURLSession sharedSession]];
+}
+- (void)send:(NSURL *)url {
+  [[self.current dataTaskWithURL:url] resume];
+}
+@end
+`;
+
+describe('an Objective-C file that builds a background session', () => {
+  const rule = allRules.find((r) => r.meta.id === 'background-session-unsupported-task')!;
+  const lint = (text: string, eagerView: boolean) => lintSource({ file: 'Uploader.m', text, language: 'objc', rules: [{ rule, severity: rule.meta.severity, options: {} }], eagerView });
+
+  it('sees a setter call in a method with no trigger string give the property another session', () => {
+    expect(lint(objcUploader, false).findings).toEqual([]);
+    expect(lint(objcUploader, true).findings).toEqual([]);
+    // Without that method, the task is made on the background session.
+    const withoutReset = objcUploader.replace(/- \(void\)reset \{[^}]*\}\n/, '');
+    expect(lint(withoutReset, false).findings.map((f) => f.range.start.line)).toEqual([7]);
+  });
+});

@@ -261,7 +261,8 @@ class SessionTracker {
   private nodesNaming(storages: Storage[]): SyntaxNode[] {
     const fresh = storages.filter((s) => !this.words.has(s.name));
     if (fresh.length > 0 || !this.nodes) {
-      for (const s of fresh) this.words.add(s.name);
+      // ObjC's `[self setUploads:s]` reads as an assignment to `uploads`: its text holds the name capitalized.
+      for (const { name } of fresh) this.words.add(name).add(name.charAt(0).toUpperCase() + name.slice(1));
       this.nodes = nodesMentioning(this.root, [...this.words]);
     }
     return this.nodes;
