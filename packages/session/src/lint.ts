@@ -135,7 +135,7 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
   }
   const candidates: Candidate[] = [...inputs, ...contextOfExplicitFiles(options, inputs, executor, cache)];
   const rulesOf = rulesPerFile(options);
-  const lex = lexer(executor, cache, { reach: Boolean(options.fullIndex) || inputs.some((i) => asksReachMap(i, rulesOf(i.file))) });
+  const lex = lexer(executor, cache, { reach: Boolean(options.fullIndex) || inputs.some((i) => asksReachMap(i, rulesOf)) });
   const project = options.allTriggers ? undefined : conditionsOf(candidates, lex);
   const slots = planFiles(inputs, options, targets, project, rulesOf);
   const linter = new PassLinter(options, inputs, executor, targets, cache);
@@ -192,9 +192,9 @@ function lexer(executor: Executor, cache: LintCache | undefined, options: LexOpt
  * Does a linted file ask the project-wide reach map: does it hold its words (rule triggers, which the scan
  * looked for), with a rule that reads the map enabled for it?
  */
-function asksReachMap(input: LintInput, rules: EnabledRule[]): boolean {
-  if (!rules.some((r) => r.rule.meta.needsWholeIndex)) return false;
-  return input.scan ? input.scan.triggers.some((t) => WHOLE_INDEX_WORDS.includes(t)) : asksWholeIndex(input.text!);
+function asksReachMap(input: LintInput, rulesOf: RulesOfFile): boolean {
+  const holdsWords = input.scan ? input.scan.triggers.some((t) => WHOLE_INDEX_WORDS.includes(t)) : asksWholeIndex(input.text!);
+  return holdsWords && rulesOf(input.file).some((r) => WHOLE_INDEX_RULES.has(r.rule.meta.id));
 }
 
 /** One step that runs `work`. */
