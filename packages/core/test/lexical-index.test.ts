@@ -1,7 +1,7 @@
 /** The project index reads declarations without parsing: attributes and modifiers as people write them. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ProjectIndex, languageOf, lexFile, stripCommentsAndStrings } from '@bglint/core';
+import { ProjectIndex, keysOf, languageOf, lexFile, outlineFile, stripCommentsAndStrings } from '@bglint/core';
 import type { FileFacts, IndexedMethod } from '@bglint/core';
 
 function methodsOf(code: string) {
@@ -79,5 +79,27 @@ describe('lexing without the reach facts', () => {
     }
     // The fixtures hold reach facts to leave out (getters, closures handed on, reads…), so the comparison is not empty.
     expect(left).toBeGreaterThan(10);
+  });
+});
+
+/**
+ * The outline (what a scan keeps of every file to choose the index's files) reads the text without
+ * blanking comments and strings first, so it must still find every name the lexer keys the file under.
+ */
+describe('the outline of a file', () => {
+  const keys = (file: string, text: string) => {
+    const language = languageOf(file)!;
+    return { lexed: keysOf(lexFile(file, text, language)).sort(), outlined: outlineFile(text, language).declares };
+  };
+
+  it.each([
+    ['a keyword ending the comment before a header', 'A.swift', '// Converts what the server sends; not a class\nclass ServerConverter {\n  func run() {}\n}\n'],
+    ['a comment between the keyword and the name', 'A.swift', 'struct /* the cache key */ ArticleCacheKey: Hashable {\n  let id: String\n}\nextension // more\nArticleCacheKey {\n}\n'],
+    ['a @MainActor declaration with a comment before it', 'A.swift', '@MainActor /* UI */ var current: Int = 0\n'],
+    ['an Objective-C header with a comment before its name', 'A.m', '// see @interface in the header\n@implementation /* private */ Fetcher\n- (void)run {}\n@end\n'],
+  ])('finds every name the lexer keys the file under: %s', (_what, file, text) => {
+    const { lexed, outlined } = keys(file, text);
+    expect(lexed.length).toBeGreaterThan(0);
+    expect(lexed.filter((k) => !outlined.includes(k))).toEqual([]);
   });
 });

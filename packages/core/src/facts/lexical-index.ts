@@ -420,17 +420,48 @@ export interface FileOutline {
   everywhere: boolean;
 }
 
-/** The outline of one file: the type headers of `lexFile` (same patterns on the same blanked code) and its `@MainActor` names. */
+/**
+ * The outline of one file: every name `lexFile` can index it under (a superset: names in comments and
+ * strings count too), and whether it is always indexed. It reads the text as it is: blanking comments and
+ * strings first (`stripCommentsAndStrings`) was 90% of an outline's cost, and a scan outlines every file.
+ * The keyword and name of a type header may have comments between them, which the lexer reads as spaces.
+ */
 export function outlineFile(text: string, language: Language): FileOutline {
-  const code = stripCommentsAndStrings(text);
   const declares = new Set<string>();
-  // The keyword and name of `SWIFT_TYPE_HEADER` alone: every header it matches matches here (a superset, far cheaper).
   if (language === 'swift') {
-    for (const m of code.matchAll(SWIFT_DECLARED_NAME)) if (!NOT_A_TYPE_NAME.has(m[1]!)) declares.add(m[1]!.split('.').pop()!);
+    for (const m of text.matchAll(SWIFT_DECLARED_NAME_IN_TEXT)) if (!NOT_A_TYPE_NAME.has(m[1]!)) declares.add(m[1]!.split('.').pop()!);
   }
-  else for (const m of code.matchAll(OBJC_TYPE_HEADER)) declares.add(m[2]!);
-  if (language === 'swift' && code.includes('@MainActor')) for (const name of mainActorDeclarations(code)) declares.add(name);
-  return { declares: [...declares], everywhere: INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) || mayBuildBackgroundSession(code) };
+  else for (const m of text.matchAll(OBJC_DECLARED_NAME_IN_TEXT)) declares.add(m[1]!);
+  // Rare words, after which the blanked code decides as the lexer does.
+  const code = once(() => stripCommentsAndStrings(text));
+  if (language === 'swift' && text.includes('@MainActor')) for (const name of mainActorDeclarations(code())) declares.add(name);
+  const everywhere = INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) || (BACKGROUND_SESSION_WORDS.some((w) => text.includes(w)) && mayBuildBackgroundSession(code()));
+  return { declares: [...declares], everywhere };
+}
+
+/**
+ * Between a type keyword and its name: spaces and comments (blanked to spaces where the lexer reads). The
+ * name is matched ahead, not taken: a keyword in a comment before a header (`// the class`) must not use up
+ * the header's own keyword as its name.
+ */
+const GAP = String.raw`(?:\s|/\*[\s\S]*?\*/|//[^\n]*)+`;
+/** `SWIFT_TYPE_HEADER`'s keyword and name alone, on text not blanked: every header it matches in blanked code matches here. */
+const SWIFT_DECLARED_NAME_IN_TEXT = new RegExp(String.raw`\b(?:class|struct|enum|actor|extension|protocol)(?=${GAP}([\w.]+))`, 'g');
+/** `OBJC_TYPE_HEADER`'s keyword and name alone, likewise. */
+const OBJC_DECLARED_NAME_IN_TEXT = new RegExp(String.raw`@(?:interface|implementation|protocol)(?=${GAP}(\w+))`, 'g');
+/** `mayBuildBackgroundSession` can hold only for text with one of these words. */
+const BACKGROUND_SESSION_WORDS = ['withIdentifier', 'backgroundSessionConfiguration'];
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
 }
 
 /** The names under which the index keeps a file's facts (what `outlineFile` must find). */
@@ -470,7 +501,6 @@ interface TypeBlock {
   bodyEnd: number;
 }
 
-const SWIFT_DECLARED_NAME = /\b(?:class|struct|enum|actor|extension|protocol)\s+([\w.]+)/g;
 /** Keywords after `class` (`class func`, `class var`): no type has these names, and every linted file holds them. */
 const NOT_A_TYPE_NAME = new Set(['func', 'var', 'let', 'init', 'deinit', 'subscript', 'override', 'final', 'private', 'fileprivate', 'public', 'internal', 'open', 'package', 'static', 'required', 'convenience', 'nonisolated', 'typealias', 'associatedtype', 'case']);
 
