@@ -24,6 +24,7 @@ export type { ProjectFileInput } from './engine/project-file-runner';
 export { plistPathKey, plistLocation, plistString, plistStrings, plistBoolean, hasBackgroundMode, relatedAtKey, plistName, runsWithOwnPlist, processInfoPlist, bundleKindOf } from './facts/project';
 export type { PlistFacts, PlistDictValue, PlistValue, ProjectFacts, PlistPathSegment, BundleKind } from './facts/project';
 export { lintSource, passesPrefilter, countedTriggers, optionTriggers, fill } from './engine/runner';
+export { wordsIn } from './engine/words';
 export { PROJECT_CONDITIONS, projectConditions } from './facts/project-conditions';
 export type { ProjectCondition } from './facts/project-conditions';
 export type { EnabledRule, LintInput } from './engine/runner';

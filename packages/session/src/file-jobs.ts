@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { WHOLE_INDEX_WORDS, countedTriggers, languageOf, lexFile, lintSource, optionTriggers, outlineFile } from '@bglint/core';
+import { WHOLE_INDEX_WORDS, countedTriggers, languageOf, lexFile, lintSource, optionTriggers, outlineFile, wordsIn } from '@bglint/core';
 import type { EnabledRule, FileFacts, LexOptions, FileOutline, FileResult, Notice, ProjectCondition, ProjectFacts, ProjectIndex, Severity, TargetFacet, TargetSettings } from '@bglint/core';
 import { allRules, rulesById } from '@bglint/rules';
 
@@ -46,7 +46,7 @@ export function scanFile(file: string, withHash: boolean): ScanResult {
     mtimeMs: stat.mtimeMs,
     hash: withHash ? hashOf(buffer) : undefined,
     outline: outlineFile(text, languageOf(file) ?? 'swift'),
-    triggers: ALL_TRIGGERS.filter((t) => text.includes(t)),
+    triggers: wordsIn(text, ALL_TRIGGERS),
   };
 }
 

@@ -17,6 +17,7 @@ import { applyDirectives, parseDirectives } from './suppressions';
 import { lineAt, lineStartOffsets } from '../source/lines';
 import type { Directive } from './suppressions';
 import { assignFingerprints } from './fingerprint';
+import { occurrences } from './words';
 import type { RelatedInput, Rule, RuleContext, RuleListener, TargetSettings } from './rule';
 import type { ProjectFacts } from '../facts/project';
 import { mergeTargetFindings, type TargetFacet } from './targets';
@@ -271,26 +272,6 @@ function bodiesWorthEntering(text: string, active: ActiveRule[]): (body: Span) =
     }
     return low < at.length && at[low]! < body.endIndex;
   };
-}
-
-const WORDS_PATTERNS = new Map<string, RegExp>();
-
-/**
- * Where the words occur in the text, in order: one pass of one pattern (3.5× faster than a search per
- * word with every rule enabled). Matches do not overlap, so a word inside another's match is not listed;
- * no trigger holds a brace, so both lie inside the same body or outside every one.
- */
-function occurrences(text: string, words: ReadonlySet<string>): number[] {
-  if (words.size === 0) return [];
-  const key = [...words].join('\0');
-  let pattern = WORDS_PATTERNS.get(key);
-  if (!pattern) {
-    if (WORDS_PATTERNS.size >= 64) WORDS_PATTERNS.clear();
-    WORDS_PATTERNS.set(key, (pattern = new RegExp([...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')));
-  }
-  const at: number[] = [];
-  for (const match of text.matchAll(pattern)) at.push(match.index);
-  return at;
 }
 
 /** One iterative walk of the file for all rules; a rule that throws is dropped for this file only. */
