@@ -44,6 +44,12 @@ interface Member {
  */
 const BATCHES_IN_FLIGHT = { helping: 2, otherwise: 4, helpingLater: 16 };
 
+/** This thread's share of a `map`: it takes a few items at a time, `limit` items in all at most (unbounded if absent). */
+export interface Helper<T, R> {
+  (items: T[]): R[];
+  limit?: number;
+}
+
 export class WorkerPool {
   private readonly members: Member[];
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
@@ -56,23 +62,25 @@ export class WorkerPool {
   /**
    * Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`.
    * With `helper`, this thread takes a few items at a time too while the workers are busy (it would
-   * only wait), and hands the workers their next batch between them.
+   * only wait), and hands the workers their next batch between them, until it has taken `helper.limit`.
    * With `meanwhile`, it does other work in small steps (see `Meanwhile`): first, when it also helps.
    */
-  map<T, R>(task: string, items: T[], batchSize: number, helper?: (items: T[]) => R[], meanwhile?: Meanwhile): R[] {
+  map<T, R>(task: string, items: T[], batchSize: number, helper?: Helper<T, R>, meanwhile?: Meanwhile): R[] {
     const results: R[] = new Array(items.length);
     const firstItemOf = new Map<number, number>();
     const helperStep = Math.max(1, Math.floor(batchSize / 8));
     let next = 0;
     let done = 0;
+    let helped = 0;
+    const helps = () => helper !== undefined && helped < (helper.limit ?? Infinity);
     const take = (count: number) => {
       const first = next;
       next = Math.min(items.length, next + count);
       return { first, taken: items.slice(first, next) };
     };
     // Whether this thread, which helps, does steps of `meanwhile` first (until one says there are none left).
-    let stepsFirst = helper !== undefined && meanwhile !== undefined;
-    const inFlight = () => (!helper ? BATCHES_IN_FLIGHT.otherwise : stepsFirst ? BATCHES_IN_FLIGHT.helpingLater : BATCHES_IN_FLIGHT.helping);
+    let stepsFirst = helps() && meanwhile !== undefined;
+    const inFlight = () => (!helps() ? BATCHES_IN_FLIGHT.otherwise : stepsFirst ? BATCHES_IN_FLIGHT.helpingLater : BATCHES_IN_FLIGHT.helping);
     const dispatch = (member: Member) => {
       while (next < items.length && member.pending < inFlight()) {
         const id = this.nextId++;
@@ -91,12 +99,13 @@ export class WorkerPool {
     const ownStep = () => {
       if (stepsFirst && meanwhile!()) return true;
       stepsFirst = false;
-      const { first, taken } = take(helperStep);
+      const { first, taken } = take(Math.min(helperStep, helper!.limit === undefined ? helperStep : helper!.limit - helped));
+      helped += taken.length;
       record(first, helper!(taken));
       return true;
     };
     while (done < items.length) {
-      const stepped = helper !== undefined && next < items.length && ownStep();
+      const stepped = helps() && next < items.length && ownStep();
       const replies = stepped ? this.drain() : this.awaitReplies(meanwhile);
       for (const { member, reply } of replies) {
         if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
