@@ -294,6 +294,21 @@ final class Tracker {
     write('Info.plist', plist(['location']));
   });
 
+  test('one staged file reuses the Info.plist facts the last run remembered, until a project file changes', () => {
+    const staged = () => lint({ paths: ['Tracker.swift'] }).filter((f) => f.includes('location-background-mode-missing'));
+    expect(staged()).toEqual([]);
+    // Plant: the remembered Info.plist lost its location mode, and no result is cached. A run that reuses the remembered facts reports.
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    expect(data.project.facts.targets.length).toBeGreaterThan(0);
+    for (const facts of data.project.facts.targets) facts.infoPlist.value.UIBackgroundModes = ['fetch'];
+    for (const entry of Object.values<any>(data.entries)) delete entry.result;
+    fs.writeFileSync(cacheFile, JSON.stringify(data));
+    expect(staged()).toEqual(['Tracker.swift:7 location-background-mode-missing']);
+    // Any change to a project file it was read from: the project files are read again.
+    write('Info.plist', `${plist(['location'])}\n`);
+    expect(staged()).toEqual([]);
+  });
+
   test('an Info.plist edit re-lints the sources that read it, though no source changed', () => {
     expect(lint().filter((f) => f.includes('location-background-mode-missing'))).toEqual([]);
     plantMarker();

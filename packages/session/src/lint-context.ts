@@ -10,7 +10,7 @@ import type { ConfigLayer, EnabledRule, FileResult, Notice, ProjectFacts, Projec
 import { ruleSets, rulesById } from '@bglint/rules';
 import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
 import { memoHolds, recordingFileSystem } from './project-memo';
-import type { ProjectMemo } from './project-memo';
+import type { ProjectFactsMemo, ProjectMemo } from './project-memo';
 
 /** Which config files to use: found upward from each file, one given file, or none. */
 export interface ConfigChoice {
@@ -79,6 +79,8 @@ export class TargetResolver {
   private readonly root: string;
   private recording?: ReturnType<typeof recordingFileSystem>;
   private readonly settings: Record<string, TargetSettings> = {};
+  /** Files whose project facts were asked (`projectFor`, `otherTargetsFor`): the memo keeps theirs. */
+  private readonly askedFacts = new Set<string>();
   private readonly facts: ProjectFactsBuilder;
   /** The folders being linted (files given one by one bring no project files of their own). */
   private readonly folders: string[];
@@ -113,6 +115,9 @@ export class TargetResolver {
 
   /** The Info.plist and entitlements of the file's target, for rules; undefined outside every target. */
   projectFor(file: string): ProjectFacts | undefined {
+    this.askedFacts.add(file);
+    const known = this.rememberedFacts(file);
+    if (known) return known.project;
     const target = this.load()?.targetFor(file);
     return target ? this.facts.factsFor(target) : undefined;
   }
@@ -122,6 +127,9 @@ export class TargetResolver {
    * and facts; test targets only when nothing else compiles the file. Undefined for a file of one target.
    */
   otherTargetsFor(file: string): TargetFacet[] | undefined {
+    this.askedFacts.add(file);
+    const known = this.rememberedFacts(file);
+    if (known) return known.others;
     const all = this.load()?.targetsFor(file) ?? [];
     const others = all.slice(1).filter((t) => !/test/i.test(t.productType ?? ''));
     if (others.length === 0) return undefined;
@@ -152,9 +160,34 @@ export class TargetResolver {
   toMemo(): ProjectMemo | undefined {
     if (!this.loaded) return this.memo;
     return {
-      root: this.root, reads: this.recording!.reads, lists: this.recording!.lists, settings: this.settings,
+      root: this.root, reads: this.recording!.reads, lists: this.recording!.lists, settings: this.settings, facts: this.factsMemo(),
       errors: (this.model?.errors ?? []).map((e) => ({ file: e.file, message: e.message })),
     };
+  }
+
+  /** The project facts the last run's memo holds for the file, while nothing was loaded in this run. */
+  private rememberedFacts(file: string): { project?: ProjectFacts; others?: TargetFacet[] } | undefined {
+    const memo = this.loaded ? undefined : this.memo?.facts;
+    const entry = memo?.cwd === this.cwd ? memo.byFile[file] : undefined;
+    if (!memo || !entry) return undefined;
+    const facts = (id: number | null) => (id === null ? undefined : memo.targets[id]);
+    return { project: facts(entry.project), others: entry.others?.map((o) => ({ target: o.target, project: facts(o.project) })) };
+  }
+
+  /** The facts of the files asked in this run, from the loaded project files (a target's facts are one object). */
+  private factsMemo(): ProjectFactsMemo {
+    const memo: ProjectFactsMemo = { cwd: this.cwd, targets: [], byFile: {} };
+    const ids = new Map<ProjectFacts, number>();
+    const id = (facts: ProjectFacts | undefined) => {
+      if (!facts) return null;
+      if (!ids.has(facts)) ids.set(facts, memo.targets.push(facts) - 1);
+      return ids.get(facts)!;
+    };
+    for (const file of this.askedFacts) {
+      const others = this.otherTargetsFor(file)?.map((o) => ({ target: o.target, project: id(o.project) }));
+      memo.byFile[file] = { project: id(this.projectFor(file)), ...(others ? { others } : {}) };
+    }
+    return memo;
   }
 
   private resolve(file: string): TargetSettings {

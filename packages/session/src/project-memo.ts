@@ -7,7 +7,7 @@
  * touches the top folder.
  */
 import * as fs from 'node:fs';
-import type { TargetSettings } from '@bglint/core';
+import type { ProjectFacts, TargetSettings } from '@bglint/core';
 import type { DirEntry, ProjectFileSystem } from '@bglint/project';
 import { hashOf } from './file-jobs';
 
@@ -18,7 +18,19 @@ export interface ProjectMemo {
   /** [folder, digest of its entries]; '' for a folder that could not be listed. */
   lists: [string, string][];
   settings: Record<string, TargetSettings>;
+  /** The project facts of the files asked, when the run that made the memo loaded the project files. */
+  facts?: ProjectFactsMemo;
   errors: { file: string; message: string }[];
+}
+
+/**
+ * What `TargetResolver.projectFor` and `otherTargetsFor` answered per file, each target's facts kept once
+ * (`targets`, referred to by index; null for none). Their file names are relative to `cwd`.
+ */
+export interface ProjectFactsMemo {
+  cwd: string;
+  targets: ProjectFacts[];
+  byFile: Record<string, { project: number | null; others?: { target: TargetSettings; project: number | null }[] }>;
 }
 
 /** The node file system, noting what is read and listed. */
