@@ -99,7 +99,7 @@ export class WorkerPool {
     const ownStep = () => {
       if (stepsFirst && meanwhile!()) return true;
       stepsFirst = false;
-      const { first, taken } = take(Math.min(helperStep, helper!.limit === undefined ? helperStep : helper!.limit - helped));
+      const { first, taken } = take(Math.min(helperStep, (helper!.limit ?? Infinity) - helped));
       helped += taken.length;
       record(first, helper!(taken));
       return true;

@@ -206,8 +206,11 @@ function declaredInFile(typeName: string, member: string, root: SyntaxNode): boo
   return false;
 }
 
-/** What a configuration call's text holds in either language (`background(withIdentifier:)`, `backgroundSessionConfigurationWithIdentifier:`). */
-const CONFIGURATION_WORDS = ['withIdentifier', 'backgroundSessionConfiguration'];
+/**
+ * What a configuration call's text holds in either language (`background(withIdentifier:)`,
+ * `backgroundSessionConfigurationWithIdentifier:`), however it is spaced: code without them builds none.
+ */
+export const CONFIGURATION_WORDS = ['withIdentifier', 'backgroundSessionConfiguration'];
 
 /**
  * Follows values through the file. Every node it looks at is the value itself or names a place the value

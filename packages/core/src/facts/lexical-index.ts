@@ -9,7 +9,7 @@ import { swiftNameForSelector } from '../syntax/api-names';
 import { taskRegistrationsIn } from './task-registrations';
 import { apiUsesIn, type IndexedApiUse } from './api-uses';
 import type { TaskRegistrationSite } from './task-registrations';
-import { backgroundSessionMembersIn, mayBuildBackgroundSession } from '../apis/url-session';
+import { CONFIGURATION_WORDS, backgroundSessionMembersIn, mayBuildBackgroundSession } from '../apis/url-session';
 import { API_USE_WORDS } from './api-uses';
 import { matchingBrace } from './braces';
 import { nilFallbacksIn, objcParamTypes, swiftParamTypes, type NilFallback } from './nil-fallbacks';
@@ -423,7 +423,7 @@ export interface FileOutline {
 /**
  * The outline of one file: every name `lexFile` can index it under (a superset: names in comments and
  * strings count too), and whether it is always indexed. It reads the text as it is: blanking comments and
- * strings first (`stripCommentsAndStrings`) was 90% of an outline's cost, and a scan outlines every file.
+ * strings first (`stripCommentsAndStrings`) was half an outline's cost, and a scan outlines every file.
  * The keyword and name of a type header may have comments between them, which the lexer reads as spaces.
  */
 export function outlineFile(text: string, language: Language): FileOutline {
@@ -433,9 +433,10 @@ export function outlineFile(text: string, language: Language): FileOutline {
   }
   else for (const m of text.matchAll(OBJC_DECLARED_NAME_IN_TEXT)) declares.add(m[1]!);
   // Rare words, after which the blanked code decides as the lexer does.
-  const code = once(() => stripCommentsAndStrings(text));
+  let blanked: string | undefined;
+  const code = () => (blanked ??= stripCommentsAndStrings(text));
   if (language === 'swift' && text.includes('@MainActor')) for (const name of mainActorDeclarations(code())) declares.add(name);
-  const everywhere = INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) || (BACKGROUND_SESSION_WORDS.some((w) => text.includes(w)) && mayBuildBackgroundSession(code()));
+  const everywhere = INDEX_EVERYWHERE_WORDS.some((w) => text.includes(w)) || (CONFIGURATION_WORDS.some((w) => text.includes(w)) && mayBuildBackgroundSession(code()));
   return { declares: [...declares], everywhere };
 }
 
@@ -449,20 +450,6 @@ const GAP = String.raw`(?:\s|/\*[\s\S]*?\*/|//[^\n]*)+`;
 const SWIFT_DECLARED_NAME_IN_TEXT = new RegExp(String.raw`\b(?:class|struct|enum|actor|extension|protocol)(?=${GAP}([\w.]+))`, 'g');
 /** `OBJC_TYPE_HEADER`'s keyword and name alone, likewise. */
 const OBJC_DECLARED_NAME_IN_TEXT = new RegExp(String.raw`@(?:interface|implementation|protocol)(?=${GAP}(\w+))`, 'g');
-/** `mayBuildBackgroundSession` can hold only for text with one of these words. */
-const BACKGROUND_SESSION_WORDS = ['withIdentifier', 'backgroundSessionConfiguration'];
-
-function once<T>(make: () => T): () => T {
-  let value: T | undefined;
-  let made = false;
-  return () => {
-    if (!made) {
-      value = make();
-      made = true;
-    }
-    return value as T;
-  };
-}
 
 /** The names under which the index keeps a file's facts (what `outlineFile` must find). */
 export function keysOf(facts: FileFacts): string[] {
