@@ -82,6 +82,28 @@ describe('lexing without the reach facts', () => {
   });
 });
 
+describe('what a method ends', () => {
+  // Local copies are read only for bodies that end or consume a name: these must still reach the stored one.
+  const endsTasks = (swift: string, objc: string) => [lexFile('A.swift', swift, 'swift'), lexFile('A.m', objc, 'objc')]
+    .map((facts) => Object.fromEntries(facts.types[0]!.methods.map((m) => [m.name, m.endsTasks])));
+
+  it('names the stored task a local copy holds, copied or converted', () => {
+    const swift = [
+      'final class A {', '  var bgTask: UIBackgroundTaskIdentifier = .invalid',
+      '  func finish() {', '    guard let id = self.bgTask else { return }', '    UIApplication.shared.endBackgroundTask(id)', '  }',
+      '  func convert() {', '    let id = UIBackgroundTaskIdentifier(rawValue: self.bgTask.rawValue)', '    UIApplication.shared.endBackgroundTask(id)', '  }',
+      '  func copyOnly() {', '    let id = self.bgTask', '    print(id)', '  }', '}',
+    ].join('\n');
+    const objc = [
+      '@implementation A', '- (void)finish {', '    UIBackgroundTaskIdentifier taskId = self.backgroundTaskIdentifier;',
+      '    [[UIApplication sharedApplication] endBackgroundTask:taskId];', '}', '@end',
+    ].join('\n');
+    const [swiftEnds, objcEnds] = endsTasks(swift, objc);
+    expect(swiftEnds).toEqual({ finish: ['id', 'bgTask'], convert: ['id', 'bgTask'], copyOnly: [] });
+    expect(objcEnds).toEqual({ finish: ['taskId', 'backgroundTaskIdentifier'] });
+  });
+});
+
 /**
  * The outline (what a scan keeps of every file to choose the index's files) reads the text without
  * blanking comments and strings first, so it must still find every name the lexer keys the file under.

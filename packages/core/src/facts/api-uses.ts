@@ -20,5 +20,7 @@ export const API_USE_WORDS = ['MachServiceName', 'machServiceName', 'setConnecti
 
 /** The uses in one file's code (comments and strings blanked). */
 export function apiUsesIn(code: string): IndexedApiUse[] {
+  // Each pattern holds one of the words: a word search first spares most files the patterns' scans.
+  if (!API_USE_WORDS.some((word) => code.includes(word))) return [];
   return (Object.keys(INDEXED_API_USES) as IndexedApiUse[]).filter((use) => INDEXED_API_USES[use].test(code));
 }

@@ -616,12 +616,13 @@ function collectionProperties(body: string): Map<string, string> {
  */
 function addElementCalls(units: LexedUnit[], collections: ReadonlyMap<string, string>): void {
   if (!collections.size) return;
-  const names = [...collections.keys()];
+  const names = [...collections.keys()].join('|');
+  // Most members never name a collection: one search for the names spares them both scans (and the patterns' compiling).
+  const namesOne = new RegExp(names);
   let patterns: { closures: RegExp; loops: RegExp } | undefined;
   for (const u of units) {
-    // Most members never name a collection: a substring test spares them both scans (and the patterns' compiling).
-    if (!names.some((name) => u.text.includes(name))) continue;
-    patterns ??= elementPatterns(names.join('|'));
+    if (!namesOne.test(u.text)) continue;
+    patterns ??= elementPatterns(names);
     const found: { type: string; method: string }[] = [];
     for (const m of u.text.matchAll(patterns.closures)) {
       const open = (m.index ?? 0) + m[0].length - 1;
@@ -818,11 +819,13 @@ function bodyFacts(text: string): Pick<IndexedMethod, 'endsTasks' | 'calls' | 'c
     const hop = hopAt(text, m.index ?? 0);
     return hop ? { api: api.name, value, hop } : { api: api.name, value };
   }));
-  const copies = localCopies(text);
+  const ended = endedNames(text);
+  // Local copies matter only for names a body ends or consumes, which few bodies have (two scans of every body otherwise).
+  const copies = ended.length || uses.length ? localCopies(text) : new Map<string, string>();
   const withSources = (names: string[]) => [...new Set(names.flatMap((n) => (copies.has(n) ? [n, copies.get(n)!] : [n])))];
   const copiedUses = uses.flatMap((use) => (copies.has(use.value) ? [{ ...use, value: copies.get(use.value)! }] : []));
   uses.push(...copiedUses);
-  return { endsTasks: withSources(endedNames(text)), calls, callsLater, memberCalls, uses };
+  return { endsTasks: withSources(ended), calls, callsLater, memberCalls, uses };
 }
 
 const LOCAL_COPY = /\b(\w+)\s*=\s*(?:(?:self|weakSelf|strongSelf)\s*[?!]?\s*(?:\.|->)\s*)?_?(\w+)\s*(?:;|\n|else\b|,|\{)/g;
@@ -832,7 +835,7 @@ function localCopies(text: string): Map<string, string> {
   const copies = new Map<string, string>();
   for (const m of text.matchAll(LOCAL_COPY)) if (m[1] !== m[2] && !copies.has(m[1]!)) copies.set(m[1]!, m[2]!.replace(/^_+/, ''));
   // `let id = UIBackgroundTaskIdentifier(rawValue: self.backgroundTask.rawValue)`: a converted copy.
-  for (const m of text.matchAll(/\b(\w+)\s*=\s*[A-Z]\w*\s*\(\s*rawValue\s*:\s*(?:self\s*[?!]?\s*\.\s*)?_?(\w+)/g)) if (!copies.has(m[1]!)) copies.set(m[1]!, m[2]!);
+  if (text.includes('rawValue')) for (const m of text.matchAll(/\b(\w+)\s*=\s*[A-Z]\w*\s*\(\s*rawValue\s*:\s*(?:self\s*[?!]?\s*\.\s*)?_?(\w+)/g)) if (!copies.has(m[1]!)) copies.set(m[1]!, m[2]!);
   return copies;
 }
 

@@ -100,15 +100,42 @@ function guardElse(text: string, from: number): string | undefined {
 
 /** The branch of a later `if` that tests `name` for nothing (`x == nil`, `!x`, `[x length] == 0`, `x.isEmpty`). */
 function nilTestFallback(text: string, name: string, from: number): string | undefined {
-  const test = new RegExp(String.raw`\bif\s*\(?[^{;]*?(?:\b${name}\s*==\s*nil\b|\bnil\s*==\s*${name}\b|!\s*${name}\b(?!\s*[=.\[])|\[\s*${name}\s+length\s*\]\s*==\s*0|\b${name}\s*[?!]?\s*\.\s*isEmpty\b|\b${name}\s*==\s*"")`, 'g');
-  test.lastIndex = from;
-  const m = test.exec(text);
-  if (!m || m.index - from > 1500) return undefined;
+  const m = nilTestNear(text, nilTestOf(name), from);
+  if (!m) return undefined;
   const start = m.index + m[0].length;
   const open = bodyOpen(text, start);
   const semicolon = text.indexOf(';', start);
   if (open >= 0 && (semicolon < 0 || open < semicolon || text.slice(start, open).includes(')'))) return text.slice(open, matchingBrace(text, open) + 1);
   return semicolon < 0 ? undefined : text.slice(start, semicolon + 1);
+}
+
+/**
+ * The first test (`test`, sticky) that starts within 1,500 characters after `from`. Every test starts with
+ * `if`, so it is tried at each `if` there only: searching on would scan the rest of the method per assignment.
+ */
+function nilTestNear(text: string, test: RegExp, from: number): RegExpExecArray | undefined {
+  for (let at = text.indexOf('if', from); at >= 0 && at - from <= 1500; at = text.indexOf('if', at + 1)) {
+    test.lastIndex = at;
+    const m = test.exec(text);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+// Compiled once per name: the same names (`token`, `deviceID`) come back in file after file. Bounded, since
+// a long-lived process (the language server) would otherwise keep one per name it ever met.
+const nilTests = new Map<string, RegExp>();
+const NIL_TESTS_KEPT = 256;
+
+/** `if x == nil`, `if (!x)`, `if x.isEmpty`, …: a test that `name` holds nothing. */
+function nilTestOf(name: string): RegExp {
+  let test = nilTests.get(name);
+  if (!test) {
+    test = new RegExp(String.raw`\bif\s*\(?[^{;]*?(?:\b${name}\s*==\s*nil\b|\bnil\s*==\s*${name}\b|!\s*${name}\b(?!\s*[=.\[])|\[\s*${name}\s+length\s*\]\s*==\s*0|\b${name}\s*[?!]?\s*\.\s*isEmpty\b|\b${name}\s*==\s*"")`, 'y');
+    if (nilTests.size >= NIL_TESTS_KEPT) nilTests.clear();
+    nilTests.set(name, test);
+  }
+  return test;
 }
 
 /** The `{` that opens the body after a condition starting at `from` (parentheses skipped), or -1. */
