@@ -80,6 +80,19 @@ describe('lexing without the reach facts', () => {
     // The fixtures hold reach facts to leave out (getters, closures handed on, reads…), so the comparison is not empty.
     expect(left).toBeGreaterThan(10);
   });
+
+  it('gives an index whose data without reach is that of the files lexed without', () => {
+    // What a worker gets for code that does not ask the reach map (session's executor).
+    const full = new ProjectIndex();
+    const lite = new ProjectIndex();
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      full.addFacts(lexFile(file, text, languageOf(file)!));
+      lite.addFacts(lexFile(file, text, languageOf(file)!, { reach: false }));
+    }
+    expect(JSON.stringify(full.toData())).not.toEqual(JSON.stringify(lite.toData()));
+    expect(ProjectIndex.fromData(full.toData({ reach: false })).toData()).toEqual(lite.toData());
+  });
 });
 
 describe('what a method ends', () => {

@@ -47,6 +47,13 @@ export interface LexItem {
   options: LexOptions;
 }
 
+export interface LintOptions {
+  /** This thread's other work while the workers lint (see `WorkerPool.map`). */
+  meanwhile?: Meanwhile;
+  /** False when no request asks the reach map: the workers' index leaves out the facts only the map reads. */
+  reach?: boolean;
+}
+
 export class Executor {
   private pool?: WorkerPool;
 
@@ -77,13 +84,13 @@ export class Executor {
    * made in this thread are freed only after the run. A few is what it takes off the workers' tail when
    * they lint while this thread lexes the rest of the index (the six corpus apps: 71 of 255 files).
    */
-  lint(requests: LintRequest[], index: ProjectIndex, meanwhile?: Meanwhile): LintOutcome[] {
+  lint(requests: LintRequest[], index: ProjectIndex, { meanwhile, reach = true }: LintOptions = {}): LintOutcome[] {
     if (requests.length === 0) return [];
     if (requests.length < (this.options.lintInProcessBelow ?? DEFAULT_LINT_IN_PROCESS_BELOW)) {
       return requests.map((r) => lintFile(r, index));
     }
     const pool = this.workers();
-    pool.broadcast('index', [index.toData()], meanwhile);
+    pool.broadcast('index', [index.toData({ reach })], meanwhile);
     const here = Object.assign((batch: LintRequest[]) => batch.map((r) => lintFile(r, index)), { limit: MAIN_THREAD_LINTS });
     return pool.map('lint', requests, LINT_BATCH, here, meanwhile);
   }
