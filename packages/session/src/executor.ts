@@ -86,13 +86,15 @@ export class Executor {
    */
   lint(requests: LintRequest[], index: ProjectIndex, { meanwhile, reach = true }: LintOptions = {}): LintOutcome[] {
     if (requests.length === 0) return [];
-    if (requests.length < (this.options.lintInProcessBelow ?? DEFAULT_LINT_IN_PROCESS_BELOW)) {
-      return requests.map((r) => lintFile(r, index));
-    }
+    if (requests.length < (this.options.lintInProcessBelow ?? DEFAULT_LINT_IN_PROCESS_BELOW)) return this.lintHere(requests, index);
     const pool = this.workers();
     pool.broadcast('index', [index.toData({ reach })], meanwhile);
-    const here = Object.assign((batch: LintRequest[]) => batch.map((r) => lintFile(r, index)), { limit: MAIN_THREAD_LINTS });
+    const here = Object.assign((batch: LintRequest[]) => this.lintHere(batch, index), { limit: MAIN_THREAD_LINTS });
     return pool.map('lint', requests, LINT_BATCH, here, meanwhile);
+  }
+
+  lintHere(requests: LintRequest[], index: ProjectIndex): LintOutcome[] {
+    return requests.map((r) => lintFile(r, index));
   }
 
   /** The workers drop the index they lint against and collect (it is most of their memory). */

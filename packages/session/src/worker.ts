@@ -41,15 +41,33 @@ function reply(message: ReplyMessage): void {
   Atomics.notify(signal, REPLY_SIGNAL_SLOT);
 }
 
-// Each batch is one message, so between batches the thread returns to its event loop: that turn is what
-// lets node-tree-sitter's finalizers free the native trees of the batch just linted.
-parentPort!.on('message', ({ id, task, items }: TaskMessage) => {
+parentPort!.on('message', (message: TaskMessage) => {
+  if (message.claimed) claimBatches(message);
+  else run(message.id, () => ({ results: tasks[message.task]!(message.items) }));
+});
+
+/**
+ * A map's items, a batch at a time, as long as the shared counter leaves any. Between batches the thread
+ * returns to its event loop: that turn is what lets node-tree-sitter's finalizers free the native trees
+ * of the batch just linted.
+ */
+function claimBatches(message: TaskMessage): void {
+  const { id, task, items, batchSize, claimed } = message as Required<TaskMessage>;
+  const first = Atomics.add(claimed, 0, batchSize);
+  if (first >= items.length) return;
+  if (run(id, () => ({ first, results: tasks[task]!(items.slice(first, first + batchSize)) }))) setImmediate(() => claimBatches(message));
+}
+
+/** Replies with what `work` gives, or its error; false after an error. */
+function run(id: number, work: () => { results: unknown[]; first?: number }): boolean {
   try {
-    reply({ id, results: tasks[task]!(items) });
+    reply({ id, ...work() });
+    return true;
   } catch (error) {
     reply({ id, error: (error as Error).stack ?? String(error) });
+    return false;
   }
-});
+}
 
 /**
  * node-tree-sitter frees a native tree only in a finalizer, after a GC and a turn of the event loop

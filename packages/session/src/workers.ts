@@ -1,8 +1,8 @@
 /**
  * A pool of worker threads driven synchronously, so `runLint` keeps its synchronous signature (the CLI,
  * the tests and the language server call it): the main thread blocks in `Atomics.wait` and drains the
- * workers' replies with `receiveMessageOnPort`. Work goes out in batches (one message per batch, not
- * per file) to whichever worker is idle; results come back in input order whatever order they finish in.
+ * workers' replies with `receiveMessageOnPort`. Each thread claims work a batch at a time from a shared
+ * counter (one reply per batch, not per file); results come back in input order whatever order they finish in.
  */
 import * as path from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
@@ -12,13 +12,17 @@ export interface TaskMessage {
   id: number;
   task: string;
   items: unknown[];
+  /** A `map`'s items: claimed `batchSize` at a time from `claimed[0]`, which every thread of the pool adds to. */
+  batchSize?: number;
+  claimed?: Int32Array;
 }
 
-export type ReplyMessage = { id: number; results: unknown[] } | { id: number; error: string };
+/** A task's results; for a `map`, one batch's, from item `first` on. */
+export type ReplyMessage = { id: number; results: unknown[]; first?: number } | { id: number; error: string };
 
 /**
- * Work of another kind this thread does while the workers run a task: one small step a call (a reply
- * waits at most that long), false once there is none left.
+ * Work of another kind this thread does while the workers run a task: one step a call (a reply waits at
+ * most that long; the workers go on claiming work meanwhile), false once there is none left.
  */
 export type Meanwhile = () => boolean;
 
@@ -31,18 +35,9 @@ const WORKER_SCRIPT = path.join(__dirname, '..', 'dist', 'worker.js');
 interface Member {
   worker: Worker;
   replies: MessagePort;
-  /** Messages sent and not replied to yet. */
+  /** Tasks sent and not done yet (a map's until it ends). */
   pending: number;
 }
-
-/**
- * Batches a worker holds at once in `map`, so it starts the next as soon as it replies rather than when
- * this thread, busy with its own items or a `meanwhile` step, gets to send one: the one it works on and
- * the next when this thread takes items too (more would leave it less to take); more while this thread
- * does steps of other work, which a batch does not bound (reading the Xcode projects during a scan took
- * as long as 20 batches of it).
- */
-const BATCHES_IN_FLIGHT = { helping: 2, otherwise: 4, helpingLater: 16 };
 
 /** This thread's share of a `map`: it takes a few items at a time, `limit` items in all at most (unbounded if absent). */
 export interface Helper<T, R> {
@@ -60,59 +55,57 @@ export class WorkerPool {
   }
 
   /**
-   * Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`.
-   * With `helper`, this thread takes a few items at a time too while the workers are busy (it would
-   * only wait), and hands the workers their next batch between them, until it has taken `helper.limit`.
-   * With `meanwhile`, it does other work in small steps (see `Meanwhile`): first, when it also helps.
+   * Runs `task` over `items` in batches of `batchSize`; the results are in the order of `items`. Every
+   * worker gets the items once and claims a batch at a time from a counter all threads share, so none
+   * waits for this thread to hand it work, and none is left with a queue the others cannot help with.
+   * With `helper`, this thread claims a few items at a time too while the workers are busy (it would only
+   * wait), until it has taken `helper.limit`. With `meanwhile`, it does other work in small steps (see
+   * `Meanwhile`): first, when it also helps.
    */
   map<T, R>(task: string, items: T[], batchSize: number, helper?: Helper<T, R>, meanwhile?: Meanwhile): R[] {
     const results: R[] = new Array(items.length);
-    const firstItemOf = new Map<number, number>();
+    const claimed = new Int32Array(new SharedArrayBuffer(4));
+    const id = this.nextId++;
+    for (const member of this.members) {
+      member.pending++;
+      member.worker.postMessage({ id, task, items, batchSize, claimed } satisfies TaskMessage);
+    }
     const helperStep = Math.max(1, Math.floor(batchSize / 8));
-    let next = 0;
     let done = 0;
     let helped = 0;
-    const helps = () => helper !== undefined && helped < (helper.limit ?? Infinity);
-    const take = (count: number) => {
-      const first = next;
-      next = Math.min(items.length, next + count);
-      return { first, taken: items.slice(first, next) };
-    };
-    // Whether this thread, which helps, does steps of `meanwhile` first (until one says there are none left).
-    let stepsFirst = helps() && meanwhile !== undefined;
-    const inFlight = () => (!helps() ? BATCHES_IN_FLIGHT.otherwise : stepsFirst ? BATCHES_IN_FLIGHT.helpingLater : BATCHES_IN_FLIGHT.helping);
-    const dispatch = (member: Member) => {
-      while (next < items.length && member.pending < inFlight()) {
-        const id = this.nextId++;
-        const { first, taken } = take(batchSize);
-        firstItemOf.set(id, first);
-        member.pending++;
-        member.worker.postMessage({ id, task, items: taken } satisfies TaskMessage);
-      }
-    };
     const record = (first: number, values: R[]) => {
       values.forEach((value, i) => (results[first + i] = value));
       done += values.length;
     };
-    this.members.forEach(dispatch);
-    // This thread's turn: a step of `meanwhile` while it has any (that work is this thread's alone), else a few items.
-    const ownStep = () => {
+    // Whether this thread, which helps, does steps of `meanwhile` first (until one says there are none left).
+    let stepsFirst = helper !== undefined && meanwhile !== undefined;
+    // This thread's turn: a step of `meanwhile` while it has any (that work is this thread's alone), else a
+    // few items; false when it has nothing to do but wait.
+    const ownStep = (): boolean => {
+      const left = (helper?.limit ?? Infinity) - helped;
+      if (helper === undefined || left <= 0) return false;
       if (stepsFirst && meanwhile!()) return true;
       stepsFirst = false;
-      const { first, taken } = take(Math.min(helperStep, (helper!.limit ?? Infinity) - helped));
+      const count = Math.min(helperStep, left);
+      const first = Atomics.add(claimed, 0, count);
+      if (first >= items.length) return false;
+      const taken = items.slice(first, first + count);
       helped += taken.length;
-      record(first, helper!(taken));
+      record(first, helper(taken));
       return true;
     };
-    while (done < items.length) {
-      const stepped = helps() && next < items.length && ownStep();
-      const replies = stepped ? this.drain() : this.awaitReplies(meanwhile);
-      for (const { member, reply } of replies) {
-        if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
-        record(firstItemOf.get(reply.id)!, reply.results as R[]);
-        member.pending--;
-        dispatch(member);
+    try {
+      while (done < items.length) {
+        for (const { reply } of ownStep() ? this.drain() : this.awaitReplies(meanwhile)) {
+          if (reply.id !== id) continue; // a late reply of a map that failed
+          if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
+          record(reply.first ?? 0, reply.results as R[]);
+        }
       }
+    } finally {
+      // Nothing is left to claim (when a worker failed, the others stop too).
+      Atomics.store(claimed, 0, items.length);
+      for (const member of this.members) member.pending--;
     }
     return results;
   }

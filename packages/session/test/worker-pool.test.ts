@@ -1,7 +1,7 @@
 /**
  * The worker pool's `map`: this thread may take items too (it would only wait), but no more than its
  * helper's `limit` (trees it makes are freed only after the run); the results are in the items' order
- * whoever did them.
+ * whoever did them; the workers claim their work themselves, so they go on while this thread is busy.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -36,5 +36,25 @@ describe('WorkerPool.map', () => {
     // Without a limit it takes its share (one worker lexes the rest); with one of 3, exactly 3 (the worker cannot take all first).
     if (limit === undefined) expect(taken).toBeGreaterThan(3);
     if (limit === 3) expect(taken).toBe(3);
+  });
+
+  it('lets the workers claim every item while this thread does a long step of other work', () => {
+    // Handed out by this thread, a batch at a time, they would wait for the step to end with most items left.
+    let taken = 0;
+    const helper = (batch: LexItem[]) => {
+      taken += batch.length;
+      return lexedHere(batch);
+    };
+    let stepped = false;
+    const longStep = () => {
+      if (stepped) return false;
+      stepped = true;
+      for (const until = Date.now() + 1500; Date.now() < until;) {
+        // busy, as this thread is while it reads Xcode projects
+      }
+      return true;
+    };
+    expect(pool.map('lex', items, 1, helper, longStep)).toEqual(lexedHere(items));
+    expect(taken).toBe(0);
   });
 });
