@@ -637,35 +637,40 @@ function collectionProperties(body: string): Map<string, string> {
  */
 function addElementCalls(units: LexedUnit[], collections: ReadonlyMap<string, string>): void {
   if (!collections.size) return;
-  const names = [...collections.keys()].join('|');
-  // Most members never name a collection: one search for the names spares them both scans (and the patterns' compiling).
-  const namesOne = new RegExp(names);
-  let patterns: { closures: RegExp; loops: RegExp } | undefined;
+  const names = [...collections.keys()];
   for (const u of units) {
-    if (!namesOne.test(u.text)) continue;
-    patterns ??= elementPatterns(names);
+    // Most members never name a collection: a substring test spares them both scans.
+    if (!names.some((name) => u.text.includes(name))) continue;
     const found: { type: string; method: string }[] = [];
-    for (const m of u.text.matchAll(patterns.closures)) {
-      const open = (m.index ?? 0) + m[0].length - 1;
-      const block = u.text.slice(open, matchingBrace(u.text, open));
+    for (const { m, block } of collectionBlocks(u.text, ELEMENT_CLOSURE, 1, collections)) {
       const param = /^\{\s*\(?\s*(\w+)[^)]*\)?\s*in\b/.exec(block)?.[1];
       for (const c of block.matchAll(ELEMENT_CALL)) if (c[1] === '$0' || c[1] === param) found.push({ type: collections.get(m[1]!)!, method: c[2]! });
     }
-    for (const m of u.text.matchAll(patterns.loops)) {
-      const open = (m.index ?? 0) + m[0].length - 1;
-      const block = u.text.slice(open, matchingBrace(u.text, open));
+    for (const { m, block } of collectionBlocks(u.text, ELEMENT_LOOP, 2, collections)) {
       for (const c of block.matchAll(ELEMENT_CALL)) if (c[1] === m[1]) found.push({ type: collections.get(m[2]!)!, method: c[2]! });
     }
     if (found.length) u.method.sharedCalls = [...(u.method.sharedCalls ?? []), ...found];
   }
 }
 
-// The names are in the patterns: one general pattern (any word before `.filter {`) scans much slower.
-function elementPatterns(names: string): { closures: RegExp; loops: RegExp } {
-  return {
-    closures: new RegExp(String.raw`\b(?:self\s*\.\s*)?(${names})\s*\.\s*(?:forEach|filter|map|compactMap|flatMap|contains|first|allSatisfy|sorted|reduce)\b[^{}\n]*\{`, 'g'),
-    loops: new RegExp(String.raw`\bfor\s+(?:case\s+let\s+)?(\w+)\s+in\s+(?:self\s*\.\s*)?(${names})\b[^{}\n]*\{`, 'g'),
-  };
+/** `subscribers.filter {`, `self.items.forEach {`: a name (group 1) whose elements a closure gets, up to the brace. */
+const ELEMENT_CLOSURE = /\b(?:self\s*\.\s*)?(\w+)(?=\s*\.\s*(?:forEach|filter|map|compactMap|flatMap|contains|first|allSatisfy|sorted|reduce)\b[^{}\n]*\{)/g;
+/** `for s in subscribers {`: the element (group 1) and the name (group 2), up to the brace. */
+const ELEMENT_LOOP = /\bfor\s+(?:case\s+let\s+)?(\w+)\s+in\s+(?:self\s*\.\s*)?(\w+)\b(?=[^{}\n]*\{)/g;
+
+/**
+ * The blocks `pattern` finds opened after a collection property's name (its group `group`): as the pattern
+ * with the collections' names written in would find them, each match running to the first `{` after the
+ * name and the next one searched for past it. Compiling that pattern for each type cost more than its scans.
+ */
+function* collectionBlocks(text: string, pattern: RegExp, group: number, collections: ReadonlyMap<string, string>): Generator<{ m: RegExpMatchArray; block: string }> {
+  let searchFrom = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m.index! < searchFrom || !collections.has(m[group]!)) continue;
+    const open = text.indexOf('{', m.index! + m[0].length);
+    searchFrom = open + 1;
+    yield { m, block: text.slice(open, matchingBrace(text, open)) };
+  }
 }
 
 const ELEMENT_CALL = /(\$0|\b\w+)\s*[?!]?\s*\.\s*(\w+)\s*\(/g;
