@@ -28,7 +28,7 @@ export interface ExecutorOptions {
  */
 export const DEFAULT_SCAN_IN_PROCESS_BELOW = 1000;
 export const DEFAULT_LINT_IN_PROCESS_BELOW = 64;
-/** Files per message: large enough that messaging is negligible, small enough to balance two threads. */
+/** Files a worker claims at a time (one reply each): large enough that replies are negligible, small enough to balance threads. */
 const SCAN_BATCH = 64;
 const LEX_BATCH = 16;
 /** Small, because each batch ends with a turn of the worker's event loop, which frees the batch's trees. */
