@@ -112,13 +112,15 @@ export class WorkerPool {
 
   /** Sends the same items to every worker once (shared state such as the project index). */
   broadcast(task: string, items: unknown[], meanwhile?: Meanwhile): void {
+    const id = this.nextId++;
     for (const member of this.members) {
       member.pending++;
-      member.worker.postMessage({ id: this.nextId++, task, items } satisfies TaskMessage);
+      member.worker.postMessage({ id, task, items } satisfies TaskMessage);
     }
     let remaining = this.members.length;
     while (remaining > 0) {
       for (const { member, reply } of this.awaitReplies(meanwhile)) {
+        if (reply.id !== id) continue; // a late reply of a map that failed
         if ('error' in reply) throw new Error(`worker failed: ${reply.error}`);
         member.pending--;
         remaining--;
