@@ -74,6 +74,26 @@ test('a second run with nothing changed is answered from the cache, written atom
   expect(servedFromCache(lint())).toBe(true);
 });
 
+test('a project with file and type names outside ASCII is cached in ASCII and answered from the cache', () => {
+  // One such character made the whole cache a two-byte string when read (slower to decode and parse).
+  write('Réglages.swift', UPLOADER.replace(/Uploader/g, 'RéglagesUploader'));
+  write('Écran.swift', 'import UIKit\n\nfinal class Écran: UIViewController {\n    let uploader = RéglagesUploader()\n}\n');
+  const first = lint();
+  expect(first.some((f) => f.startsWith('Réglages.swift'))).toBe(true);
+  const text = fs.readFileSync(cacheFile, 'latin1');
+  expect(/[^\x00-\x7f]/.test(text)).toBe(false);
+  expect(text).toContain('R\\u00e9glages');
+  // Read back whole: a run that finds every entry as it was leaves the file unwritten.
+  const earlier = new Date(Date.now() - 60_000);
+  fs.utimesSync(cacheFile, earlier, earlier);
+  const mtime = fs.statSync(cacheFile).mtimeMs;
+  expect(lint()).toEqual(first);
+  expect(fs.statSync(cacheFile).mtimeMs).toBe(mtime);
+  // A cache written by an earlier bglint, in UTF-8, is read too.
+  plantMarker();
+  expect(servedFromCache(lint())).toBe(true);
+});
+
 test('a run that changes nothing leaves the cache file as it was (not rewritten)', () => {
   write('Info.plist', '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n    <key>UIBackgroundModes</key>\n    <array><string>fetch</string></array>\n</dict>\n</plist>\n');
   lint();

@@ -5,6 +5,7 @@
  * the rules and options in effect, the target settings, the project index (the cross-file facts) and
  * the bglint version. Written atomically: a temp file renamed over the old one.
  */
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashOf } from './file-jobs';
@@ -64,7 +65,7 @@ export class LintCache {
   static load(file: string, version: string): LintCache {
     let data: CacheFile | undefined;
     try {
-      data = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
+      data = JSON.parse(asciiText(fs.readFileSync(file))) as CacheFile;
     } catch {
       data = undefined;
     }
@@ -107,9 +108,20 @@ export class LintCache {
     const data: CacheFile = { format: CACHE_FORMAT, version: this.version, entries: this.seen, project: this.projectMemo };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(data));
+    fs.writeFileSync(temp, JSON.stringify(data).replace(NOT_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
     fs.renameSync(temp, this.file);
   }
+}
+
+/**
+ * The cache file is written in ASCII (JSON's `\u` escapes for the rest): one character outside it (a file
+ * named `Réglages.swift`) made all of a 32 MB file a two-byte string, slower to decode and to parse.
+ */
+const NOT_ASCII = /[\u0080-\uffff]/g;
+
+/** A file's text, read as one-byte characters when it is all ASCII (the cache as written), else as UTF-8. */
+function asciiText(buffer: Buffer): string {
+  return buffer.toString(isAscii(buffer) ? 'latin1' : 'utf8');
 }
 
 /** What a file's result depends on: the request as linted, plus the file's content, the project index and bglint. */
