@@ -8,7 +8,7 @@ export type { StringValue } from './syntax/constants';
 export { swiftNameForSelector, parseSwiftName } from './syntax/api-names';
 export { pathsFrom, pathsThrough, isGuardedBy } from './flow/paths';
 export type { Obligation, PathLeaks, CheckTest } from './flow/paths';
-export { ProjectIndex, lexFile, lexFacts, stripCommentsAndStrings, LEXICAL_CONSUMERS, outlineFile, keysOf, namesReferencedBy, INDEX_EVERYWHERE_WORDS, WHOLE_INDEX_WORDS, asksWholeIndex, TASK_BEGIN_WORD, taskEndingMethods, typeWithoutReach, REACH_ONLY_METHOD_FIELDS } from './facts/lexical-index';
+export { ProjectIndex, lexFile, lexFacts, stripCommentsAndStrings, LEXICAL_CONSUMERS, outlineFile, keysOf, namesReferencedBy, INDEX_EVERYWHERE_WORDS, WHOLE_INDEX_WORDS, asksWholeIndex, TASK_BEGIN_WORD, taskEndingMethods } from './facts/lexical-index';
 export { firstRegistrationElsewhere } from './facts/task-registrations';
 export type { IndexedType, IndexedMethod, FileFacts, TypeFacts, ProjectIndexData, FileOutline, LexOptions } from './facts/lexical-index';
 export { isolationAt, typeIsolation, calleeIsolation, MAIN_ACTOR_SUPERTYPES } from './facts/isolation';

@@ -278,7 +278,7 @@ export interface FileFacts {
 }
 
 /** The fields of a unit that only the reach map reads: lexing without `LexOptions.reach` leaves them out. */
-export const REACH_ONLY_METHOD_FIELDS = [
+const REACH_ONLY_METHOD_FIELDS = [
   'checksProtectedData', 'regenerates', 'sends', 'sharedCalls', 'backgroundBlocks', 'params', 'closureArgs', 'authChecks', 'returnsFrom', 'keychainReads', 'reads',
 ] as const satisfies readonly (keyof IndexedMethod)[];
 
@@ -289,9 +289,9 @@ function methodWithoutReach(method: IndexedMethod): IndexedMethod {
 }
 
 /** A type's facts as lexing without the reach map's facts gives them: no getters, units without `REACH_ONLY_METHOD_FIELDS`. */
-export function typeWithoutReach<T extends { methods: IndexedMethod[]; getters?: IndexedMethod[] }>(type: T): T {
+function typeWithoutReach(type: IndexedType): IndexedType {
   const { getters: _getters, ...rest } = type;
-  return { ...rest, methods: type.methods.map(methodWithoutReach) } as T;
+  return { ...rest, methods: type.methods.map(methodWithoutReach) };
 }
 
 export interface LexOptions {
