@@ -329,6 +329,40 @@ final class Tracker {
     expect(staged()).toEqual([]);
   });
 
+  test('a folder run reuses the Info.plist results while the project files, the index and the rules are as they were', () => {
+    const plistFindings = () => lint().filter((f) => f.startsWith('Info.plist'));
+    expect(plistFindings()).toEqual([]);
+    const plant = () => {
+      const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+      const result = data.project.projectFiles.results.find((r: any) => r.file === 'Info.plist');
+      result.findings.push({ ruleId: 'marker', severity: 'error', message: MARKER, file: 'Info.plist', range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, related: [], suggestions: [], fingerprint: '' });
+      fs.writeFileSync(cacheFile, JSON.stringify(data));
+    };
+    plant();
+    expect(plistFindings()).toEqual([`Info.plist:1 marker ${MARKER}`]);
+    // A source edit that changes the index (a method added): the Info.plist is checked again.
+    write('Tracker.swift', TRACKER.replace('    func start() {', '    func stop() {}\n\n    func start() {'));
+    expect(plistFindings()).toEqual([]);
+    plant();
+    // A config that changes a rule for it: the same.
+    write('.bglintrc.json', JSON.stringify({ rules: { 'bgtask-plist-mismatch': 'error' } }));
+    expect(plistFindings()).toEqual([]);
+    plant();
+    // A project file edit: the same.
+    write('Info.plist', `${plist(['location'])}\n`);
+    expect(plistFindings()).toEqual([]);
+  });
+
+  test('a malformed project file gets the same notice whether the project was read or remembered', () => {
+    fs.mkdirSync(path.join(dir, 'Widget'));
+    write('Widget/Info.plist', plist(['fetch']).replace('</array>', ''));
+    const notices = () => runLint({ cwd: dir, paths: ['.'], noConfig: false, cliRules: {}, reportUnusedDirectives: false, cache: { version: '1.0.0' } }).notices;
+    const read = notices();
+    expect(read.map((n) => n.message)).toEqual([expect.stringMatching(/^Widget\/Info\.plist:\d+:\d+: .*; rules that need this file are skipped for its target$/)]);
+    expect(notices()).toEqual(read);
+    expect(notices()).toEqual(read);
+  });
+
   test('an Info.plist edit re-lints the sources that read it, though no source changed', () => {
     expect(lint().filter((f) => f.includes('location-background-mode-missing'))).toEqual([]);
     plantMarker();

@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { CONFIG_FILE_NAMES, ConfigError, backgroundLaunchModes, isIgnored, launchEntryFiles, parseConfig, processInfoPlist, rulesForFile } from '@bglint/core';
 import type { ConfigLayer, EnabledRule, FileResult, Notice, ProjectFacts, ProjectFactsBuilder, ProjectIndex, RuleSetting, TargetFacet, TargetSettings } from '@bglint/core';
 import { ruleSets, rulesById } from '@bglint/rules';
-import { lintProjectFiles, projectFactsBuilder, projectFileNotices } from './project-files';
+import { choicesOf, hashOf } from './file-jobs';
+import { lintProjectFiles, projectFactsBuilder, projectFileNotices, projectFileRules, projectFilesToLint } from './project-files';
 import { memoHolds, recordingFileSystem } from './project-memo';
-import type { ProjectFactsMemo, ProjectMemo } from './project-memo';
+import type { ProjectFactsMemo, ProjectFilesMemo, ProjectMemo } from './project-memo';
 
 /** Which config files to use: found upward from each file, one given file, or none. */
 export interface ConfigChoice {
@@ -79,6 +80,8 @@ export class TargetResolver {
   private readonly root: string;
   private recording?: ReturnType<typeof recordingFileSystem>;
   private readonly settings: Record<string, TargetSettings> = {};
+  /** This run's Info.plist and entitlements results, for the memo. */
+  private projectFiles?: ProjectFilesMemo;
   /** Files whose project facts were asked (`projectFor`, `otherTargetsFor`): the memo keeps theirs. */
   private readonly askedFacts = new Set<string>();
   private readonly facts: ProjectFactsBuilder;
@@ -106,11 +109,7 @@ export class TargetResolver {
 
   /** Malformed or unreadable project files, at their line (from the last run's memo when nothing was loaded). */
   notices(cwd: string): Notice[] {
-    if (this.loaded || !this.memo) return projectFileNotices(this.model, cwd);
-    return this.memo.errors.map((e) => ({
-      kind: 'project-file' as const, severity: 'warning' as const, file: path.relative(cwd, e.file),
-      message: `${path.relative(cwd, e.file)}: ${e.message}`,
-    }));
+    return projectFileNotices(this.loaded || !this.memo ? this.model?.errors ?? [] : this.memo.errors, cwd);
   }
 
   /** The Info.plist and entitlements of the file's target, for rules; undefined outside every target. */
@@ -149,11 +148,29 @@ export class TargetResolver {
     return byFile;
   }
 
-  /** Info.plist and entitlements files in the linted folders, checked by the rules that read them. */
-  lintProjectFiles(index: ProjectIndex, rulesFor: (file: string) => EnabledRule[] | undefined): FileResult[] {
+  /**
+   * Info.plist and entitlements files in the linted folders, checked by the rules that read them; the last
+   * run's results while nothing they depend on changed (`ProjectFilesMemo`): the project files, the index
+   * (`indexDigest`), the rules. Only `--cache` runs have a memo and a digest.
+   */
+  lintProjectFiles(index: ProjectIndex, indexDigest: string, rulesFor: (file: string) => EnabledRule[] | undefined): FileResult[] {
     if (this.folders.length === 0) return [];
+    const remembered = this.loaded ? undefined : this.memo?.projectFiles;
+    if (remembered && remembered.key === this.projectFilesKey(remembered.files, indexDigest, rulesFor)) {
+      this.projectFiles = remembered;
+      return remembered.results;
+    }
     const model = this.load();
-    return model ? lintProjectFiles(model, this.cwd, this.folders, rulesFor, index) : [];
+    if (!model) return [];
+    const files = projectFilesToLint(model, this.folders).map((d) => d.document.file);
+    const results = lintProjectFiles(model, this.cwd, this.folders, rulesFor, index);
+    this.projectFiles = { key: this.projectFilesKey(files, indexDigest, rulesFor), files, results };
+    return results;
+  }
+
+  private projectFilesKey(files: string[], indexDigest: string, rulesFor: (file: string) => EnabledRule[] | undefined): string {
+    const rules = files.map((file) => choicesOf(projectFileRules(rulesFor, file)));
+    return hashOf(JSON.stringify({ cwd: this.cwd, folders: this.folders, indexDigest, files, rules }));
   }
 
   /** What to remember for the next run (undefined when nothing was asked, so the old memo stays). */
@@ -161,7 +178,8 @@ export class TargetResolver {
     if (!this.loaded) return this.memo;
     return {
       root: this.root, reads: this.recording!.reads, lists: this.recording!.lists, settings: this.settings, facts: this.factsMemo(),
-      errors: (this.model?.errors ?? []).map((e) => ({ file: e.file, message: e.message })),
+      ...(this.projectFiles ? { projectFiles: this.projectFiles } : {}),
+      errors: (this.model?.errors ?? []).map(({ file, message, line, column }) => ({ file, message, line, column })),
     };
   }
 

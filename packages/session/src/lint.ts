@@ -147,7 +147,7 @@ function lintFiles(options: RunOptions, executor: Executor, cache: LintCache | u
     else results.push(outcome.result);
   }
   const finder = new ConfigFinder(options);
-  if (!options.stdin) results.push(...targets.lintProjectFiles(index, (file) => rulesFor(file, finder, options.cliRules)));
+  if (!options.stdin) results.push(...targets.lintProjectFiles(index.index, index.digest, (file) => rulesFor(file, finder, options.cliRules)));
   notices.push(...targets.notices(options.cwd));
   if (cache) cache.project = targets.toMemo();
   return { results, notices, rules: allRules.map(ruleSummary), root: options.cwd };
@@ -240,7 +240,7 @@ function conditionsOf(candidates: Candidate[], lex: (batch: Candidate[]) => File
  * depend on which facts the cache holds (it adds those it has to a task begin's), so a result keyed by
  * that index would miss in the next run.
  */
-function lintInPasses(options: RunOptions, candidates: Candidate[], requests: LintRequest[], lex: Lexer, linter: PassLinter): ProjectIndex {
+function lintInPasses(options: RunOptions, candidates: Candidate[], requests: LintRequest[], lex: Lexer, linter: PassLinter): DigestedIndex {
   const { chosen, wide } = chooseForIndex(options, candidates, requests, lex);
   // The files only wide code needs. The run's index: the chosen files', with the rest's lexed when there
   // is wide code (what is left of them: nothing once this thread's steps have lexed them all).
@@ -262,7 +262,7 @@ function lintInPasses(options: RunOptions, candidates: Candidate[], requests: Li
   }
   const index = wholeIndex();
   linter.lint(requests.filter((r) => !linter.hasLinted(r)), index);
-  return index.index;
+  return index;
 }
 
 /** `first`'s steps, then `then`'s. */

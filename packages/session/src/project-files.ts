@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProjectFactsBuilder, lintProjectFile, plistFacts } from '@bglint/core';
 import type { EnabledRule, FileResult, Notice, ProjectFileKind, ProjectIndex } from '@bglint/core';
-import type { PlistDocument, ProjectModel } from '@bglint/project';
+import type { PlistDocument, PlistOk, ProjectModel } from '@bglint/project';
 
 /**
  * Lints every Info.plist and `.entitlements` file of the model inside the linted folders with the
@@ -22,15 +22,10 @@ export function lintProjectFiles(
   rulesFor: (file: string) => EnabledRule[] | undefined,
   index: ProjectIndex,
 ): FileResult[] {
-  const documents: { document: PlistDocument; kind: ProjectFileKind }[] = [
-    ...model.allPlists().map((document) => ({ document, kind: 'info-plist' as const })),
-    ...model.allEntitlements().map((document) => ({ document, kind: 'entitlements' as const })),
-  ];
   const results: FileResult[] = [];
-  for (const { document, kind } of documents) {
-    if (!document.ok || !lintedFolders.some((folder) => isInside(document.file, folder))) continue;
-    const rules = rulesFor(document.file)?.filter((r) => r.rule.checkProjectFile);
-    if (!rules?.length) continue;
+  for (const { document, kind } of projectFilesToLint(model, lintedFolders)) {
+    const rules = projectFileRules(rulesFor, document.file);
+    if (!rules.length) continue;
     const file = path.relative(cwd, document.file);
     const text = document.format === 'xml' ? readText(document.file) : undefined;
     const settings = model.allTargets().find((t) => t.infoPlist === document || t.entitlements === document)?.buildSettings;
@@ -39,9 +34,31 @@ export function lintProjectFiles(
   return results;
 }
 
+/** The Info.plist and `.entitlements` files of the model that a run over `lintedFolders` lints (those it could read). */
+export function projectFilesToLint(model: ProjectModel, lintedFolders: string[]): { document: PlistOk; kind: ProjectFileKind }[] {
+  const documents: { document: PlistDocument; kind: ProjectFileKind }[] = [
+    ...model.allPlists().map((document) => ({ document, kind: 'info-plist' as const })),
+    ...model.allEntitlements().map((document) => ({ document, kind: 'entitlements' as const })),
+  ];
+  return documents.flatMap(({ document, kind }) => (document.ok && lintedFolders.some((folder) => isInside(document.file, folder)) ? [{ document, kind }] : []));
+}
+
+/** The rules enabled for a project file that check project files (none when its config ignores it). */
+export function projectFileRules(rulesFor: (file: string) => EnabledRule[] | undefined, file: string): EnabledRule[] {
+  return rulesFor(file)?.filter((r) => r.rule.checkProjectFile) ?? [];
+}
+
+/** A project file the reader could not read, where (as the project memo keeps it too). */
+export interface ProjectFileError {
+  file: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
 /** Malformed or unreadable project files, at the line the reader names. */
-export function projectFileNotices(model: ProjectModel | undefined, cwd: string): Notice[] {
-  return (model?.errors ?? []).map((error) => {
+export function projectFileNotices(errors: readonly ProjectFileError[], cwd: string): Notice[] {
+  return errors.map((error) => {
     const file = path.relative(cwd, error.file);
     const at = error.line === undefined ? '' : `:${error.line}${error.column === undefined ? '' : `:${error.column}`}`;
     const position = { line: error.line ?? 1, column: error.column ?? 1 };

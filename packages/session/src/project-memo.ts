@@ -7,9 +7,10 @@
  * touches the top folder.
  */
 import * as fs from 'node:fs';
-import type { ProjectFacts, TargetSettings } from '@bglint/core';
+import type { FileResult, ProjectFacts, TargetSettings } from '@bglint/core';
 import type { DirEntry, ProjectFileSystem } from '@bglint/project';
 import { hashOf } from './file-jobs';
+import type { ProjectFileError } from './project-files';
 
 export interface ProjectMemo {
   root: string;
@@ -20,7 +21,20 @@ export interface ProjectMemo {
   settings: Record<string, TargetSettings>;
   /** The project facts of the files asked, when the run that made the memo loaded the project files. */
   facts?: ProjectFactsMemo;
-  errors: { file: string; message: string }[];
+  /** The Info.plist and entitlements results of the run over folders that made the memo. */
+  projectFiles?: ProjectFilesMemo;
+  errors: ProjectFileError[];
+}
+
+/**
+ * A folder run's results for its project files (`files`), valid while the project files hold (the memo)
+ * and `key` is what the run asks now: the index's digest (rules read code facts), the folders, each file's
+ * rules.
+ */
+export interface ProjectFilesMemo {
+  key: string;
+  files: string[];
+  results: FileResult[];
 }
 
 /**
