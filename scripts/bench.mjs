@@ -55,10 +55,14 @@ function measure(command, args, options = {}) {
   const start = process.hrtime.bigint();
   const result = spawnSync(file, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26, ...options });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.error) throw result.error;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  const [rssKb, user, system] = TIME ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
-  return { ms, cpu: (user + system) * 1000, rss: rssKb / 1024 };
+  try {
+    if (result.error) throw result.error;
+    if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    const [rssKb, user, system] = TIME ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+    return { ms, cpu: (user + system) * 1000, rss: rssKb / 1024 };
+  } finally {
+    fs.rmSync(rssFile, { force: true });
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
